@@ -1,0 +1,35 @@
+# todo-chatbot. `make run` starts everything in one JVM; `make test` runs every test.
+SHELL := /bin/bash
+MVN ?= mvn -B --no-transfer-progress
+VERSION := 0.1.0-SNAPSHOT
+STANDALONE_JAR := modules/standalone/target/standalone-$(VERSION)-all.jar
+BENCH_JAR := modules/bench/target/bench-$(VERSION)-all.jar
+SOURCES := pom.xml $(wildcard modules/*/pom.xml) $(shell find modules -path '*/src/main/*' -type f 2>/dev/null)
+JAVA_OPTS ?= -Xms256m -Xmx1g -XX:+UseG1GC
+
+.PHONY: run build test bench clean help
+
+help:
+	@echo "make run    build if needed, then start todo-chatbot on http://localhost:$${PORT:-8080}"
+	@echo "make test   run every test (real PostgreSQL, real HTTP)"
+	@echo "make bench  seed 1,000,000 tasks and measure; figures in target/bench/summary.json"
+	@echo "make clean  remove build output (keeps your data in .data/)"
+
+run: $(STANDALONE_JAR)
+	exec java $(JAVA_OPTS) -jar $(STANDALONE_JAR)
+
+build: $(STANDALONE_JAR)
+
+$(STANDALONE_JAR) $(BENCH_JAR): $(SOURCES)
+	$(MVN) -q install -DskipTests
+	@touch $(STANDALONE_JAR) $(BENCH_JAR)
+
+test:
+	$(MVN) install
+
+bench: $(BENCH_JAR)
+	java -Xmx1g -jar $(BENCH_JAR)
+
+clean:
+	$(MVN) -q clean
+	rm -rf target

@@ -1,0 +1,123 @@
+package dev.todochatbot.edge;
+
+import dev.todochatbot.platform.FieldErrors;
+import io.vertx.core.json.JsonObject;
+import java.time.ZoneId;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/** Sign-up, sign-in and profile bodies, checked field by field with every problem reported at once. */
+final class AccountInput {
+
+  static final int MIN_PASSWORD = 8;
+  static final int MAX_PASSWORD = 200;
+  static final int MAX_NAME = 100;
+  static final int MAX_EMAIL = 254;
+  private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+
+  record SignUp(String email, String password, String name, String timeZone) {}
+
+  record SignIn(String email, String password) {}
+
+  /** Profile changes: a null field is left as it is. */
+  record ProfileChange(String name, String timeZone) {}
+
+  private AccountInput() {}
+
+  static SignUp signUp(JsonObject json) {
+    var errors = new FieldErrors();
+    onlyFields(json, Set.of("email", "password", "name", "timeZone"), errors);
+    String email = email(json.getValue("email"), errors);
+    String password = password(json.getValue("password"), errors);
+    String name = name(json.getValue("name"), true, errors);
+    String zone = timeZone(json.getValue("timeZone"), errors);
+    errors.throwIfInvalidBody();
+    return new SignUp(email, password, name, zone == null ? "UTC" : zone);
+  }
+
+  static SignIn signIn(JsonObject json) {
+    var errors = new FieldErrors();
+    onlyFields(json, Set.of("email", "password"), errors);
+    String email = json.getValue("email") instanceof String s ? s.strip().toLowerCase(Locale.ROOT) : "";
+    String password = json.getValue("password") instanceof String s ? s : "";
+    if (email.isEmpty()) {
+      errors.add("email", "is required");
+    }
+    if (password.isEmpty()) {
+      errors.add("password", "is required");
+    }
+    errors.throwIfInvalidBody();
+    return new SignIn(email, password);
+  }
+
+  static ProfileChange profile(JsonObject json) {
+    var errors = new FieldErrors();
+    onlyFields(json, Set.of("name", "timeZone"), errors);
+    String name = json.containsKey("name") ? name(json.getValue("name"), true, errors) : null;
+    String zone = json.containsKey("timeZone") ? timeZone(json.getValue("timeZone"), errors) : null;
+    if (json.containsKey("timeZone") && json.getValue("timeZone") == null) {
+      errors.add("timeZone", "must be an IANA time zone name such as \"Europe/Paris\"");
+    }
+    errors.throwIfInvalidBody();
+    return new ProfileChange(name, zone);
+  }
+
+  private static void onlyFields(JsonObject json, Set<String> allowed, FieldErrors errors) {
+    for (String name : json.fieldNames()) {
+      if (!allowed.contains(name)) {
+        errors.add(name, "is not accepted here; the fields are " + String.join(", ", new TreeSet<>(allowed)));
+      }
+    }
+  }
+
+  private static String email(Object value, FieldErrors errors) {
+    if (!(value instanceof String s) || s.isBlank()) {
+      errors.add("email", "is required");
+      return null;
+    }
+    String email = s.strip().toLowerCase(Locale.ROOT);
+    if (email.length() > MAX_EMAIL || !EMAIL.matcher(email).matches()) {
+      errors.add("email", "must be an email address such as ada@example.com");
+    }
+    return email;
+  }
+
+  private static String password(Object value, FieldErrors errors) {
+    if (!(value instanceof String s)) {
+      errors.add("password", "is required");
+      return null;
+    }
+    int length = s.codePointCount(0, s.length());
+    if (length < MIN_PASSWORD || length > MAX_PASSWORD) {
+      errors.add("password", "must be " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters long");
+    }
+    return s;
+  }
+
+  private static String name(Object value, boolean required, FieldErrors errors) {
+    if (!(value instanceof String s) || s.isBlank()) {
+      if (required) {
+        errors.add("name", "is required: how should we call you?");
+      }
+      return null;
+    }
+    String name = s.strip();
+    if (name.codePointCount(0, name.length()) > MAX_NAME) {
+      errors.add("name", "must be at most " + MAX_NAME + " characters");
+    }
+    return name;
+  }
+
+  private static String timeZone(Object value, FieldErrors errors) {
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String zone) || !ZoneId.getAvailableZoneIds().contains(zone)) {
+      errors.add("timeZone", "must be an IANA time zone name such as \"Europe/Paris\" or \"UTC\"");
+      return null;
+    }
+    return zone;
+  }
+}

@@ -1,0 +1,180 @@
+package dev.todochatbot.edge;
+
+import dev.todochatbot.platform.Database;
+import dev.todochatbot.platform.DirectServiceInvoker;
+import dev.todochatbot.platform.HttpProblems;
+import dev.todochatbot.platform.Observability;
+import dev.todochatbot.platform.Principal;
+import dev.todochatbot.platform.Problem;
+import dev.todochatbot.platform.ServiceInvoker;
+import dev.todochatbot.platform.Tokens;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.sqlclient.Pool;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The public port: sign-up and sign-in, the signed-in user's profile, the task API (forwarded to the
+ * task service by app id), the OpenAPI document and the web UI's files.
+ */
+public final class EdgeVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(EdgeVerticle.class);
+  static final long MAX_BODY_BYTES = 1024 * 1024;
+  static final String TASK_SERVICE = "task-service";
+  private static final List<CharSequence> FORWARDED_REQUEST_HEADERS = List.of(HttpHeaders.AUTHORIZATION,
+      HttpHeaders.CONTENT_TYPE, HttpHeaders.ACCEPT, HttpHeaders.IF_MATCH, "traceparent", "tracestate");
+  private static final List<CharSequence> FORWARDED_RESPONSE_HEADERS = List.of(HttpHeaders.CONTENT_TYPE,
+      HttpHeaders.LOCATION, HttpHeaders.ETAG);
+
+  private final EdgeConfig config;
+  private Pool pool;
+  private Accounts accounts;
+  private Passwords passwords;
+  private Tokens tokens;
+  private ServiceInvoker services;
+  private Buffer openApi;
+  private Router router;
+
+  EdgeVerticle(EdgeConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = Database.pool(vertx, config.database(), config.poolSizePerInstance(), "identity");
+    accounts = new Accounts(pool);
+    passwords = new Passwords(vertx);
+    tokens = Tokens.create(vertx, config.jwtSecret(), config.tokenTtl());
+    services = new DirectServiceInvoker(vertx, Map.of(TASK_SERVICE, config.taskServiceUrl()));
+
+    router = Router.router(vertx);
+    Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute());
+    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+    router.post("/api/auth/signup").handler(this::signUp);
+    router.post("/api/auth/login").handler(this::signIn);
+    router.route("/api/*").handler(tokens.requireUser());
+    router.get("/api/me").handler(this::me);
+    router.patch("/api/me").handler(this::updateMe);
+    router.route("/api/tasks").handler(this::forwardToTaskService);
+    router.route("/api/tasks/*").handler(this::forwardToTaskService);
+    router.get("/openapi.yaml").handler(this::sendOpenApi);
+    router.route("/*").handler(StaticHandler.create("webroot"));
+    HttpProblems.install(router);
+
+    return vertx.fileSystem().readFile("openapi.yaml")
+        .compose(document -> {
+          openApi = document;
+          return vertx.createHttpServer().requestHandler(router).listen(config.port());
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  /** The routes, for the test that holds them against the OpenAPI document. */
+  public Router router() {
+    return router;
+  }
+
+  private void signUp(RoutingContext ctx) {
+    AccountInput.SignUp input = AccountInput.signUp(HttpProblems.jsonObjectBody(ctx));
+    passwords.hash(input.password())
+        .compose(hash -> accounts.create(
+            new Account(UUID.randomUUID(), input.email(), hash, input.name(), input.timeZone())))
+        .onSuccess(account -> {
+          ctx.response().putHeader(HttpHeaders.LOCATION, "/api/me");
+          sendSession(ctx, 201, account);
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void signIn(RoutingContext ctx) {
+    AccountInput.SignIn input = AccountInput.signIn(HttpProblems.jsonObjectBody(ctx));
+    accounts.byEmail(input.email())
+        .compose(found -> passwords.matches(input.password(), found.map(Account::passwordHash).orElse(null))
+            .map(matches -> {
+              if (!matches) {
+                throw Problem.unauthorized("The email or the password is wrong.").exception();
+              }
+              return found.orElseThrow();
+            }))
+        .onSuccess(account -> sendSession(ctx, 200, account))
+        .onFailure(ctx::fail);
+  }
+
+  private void me(RoutingContext ctx) {
+    accounts.byId(Principal.of(ctx).userId())
+        .onSuccess(account -> sendJson(ctx, 200, new JsonObject().put("user", account.toJson())))
+        .onFailure(ctx::fail);
+  }
+
+  /** Changes name or time zone, and answers a fresh token: tokens carry the zone that tasks default to. */
+  private void updateMe(RoutingContext ctx) {
+    AccountInput.ProfileChange change = AccountInput.profile(HttpProblems.jsonObjectBody(ctx));
+    UUID id = Principal.of(ctx).userId();
+    accounts.byId(id)
+        .compose(current -> accounts.updateProfile(id,
+            change.name() == null ? current.name() : change.name(),
+            change.timeZone() == null ? current.timeZone() : change.timeZone()))
+        .onSuccess(account -> sendSession(ctx, 200, account))
+        .onFailure(ctx::fail);
+  }
+
+  private void forwardToTaskService(RoutingContext ctx) {
+    var headers = MultiMap.caseInsensitiveMultiMap();
+    copy(ctx.request().headers(), headers, FORWARDED_REQUEST_HEADERS);
+    Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+    services.invoke(TASK_SERVICE, ctx.request().method(), ctx.request().uri(), headers, body)
+        .onSuccess(answer -> {
+          copy(answer.headers(), ctx.response().headers(), FORWARDED_RESPONSE_HEADERS);
+          ctx.response().setStatusCode(answer.status()).end(answer.body());
+        })
+        .onFailure(failure -> {
+          log.warn("Task service unreachable for {} {}: {}", ctx.request().method(), ctx.request().path(),
+              failure.toString());
+          HttpProblems.send(ctx, Problem.of(503, "service-unavailable", "Service unavailable",
+              "Tasks cannot be reached right now; nothing was changed. Try again in a moment."));
+        });
+  }
+
+  private void sendOpenApi(RoutingContext ctx) {
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml").end(openApi);
+  }
+
+  private void sendSession(RoutingContext ctx, int status, Account account) {
+    sendJson(ctx, status, new JsonObject()
+        .put("token", tokens.issue(account.principal()))
+        .put("expiresAt", Instant.now().plus(tokens.ttl()).toString())
+        .put("user", account.toJson()));
+  }
+
+  private static void copy(MultiMap from, MultiMap to, List<CharSequence> names) {
+    for (CharSequence name : names) {
+      String value = from.get(name);
+      if (value != null) {
+        to.set(name, value);
+      }
+    }
+  }
+
+  private static void sendJson(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(body.toBuffer());
+  }
+}

@@ -1,0 +1,33 @@
+package dev.todochatbot.edge;
+
+import com.password4j.Argon2Function;
+import com.password4j.Password;
+import com.password4j.types.Argon2;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/**
+ * Argon2id password hashes (OWASP's minimum: 19 MiB, 2 passes, 1 lane). Hashing takes tens of
+ * milliseconds of CPU on purpose, so it runs on worker threads, never on an event loop.
+ */
+final class Passwords {
+
+  private static final Argon2Function ARGON2 = Argon2Function.getInstance(19_456, 2, 1, 32, Argon2.ID);
+  /** Checked against when the email is unknown, so that a wrong email costs as long as a wrong password. */
+  private static final String DECOY_HASH = Password.hash("decoy password").addRandomSalt(16).with(ARGON2).getResult();
+
+  private final Vertx vertx;
+
+  Passwords(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  Future<String> hash(String password) {
+    return vertx.executeBlocking(() -> Password.hash(password).addRandomSalt(16).with(ARGON2).getResult(), false);
+  }
+
+  Future<Boolean> matches(String password, String hash) {
+    return vertx.executeBlocking(() -> Password.check(password, hash == null ? DECOY_HASH : hash)
+        .with(Argon2Function.getInstanceFromHash(hash == null ? DECOY_HASH : hash)) && hash != null, false);
+  }
+}

@@ -1,0 +1,53 @@
+package dev.todochatbot.platform;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Database start-up shared by the services: each migrates its own schema, then opens its pool. */
+public final class Database {
+
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+  private static final java.util.concurrent.atomic.AtomicInteger POOLS = new java.util.concurrent.atomic.AtomicInteger();
+
+  private Database() {}
+
+  /**
+   * Runs the Flyway migrations under {@code classpath:db/<schema>} into {@code schema}. JDBC blocks,
+   * so this runs on a worker thread.
+   */
+  public static Future<Void> migrate(Vertx vertx, DatabaseConfig config, String schema) {
+    return vertx.executeBlocking(() -> {
+      var result = Flyway.configure()
+          .dataSource(config.jdbcUrl(), config.user(), config.password())
+          .schemas(schema)
+          .createSchemas(true)
+          .locations("classpath:db/" + schema)
+          .connectRetries(10)
+          .load()
+          .migrate();
+      log.info("Schema {} at version {} ({} migrations applied) on {}", schema, result.targetSchemaVersion,
+          result.migrationsExecuted, config);
+      return null;
+    });
+  }
+
+  /**
+   * A pool for the calling verticle's event loop. Each verticle instance has its own, so each pool
+   * gets its own name (the metrics tell them apart).
+   */
+  public static Pool pool(Vertx vertx, DatabaseConfig config, int size, String name) {
+    String instance = name + "-" + POOLS.incrementAndGet();
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(size).setName(instance).setMaxWaitQueueSize(10_000))
+        .connectingTo(config.connectOptions())
+        .using(vertx)
+        .build();
+  }
+}

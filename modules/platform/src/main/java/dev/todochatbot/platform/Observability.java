@@ -1,0 +1,56 @@
+package dev.todochatbot.platform;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.util.function.Supplier;
+
+/** Metrics and health endpoints, the same on every service. */
+public final class Observability {
+
+  private Observability() {}
+
+  /**
+   * A Vert.x instance that records Prometheus metrics: request latency histograms per route, method
+   * and status (and per local address, which tells services apart in the single-process mode), pool
+   * gauges and JVM metrics.
+   */
+  public static Vertx newVertx() {
+    var metrics = new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(true)
+        .setLabels(java.util.EnumSet.of(Label.LOCAL, Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE,
+            Label.POOL_TYPE, Label.POOL_NAME))
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true));
+    return Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(metrics))
+        .withMetrics(new MicrometerMetricsFactory())
+        .build();
+  }
+
+  /**
+   * {@code /healthz}: the process answers. {@code /readyz}: its dependencies answer too (the check
+   * fails with a 503 problem). {@code /metrics}: Prometheus text.
+   */
+  public static void mountHealthAndMetrics(Router router, Supplier<Future<?>> readiness) {
+    router.get("/healthz").handler(ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end("{\"status\":\"UP\"}"));
+    router.get("/readyz").handler(ctx -> readiness.get().onComplete(result -> {
+      if (result.succeeded()) {
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end("{\"status\":\"UP\"}");
+      } else {
+        HttpProblems.send(ctx, Problem.of(503, "not-ready", "Not ready",
+            "A dependency is unavailable: " + result.cause().getMessage()));
+      }
+    }));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create());
+  }
+}

@@ -1,0 +1,37 @@
+package dev.todochatbot.platform;
+
+import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Clean stops for the mains: Ctrl-C or SIGTERM closes Vert.x (servers, pools), then the JVM exits. */
+public final class Shutdown {
+
+  private static final Logger log = LoggerFactory.getLogger(Shutdown.class);
+
+  private Shutdown() {}
+
+  public static void closeOnExit(Vertx vertx, AutoCloseable... after) {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("Vert.x did not close cleanly: {}", e.toString());
+      }
+      for (AutoCloseable closeable : after) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          log.warn("{} did not close cleanly: {}", closeable, e.toString());
+        }
+      }
+    }, "shutdown"));
+  }
+
+  /** Start-up failed: say why in one line, and exit non-zero. */
+  public static void fail(Vertx vertx, String what, Throwable failure) {
+    log.error("{}: {}", what, failure.getMessage(), failure);
+    System.exit(1);
+  }
+}

@@ -1,0 +1,118 @@
+package dev.todochatbot.standalone;
+
+import dev.todochatbot.edge.Edge;
+import dev.todochatbot.edge.EdgeConfig;
+import dev.todochatbot.embedded.EmbeddedPostgresServer;
+import dev.todochatbot.platform.Env;
+import dev.todochatbot.platform.Observability;
+import dev.todochatbot.platform.Shutdown;
+import dev.todochatbot.tasks.TaskService;
+import dev.todochatbot.tasks.TaskServiceConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code make run}: the whole system in one JVM. Without {@code DATABASE_URL} it starts an embedded
+ * PostgreSQL whose data lives under {@code DATA_DIR} (.data), so tasks survive a restart. Then the
+ * task service and the edge, and it prints where to point a browser.
+ */
+public final class Main {
+
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  /** What is running, so that tests and the benchmark can start and stop the same thing. */
+  public record Running(Vertx vertx, EmbeddedPostgresServer postgres, int port, int taskServicePort)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      vertx.close().toCompletionStage().toCompletableFuture().join();
+      if (postgres != null) {
+        postgres.close();
+      }
+    }
+  }
+
+  public static void main(String[] args) {
+    long started = System.nanoTime();
+    Running running;
+    try {
+      running = start(Env.system()).toCompletionStage().toCompletableFuture().join();
+    } catch (RuntimeException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      log.error("todo-chatbot could not start: {}", cause.getMessage(), cause);
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("Stopping");
+      running.close();
+    }, "shutdown"));
+    log.info("todo-chatbot is ready at http://localhost:{} (task service on port {}) after {} ms",
+        running.port(), running.taskServicePort(), (System.nanoTime() - started) / 1_000_000);
+  }
+
+  public static Future<Running> start(Env systemEnv) {
+    Path dataDir = Path.of(systemEnv.get("DATA_DIR", ".data"));
+    EmbeddedPostgresServer postgres = null;
+    Map<String, String> filled = new HashMap<>();
+    if (systemEnv.optional("DATABASE_URL").isEmpty()) {
+      postgres = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), systemEnv.getInt("EMBEDDED_PG_PORT", 0),
+          true);
+      filled.put("DATABASE_URL", postgres.url("postgres"));
+    }
+    if (systemEnv.optional("JWT_SECRET").isEmpty()) {
+      filled.put("JWT_SECRET", localSecret(dataDir.resolve("jwt-secret")));
+    }
+    Env env = systemEnv.with(filled);
+    TaskServiceConfig tasks = TaskServiceConfig.fromEnv(env);
+    EdgeConfig edge = EdgeConfig.fromEnv(env.with(Map.of("TASK_SERVICE_URL",
+        env.get("TASK_SERVICE_URL", "http://localhost:" + tasks.port()))));
+
+    Vertx vertx = Observability.newVertx();
+    EmbeddedPostgresServer db = postgres;
+    return TaskService.deploy(vertx, tasks)
+        .compose(id -> Edge.deploy(vertx, edge))
+        .map(id -> new Running(vertx, db, edge.port(), tasks.port()))
+        .onFailure(failure -> {
+          vertx.close();
+          if (db != null) {
+            db.close();
+          }
+        });
+  }
+
+  /**
+   * The token-signing key of the single-process mode when JWT_SECRET is not set: made once, kept
+   * beside the data (owner-only) so that sign-ins survive a restart. Deployments set JWT_SECRET
+   * from their secret store instead.
+   */
+  static String localSecret(Path file) {
+    try {
+      if (Files.exists(file)) {
+        return Files.readString(file).strip();
+      }
+      Files.createDirectories(file.getParent());
+      byte[] key = new byte[48];
+      new SecureRandom().nextBytes(key);
+      String secret = Base64.getEncoder().encodeToString(key);
+      Files.writeString(file, secret);
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      return secret;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not read or create " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package dev.todochatbot.tasks;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/** A task as stored, and its one JSON form (the same in every API and, later, every event). */
+public record Task(
+    UUID id,
+    UUID userId,
+    String title,
+    String description,
+    TaskStatus status,
+    Priority priority,
+    List<String> tags,
+    Instant dueAt,
+    String timeZone,
+    boolean allDay,
+    Instant createdAt,
+    Instant updatedAt,
+    Instant completedAt,
+    int version) {
+
+  public Task {
+    tags = List.copyOf(tags);
+  }
+
+  static Task fromRow(Row row) {
+    String[] tags = row.getArrayOfStrings("tags");
+    return new Task(
+        row.getUUID("id"),
+        row.getUUID("user_id"),
+        row.getString("title"),
+        row.getString("description"),
+        TaskStatus.parse(row.getString("status")).orElseThrow(),
+        Priority.ofRank(row.getShort("priority")),
+        tags == null ? List.of() : Arrays.asList(tags),
+        instant(row, "due_at"),
+        row.getString("time_zone"),
+        row.getBoolean("all_day"),
+        instant(row, "created_at"),
+        instant(row, "updated_at"),
+        instant(row, "completed_at"),
+        row.getInteger("version"));
+  }
+
+  private static Instant instant(Row row, String column) {
+    var value = row.getOffsetDateTime(column);
+    return value == null ? null : value.toInstant();
+  }
+
+  /** A quoted entity tag for the version, as sent in ETag and accepted in If-Match. */
+  public String etag() {
+    return "\"" + version + "\"";
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("id", id.toString())
+        .put("title", title)
+        .put("description", description)
+        .put("status", status.json())
+        .put("priority", priority.json())
+        .put("tags", new JsonArray(tags))
+        // in the task's own zone, so that people and clients read the wall-clock time they meant
+        .put("dueAt", dueAt == null ? null
+            : DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(dueAt.atZone(ZoneId.of(timeZone)).toOffsetDateTime()))
+        .put("timeZone", timeZone)
+        .put("allDay", allDay)
+        .put("createdAt", createdAt.toString())
+        .put("updatedAt", updatedAt.toString())
+        .put("completedAt", completedAt == null ? null : completedAt.toString())
+        .put("version", version);
+  }
+}

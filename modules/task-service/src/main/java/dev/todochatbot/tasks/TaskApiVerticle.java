@@ -1,0 +1,168 @@
+package dev.todochatbot.tasks;
+
+import dev.todochatbot.platform.Database;
+import dev.todochatbot.platform.HttpProblems;
+import dev.todochatbot.platform.Observability;
+import dev.todochatbot.platform.Principal;
+import dev.todochatbot.platform.Problem;
+import dev.todochatbot.platform.Tokens;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.sqlclient.Pool;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+/** The task API over HTTP. The route table below is the whole of it. */
+public final class TaskApiVerticle extends VerticleBase {
+
+  static final long MAX_BODY_BYTES = 1024 * 1024;
+
+  private final TaskServiceConfig config;
+  private Pool pool;
+  private TaskRepository tasks;
+  private Router router;
+
+  public TaskApiVerticle(TaskServiceConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = Database.pool(vertx, config.database(), config.poolSizePerInstance(), "tasks");
+    tasks = new TaskRepository(pool);
+    Tokens tokens = Tokens.create(vertx, config.jwtSecret(), config.tokenTtl());
+
+    router = Router.router(vertx);
+    Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute());
+    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+    router.route("/api/*").handler(tokens.requireUser());
+
+    router.post("/api/tasks").handler(this::create);
+    router.get("/api/tasks").handler(this::list);
+    router.get("/api/tasks/:id").handler(this::get);
+    router.patch("/api/tasks/:id").handler(this::update);
+    router.delete("/api/tasks/:id").handler(this::delete);
+    router.post("/api/tasks/:id/complete").handler(ctx -> setStatus(ctx, TaskStatus.COMPLETED));
+    router.post("/api/tasks/:id/reopen").handler(ctx -> setStatus(ctx, TaskStatus.OPEN));
+    HttpProblems.install(router);
+
+    return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(false))
+        .requestHandler(router)
+        .listen(config.port());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  /** The routes, for the test that holds them against the OpenAPI document. */
+  public Router router() {
+    return router;
+  }
+
+  private void create(RoutingContext ctx) {
+    Principal user = Principal.of(ctx);
+    Task task = TaskInput.parse(HttpProblems.jsonObjectBody(ctx)).create(user.userId(), zoneOf(user), now());
+    tasks.insert(task)
+        .onSuccess(created -> {
+          ctx.response().putHeader(HttpHeaders.LOCATION, "/api/tasks/" + created.id());
+          sendTask(ctx, 201, created);
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void list(RoutingContext ctx) {
+    Principal user = Principal.of(ctx);
+    TaskQuery query = TaskQuery.parse(ctx.queryParams(), zoneOf(user));
+    tasks.list(user.userId(), query, now())
+        .onSuccess(page -> {
+          var items = new JsonArray();
+          page.items().forEach(task -> items.add(task.toJson()));
+          sendJson(ctx, 200, new JsonObject().put("items", items).put("nextCursor", page.nextCursor()));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void get(RoutingContext ctx) {
+    tasks.find(Principal.of(ctx).userId(), taskId(ctx))
+        .onSuccess(task -> sendTask(ctx, 200, task))
+        .onFailure(ctx::fail);
+  }
+
+  private void update(RoutingContext ctx) {
+    TaskInput patch = TaskInput.parse(HttpProblems.jsonObjectBody(ctx));
+    Instant now = now();
+    tasks.change(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), current -> patch.applyTo(current, now))
+        .onSuccess(task -> sendTask(ctx, 200, task))
+        .onFailure(ctx::fail);
+  }
+
+  private void setStatus(RoutingContext ctx, TaskStatus status) {
+    Instant now = now();
+    tasks.change(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), current -> current.status() == status
+            ? current
+            : new Task(current.id(), current.userId(), current.title(), current.description(), status,
+                current.priority(), current.tags(), current.dueAt(), current.timeZone(), current.allDay(),
+                current.createdAt(), now, status == TaskStatus.COMPLETED ? now : null, current.version() + 1))
+        .onSuccess(task -> sendTask(ctx, 200, task))
+        .onFailure(ctx::fail);
+  }
+
+  private void delete(RoutingContext ctx) {
+    tasks.delete(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx))
+        .onSuccess(deleted -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private static UUID taskId(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    try {
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw Problem.notFound("You have no task " + id + ": task ids are UUIDs.").exception();
+    }
+  }
+
+  /** The version named by If-Match ("3", 3 or W/"3"); null when absent or "*". */
+  private static Integer ifMatch(RoutingContext ctx) {
+    String header = ctx.request().getHeader(HttpHeaders.IF_MATCH);
+    if (header == null || header.isBlank() || header.strip().equals("*")) {
+      return null;
+    }
+    String value = header.strip().replaceFirst("^W/", "").replace("\"", "");
+    try {
+      return Integer.valueOf(value);
+    } catch (NumberFormatException e) {
+      throw Problem.badRequest("If-Match must hold the task's version as sent in its ETag, such as \"3\".").exception();
+    }
+  }
+
+  private static String zoneOf(Principal user) {
+    return user.timeZone() != null && TaskInput.isZone(user.timeZone()) ? user.timeZone() : "UTC";
+  }
+
+  private static Instant now() {
+    return Instant.now().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  private static void sendTask(RoutingContext ctx, int status, Task task) {
+    ctx.response().putHeader(HttpHeaders.ETAG, task.etag());
+    sendJson(ctx, status, task.toJson());
+  }
+
+  private static void sendJson(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(body.toBuffer());
+  }
+}

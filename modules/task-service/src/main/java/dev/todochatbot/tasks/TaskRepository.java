@@ -1,0 +1,121 @@
+package dev.todochatbot.tasks;
+
+import dev.todochatbot.platform.Problem;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+/**
+ * Reads and writes tasks, always scoped to one user: a task of another user is indistinguishable from
+ * one that does not exist. Every change goes through {@link #change}, one transaction that locks the
+ * row, checks the expected version, and writes the new state.
+ */
+final class TaskRepository {
+
+  /** A page of a list and the cursor of the next one (null on the last page). */
+  record Page(List<Task> items, String nextCursor) {}
+
+  private final Pool pool;
+
+  TaskRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<Task> insert(Task task) {
+    return pool.preparedQuery(TaskSql.INSERT).execute(TaskSql.insertParams(task)).map(task);
+  }
+
+  Future<Task> find(UUID userId, UUID id) {
+    return pool.preparedQuery(TaskSql.SELECT_ONE).execute(Tuple.of(id, userId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw notFound(id);
+          }
+          return Task.fromRow(rows.iterator().next());
+        });
+  }
+
+  /**
+   * Applies {@code change} to the current task under a row lock. {@code expectedVersion} (from
+   * If-Match) may be null; when given and stale the answer is 412 and nothing is written. A change
+   * that returns the task it was given writes nothing.
+   */
+  Future<Task> change(UUID userId, UUID id, Integer expectedVersion, UnaryOperator<Task> change) {
+    return pool.withTransaction(conn -> lock(conn, userId, id, expectedVersion).compose(current -> {
+      Task next = change.apply(current);
+      if (next == current) {
+        return Future.succeededFuture(current);
+      }
+      return conn.preparedQuery(TaskSql.UPDATE).execute(TaskSql.updateParams(next)).map(next);
+    }));
+  }
+
+  Future<Task> delete(UUID userId, UUID id, Integer expectedVersion) {
+    return pool.withTransaction(conn -> lock(conn, userId, id, expectedVersion)
+        .compose(current -> conn.preparedQuery(TaskSql.DELETE).execute(Tuple.of(id, userId)).map(current)));
+  }
+
+  private Future<Task> lock(SqlConnection conn, UUID userId, UUID id, Integer expectedVersion) {
+    return conn.preparedQuery(TaskSql.SELECT_ONE_FOR_UPDATE).execute(Tuple.of(id, userId)).map(rows -> {
+      if (rows.size() == 0) {
+        throw notFound(id);
+      }
+      Task current = Task.fromRow(rows.iterator().next());
+      if (expectedVersion != null && expectedVersion != current.version()) {
+        throw Problem.preconditionFailed("If-Match asked for version " + expectedVersion + " but the task is at version "
+            + current.version() + ": read it again and re-apply your change.").exception();
+      }
+      return current;
+    });
+  }
+
+  Future<Page> list(UUID userId, TaskQuery query, Instant now) {
+    TaskSql.ListStatement statement = TaskSql.list(userId, query, now);
+    return pool.preparedQuery(statement.sql()).execute(statement.params())
+        .recover(failure -> Future.failedFuture(
+            isBadCursorValue(failure, query) ? badCursor() : failure))
+        .map(rows -> {
+          var items = new ArrayList<Task>(Math.min(rows.size(), query.limit()));
+          Row last = null;
+          for (Row row : rows) {
+            if (items.size() == query.limit()) {
+              break;
+            }
+            items.add(Task.fromRow(row));
+            last = row;
+          }
+          String next = null;
+          if (rows.size() > query.limit() && last != null) {
+            var keys = new ArrayList<String>();
+            for (int i = 0; i < statement.keys().size() - 1; i++) {
+              keys.add(last.getString("k" + i));
+            }
+            next = new TaskQuery.Cursor(query.sort(), query.descending(), keys, last.getUUID("id")).encode();
+          }
+          return new Page(items, next);
+        });
+  }
+
+  /** A cursor is opaque but not signed: values PostgreSQL cannot read back are the caller's mistake. */
+  private static boolean isBadCursorValue(Throwable failure, TaskQuery query) {
+    return query.after() != null && failure instanceof PgException pg && pg.getSqlState() != null
+        && pg.getSqlState().startsWith("22");
+  }
+
+  private static RuntimeException badCursor() {
+    return Problem.invalidParameters(List.of(new Problem.FieldError("cursor",
+        "is not a cursor this API made; pass nextCursor from the previous page as it is"))).exception();
+  }
+
+  static RuntimeException notFound(UUID id) {
+    return Problem.notFound("You have no task " + id + ".").exception();
+  }
+}

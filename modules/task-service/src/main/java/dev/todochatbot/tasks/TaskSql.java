@@ -1,0 +1,174 @@
+package dev.todochatbot.tasks;
+
+import dev.todochatbot.tasks.TaskQuery.Sort;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The SQL of the task service. Statements are fixed text with parameters; the list query is put
+ * together from fixed fragments chosen by the parsed {@link TaskQuery}, never from what was typed.
+ */
+final class TaskSql {
+
+  private TaskSql() {}
+
+  static final String COLUMNS = "id, user_id, title, description, status, priority, tags, due_at, time_zone, "
+      + "all_day, created_at, updated_at, completed_at, version";
+
+  static final String INSERT = "INSERT INTO tasks.task (" + COLUMNS + ", search) "
+      + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, to_tsvector('simple', $15))";
+
+  static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM tasks.task WHERE id = $1 AND user_id = $2";
+
+  static final String SELECT_ONE_FOR_UPDATE = SELECT_ONE + " FOR UPDATE";
+
+  static final String UPDATE = "UPDATE tasks.task SET title = $3, description = $4, status = $5, priority = $6, "
+      + "tags = $7, due_at = $8, time_zone = $9, all_day = $10, updated_at = $11, completed_at = $12, "
+      + "version = $13, search = to_tsvector('simple', $14) WHERE id = $1 AND user_id = $2";
+
+  static final String DELETE = "DELETE FROM tasks.task WHERE id = $1 AND user_id = $2";
+
+  static Tuple insertParams(Task t) {
+    return Tuple.tuple(List.of()).addUUID(t.id()).addUUID(t.userId()).addString(t.title())
+        .addString(t.description()).addString(t.status().json()).addShort(t.priority().rank())
+        .addArrayOfString(t.tags().toArray(String[]::new)).addOffsetDateTime(utc(t.dueAt()))
+        .addString(t.timeZone()).addBoolean(t.allDay()).addOffsetDateTime(utc(t.createdAt()))
+        .addOffsetDateTime(utc(t.updatedAt())).addOffsetDateTime(utc(t.completedAt())).addInteger(t.version())
+        .addString(SearchText.document(t.title(), t.description(), t.tags()));
+  }
+
+  static Tuple updateParams(Task t) {
+    return Tuple.tuple(List.of()).addUUID(t.id()).addUUID(t.userId()).addString(t.title())
+        .addString(t.description()).addString(t.status().json()).addShort(t.priority().rank())
+        .addArrayOfString(t.tags().toArray(String[]::new)).addOffsetDateTime(utc(t.dueAt()))
+        .addString(t.timeZone()).addBoolean(t.allDay()).addOffsetDateTime(utc(t.updatedAt()))
+        .addOffsetDateTime(utc(t.completedAt())).addInteger(t.version())
+        .addString(SearchText.document(t.title(), t.description(), t.tags()));
+  }
+
+  static OffsetDateTime utc(Instant instant) {
+    return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+
+  /** One sort key: an expression matching an index, its direction, and how a cursor value is cast back. */
+  record SortKey(String expression, boolean descending, String cast) {}
+
+  private static final String DUE_LAST = "coalesce(due_at, 'infinity'::timestamptz)";
+  private static final String DUE_LAST_DESC = "coalesce(due_at, '-infinity'::timestamptz)";
+
+  /** The keys of a sort order, ending with id so that every position is unique and pages are stable. */
+  static List<SortKey> sortKeys(Sort sort, boolean descending) {
+    var id = new SortKey("id", descending, "uuid");
+    return switch (sort) {
+      // tasks without a due date come last either way
+      case DUE_AT -> descending
+          ? List.of(new SortKey(DUE_LAST_DESC, true, "timestamptz"), id)
+          : List.of(new SortKey(DUE_LAST, false, "timestamptz"), id);
+      // within a priority, soonest due first
+      case PRIORITY -> List.of(new SortKey("priority", descending, "smallint"),
+          new SortKey(DUE_LAST, false, "timestamptz"), new SortKey("id", false, "uuid"));
+      case CREATED_AT -> List.of(new SortKey("created_at", descending, "timestamptz"), id);
+      case UPDATED_AT -> List.of(new SortKey("updated_at", descending, "timestamptz"), id);
+      case TITLE -> List.of(new SortKey("lower(title)", descending, "text"), id);
+    };
+  }
+
+  /** The list statement and its parameters for one user's query. Fetches one row more than a page. */
+  record ListStatement(String sql, Tuple params, List<SortKey> keys) {}
+
+  static ListStatement list(UUID userId, TaskQuery query, Instant now) {
+    List<SortKey> keys = sortKeys(query.sort(), query.descending());
+    var params = Tuple.tuple(List.of()).addUUID(userId);
+    var sql = new StringBuilder("SELECT ").append(COLUMNS);
+    for (int i = 0; i < keys.size() - 1; i++) {
+      sql.append(", (").append(keys.get(i).expression()).append(")::text AS k").append(i);
+    }
+    sql.append(" FROM tasks.task WHERE user_id = $1");
+    if (query.statuses().size() == 1) {
+      params.addString(query.statuses().iterator().next().json());
+      sql.append(" AND status = $").append(params.size());
+    }
+    if (!query.priorities().isEmpty()) {
+      params.addArrayOfShort(query.priorities().stream().map(Priority::rank).toArray(Short[]::new));
+      sql.append(" AND priority = ANY($").append(params.size()).append(")");
+    }
+    if (!query.tags().isEmpty()) {
+      params.addArrayOfString(query.tags().toArray(String[]::new));
+      sql.append(query.allTags() ? " AND tags @> $" : " AND tags && $").append(params.size());
+    }
+    if (query.dueBefore() != null) {
+      params.addOffsetDateTime(utc(query.dueBefore()));
+      sql.append(" AND ").append(DUE_LAST).append(" < $").append(params.size());
+    }
+    if (query.dueAfter() != null) {
+      params.addOffsetDateTime(utc(query.dueAfter()));
+      sql.append(" AND due_at >= $").append(params.size());
+    }
+    if (query.overdue()) {
+      // an all-day task is overdue once its whole day has passed
+      params.addOffsetDateTime(utc(now));
+      int p = params.size();
+      sql.append(" AND status = 'open' AND ").append(DUE_LAST).append(" < $").append(p)
+          .append(" AND (NOT all_day OR due_at <= $").append(p).append(" - interval '1 day')");
+    }
+    if (!query.textQuery().isEmpty()) {
+      params.addString(query.textQuery());
+      sql.append(" AND search @@ to_tsquery('simple', $").append(params.size()).append(")");
+    }
+    if (query.after() != null) {
+      sql.append(" AND ").append(keyset(keys, query.after(), params));
+    }
+    sql.append(" ORDER BY ");
+    for (int i = 0; i < keys.size(); i++) {
+      SortKey key = keys.get(i);
+      sql.append(i == 0 ? "" : ", ").append(key.expression()).append(key.descending() ? " DESC" : " ASC");
+    }
+    params.addInteger(query.limit() + 1);
+    sql.append(" LIMIT $").append(params.size());
+    return new ListStatement(sql.toString(), params, keys);
+  }
+
+  /**
+   * Rows strictly after the cursor in the sort order. Keys all in one direction compare as a row,
+   * which PostgreSQL turns into one index range; mixed directions (priority) expand to the usual
+   * "k1 after, or k1 equal and the rest after" form with a leading bound on k1 for the index.
+   */
+  private static String keyset(List<SortKey> keys, TaskQuery.Cursor cursor, Tuple params) {
+    String[] values = new String[keys.size()];
+    for (int i = 0; i < keys.size(); i++) {
+      SortKey key = keys.get(i);
+      if (i == keys.size() - 1) {
+        params.addUUID(cursor.id());
+        values[i] = "$" + params.size() + "::uuid";
+      } else {
+        params.addString(cursor.keys().get(i));
+        values[i] = "($" + params.size() + "::text)::" + key.cast();
+      }
+    }
+    boolean sameDirection = keys.stream().allMatch(k -> k.descending() == keys.get(0).descending());
+    if (sameDirection) {
+      var left = new StringBuilder("(");
+      var right = new StringBuilder("(");
+      for (int i = 0; i < keys.size(); i++) {
+        left.append(i == 0 ? "" : ", ").append(keys.get(i).expression());
+        right.append(i == 0 ? "" : ", ").append(values[i]);
+      }
+      return left + ") " + (keys.get(0).descending() ? "<" : ">") + " " + right + ")";
+    }
+    SortKey first = keys.get(0);
+    var sql = new StringBuilder("(").append(first.expression()).append(first.descending() ? " <= " : " >= ")
+        .append(values[0]).append(" AND (");
+    var equalSoFar = new StringBuilder();
+    for (int i = 0; i < keys.size(); i++) {
+      SortKey key = keys.get(i);
+      sql.append(i == 0 ? "" : " OR ").append("(").append(equalSoFar).append(key.expression())
+          .append(key.descending() ? " < " : " > ").append(values[i]).append(")");
+      equalSoFar.append(key.expression()).append(" = ").append(values[i]).append(" AND ");
+    }
+    return sql.append("))").toString();
+  }
+}

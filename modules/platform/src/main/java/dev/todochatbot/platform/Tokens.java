@@ -37,6 +37,9 @@ public final class Tokens {
     if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
       throw new IllegalArgumentException("JWT_SECRET must be at least " + MIN_SECRET_BYTES + " bytes long");
     }
+    if (ttl.isNegative() || ttl.isZero()) {
+      throw new IllegalArgumentException("TOKEN_TTL must be positive, got " + ttl);
+    }
     var options = new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret))
         .setJWTOptions(new JWTOptions().setIssuer(ISSUER).setLeeway(5));

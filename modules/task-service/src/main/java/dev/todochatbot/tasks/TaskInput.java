@@ -242,7 +242,9 @@ final class TaskInput {
     }
     var errors = new FieldErrors();
     String zone = timeZone.present ? timeZone.value : current.timeZone();
-    boolean isAllDay = allDay.present ? allDay.value : current.allDay();
+    boolean clearsDue = dueAt.present && dueAt.value == null;
+    // clearing the due date ends all-day, unless this same patch asks for all-day (which then fails)
+    boolean isAllDay = allDay.present ? allDay.value : current.allDay() && !clearsDue;
     Instant due;
     if (dueAt.present) {
       due = resolveDue(dueAt.value, null, zone, null, isAllDay, errors);

@@ -55,10 +55,17 @@ final class AccountInput {
   static ProfileChange profile(JsonObject json) {
     var errors = new FieldErrors();
     onlyFields(json, Set.of("name", "timeZone"), errors);
-    String name = json.containsKey("name") ? name(json.getValue("name"), true, errors) : null;
+    String name = null;
+    if (json.containsKey("name")) {
+      if (json.getValue("name") instanceof String s && !s.isBlank()) {
+        name = name(s, true, errors);
+      } else {
+        errors.add("name", "must be text and cannot be removed");
+      }
+    }
     String zone = json.containsKey("timeZone") ? timeZone(json.getValue("timeZone"), errors) : null;
     if (json.containsKey("timeZone") && json.getValue("timeZone") == null) {
-      errors.add("timeZone", "must be an IANA time zone name such as \"Europe/Paris\"");
+      errors.add("timeZone", "must be an IANA time zone name such as \"Europe/Paris\" or \"UTC\"");
     }
     errors.throwIfInvalidBody();
     return new ProfileChange(name, zone);

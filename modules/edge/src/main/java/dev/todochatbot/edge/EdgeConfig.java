@@ -12,6 +12,10 @@ import java.time.Duration;
 public record EdgeConfig(int port, int instances, int poolSizePerInstance, DatabaseConfig database,
     String jwtSecret, Duration tokenTtl, String taskServiceUrl) {
 
+  public EdgeConfig withPort(int newPort) {
+    return new EdgeConfig(newPort, instances, poolSizePerInstance, database, jwtSecret, tokenTtl, taskServiceUrl);
+  }
+
   public static EdgeConfig fromEnv(Env env) {
     return new EdgeConfig(
         env.getInt("PORT", 8080),

@@ -3,12 +3,14 @@ package dev.todochatbot.edge;
 import dev.todochatbot.platform.Database;
 import dev.todochatbot.platform.DirectServiceInvoker;
 import dev.todochatbot.platform.HttpProblems;
+import dev.todochatbot.platform.HttpServers;
 import dev.todochatbot.platform.Observability;
 import dev.todochatbot.platform.Principal;
 import dev.todochatbot.platform.Problem;
 import dev.todochatbot.platform.ServiceInvoker;
 import dev.todochatbot.platform.Tokens;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -19,7 +21,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -63,14 +64,15 @@ public final class EdgeVerticle extends VerticleBase {
 
     router = Router.router(vertx);
     Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute());
-    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
-    router.post("/api/auth/signup").handler(this::signUp);
-    router.post("/api/auth/login").handler(this::signIn);
-    router.route("/api/*").handler(tokens.requireUser());
-    router.get("/api/me").handler(this::me);
-    router.patch("/api/me").handler(this::updateMe);
-    router.route("/api/tasks").handler(this::forwardToTaskService);
-    router.route("/api/tasks/*").handler(this::forwardToTaskService);
+    // body and token handlers sit on each route, so that a request matches one route (its metrics label)
+    Handler<RoutingContext> body = BodyHandler.create().setBodyLimit(MAX_BODY_BYTES);
+    Handler<RoutingContext> signedIn = tokens.requireUser();
+    router.post("/api/auth/signup").handler(body).handler(this::signUp);
+    router.post("/api/auth/login").handler(body).handler(this::signIn);
+    router.get("/api/me").handler(signedIn).handler(this::me);
+    router.patch("/api/me").handler(body).handler(signedIn).handler(this::updateMe);
+    router.route("/api/tasks").handler(body).handler(signedIn).handler(this::forwardToTaskService);
+    router.route("/api/tasks/*").handler(body).handler(signedIn).handler(this::forwardToTaskService);
     router.get("/openapi.yaml").handler(this::sendOpenApi);
     router.route("/*").handler(StaticHandler.create("webroot"));
     HttpProblems.install(router);
@@ -78,7 +80,7 @@ public final class EdgeVerticle extends VerticleBase {
     return vertx.fileSystem().readFile("openapi.yaml")
         .compose(document -> {
           openApi = document;
-          return vertx.createHttpServer().requestHandler(router).listen(config.port());
+          return HttpServers.listen(vertx, router, config.port(), "PORT");
         });
   }
 
@@ -158,9 +160,10 @@ public final class EdgeVerticle extends VerticleBase {
   }
 
   private void sendSession(RoutingContext ctx, int status, Account account) {
+    Tokens.Issued issued = tokens.issueWithExpiry(account.principal());
     sendJson(ctx, status, new JsonObject()
-        .put("token", tokens.issue(account.principal()))
-        .put("expiresAt", Instant.now().plus(tokens.ttl()).toString())
+        .put("token", issued.token())
+        .put("expiresAt", issued.expiresAt().toString())
         .put("user", account.toJson()));
   }
 

@@ -48,7 +48,16 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         Files.createDirectories(dataDirectory);
         builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
       }
-      var postgres = builder.start();
+      EmbeddedPostgres postgres;
+      try {
+        postgres = builder.start();
+      } catch (IllegalStateException e) {
+        if (String.valueOf(e.getMessage()).contains("could not lock")) {
+          throw new IllegalStateException("Another process is already using the database in " + dataDirectory
+              + ": stop it first, or set DATA_DIR to another directory", e);
+        }
+        throw e;
+      }
       log.info("Embedded PostgreSQL listening on localhost:{} (data in {})", postgres.getPort(),
           dataDirectory == null ? "a temporary directory" : dataDirectory.toAbsolutePath());
       return new EmbeddedPostgresServer(postgres);

@@ -93,8 +93,8 @@ public final class HttpProblems {
       throw Problem.badRequest("A JSON object body is required.").exception();
     }
     String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    if (type != null && !type.toLowerCase().startsWith("application/json")
-        && !type.toLowerCase().startsWith("application/merge-patch+json")) {
+    String mediaType = type == null ? null : type.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+    if (mediaType != null && !mediaType.equals("application/json") && !mediaType.equals("application/merge-patch+json")) {
       throw Problem.of(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE.code(), "unsupported-media-type",
           "Unsupported media type", "Send the body as application/json, not " + type + ".").exception();
     }

@@ -1,5 +1,8 @@
 package dev.todochatbot.platform;
 
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -31,8 +34,20 @@ public final class Observability {
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true));
     return Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(metrics))
-        .withMetrics(new MicrometerMetricsFactory())
+        .withMetrics(new MicrometerMetricsFactory(REGISTRY))
         .build();
+  }
+
+  /**
+   * One registry per process (the single-process mode runs several services in one). Request and
+   * response size histograms are left out: thousands of series that no dashboard or alert reads.
+   */
+  private static final PrometheusMeterRegistry REGISTRY = newRegistry();
+
+  private static PrometheusMeterRegistry newRegistry() {
+    var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(MeterFilter.deny(id -> id.getName().endsWith(".bytes")));
+    return registry;
   }
 
   /**
@@ -51,6 +66,6 @@ public final class Observability {
             "A dependency is unavailable: " + result.cause().getMessage()));
       }
     }));
-    router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(REGISTRY));
   }
 }

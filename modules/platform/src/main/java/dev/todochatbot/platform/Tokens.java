@@ -50,16 +50,22 @@ public final class Tokens {
     return ttl;
   }
 
+  /** A signed token and the instant it stops working. */
+  public record Issued(String token, java.time.Instant expiresAt) {}
+
   public String issue(Principal principal) {
+    return issueWithExpiry(principal).token();
+  }
+
+  public Issued issueWithExpiry(Principal principal) {
+    long expiresAt = java.time.Instant.now().getEpochSecond() + ttl.toSeconds();
     var claims = new JsonObject()
         .put("sub", principal.userId().toString())
         .put("email", principal.email())
-        .put("tz", principal.timeZone());
-    var options = new JWTOptions()
-        .setAlgorithm("HS256")
-        .setIssuer(ISSUER)
-        .setExpiresInSeconds((int) ttl.toSeconds());
-    return auth.generateToken(claims, options);
+        .put("tz", principal.timeZone())
+        .put("exp", expiresAt);
+    var options = new JWTOptions().setAlgorithm("HS256").setIssuer(ISSUER);
+    return new Issued(auth.generateToken(claims, options), java.time.Instant.ofEpochSecond(expiresAt));
   }
 
   public Future<Principal> verify(String token) {

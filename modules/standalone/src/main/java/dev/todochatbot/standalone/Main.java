@@ -19,6 +19,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +37,14 @@ public final class Main {
   /** What is running, so that tests and the benchmark can start and stop the same thing. */
   public record Running(Vertx vertx, EmbeddedPostgresServer postgres, int port, int taskServicePort)
       implements AutoCloseable {
+    /** Stops the services (at most 20 s: a stuck close must not keep the process alive), then PostgreSQL. */
     @Override
     public void close() {
-      vertx.close().toCompletionStage().toCompletableFuture().join();
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("The services did not stop within 20 s ({}); stopping PostgreSQL anyway", e.toString());
+      }
       if (postgres != null) {
         postgres.close();
       }
@@ -51,8 +57,9 @@ public final class Main {
     try {
       running = start(Env.system()).toCompletionStage().toCompletableFuture().join();
     } catch (RuntimeException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      log.error("todo-chatbot could not start: {}", cause.getMessage(), cause);
+      Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+      log.error("todo-chatbot could not start: {}", cause.getMessage());
+      log.debug("Start-up failure", cause);
       System.exit(1);
       return;
     }

@@ -55,6 +55,13 @@ public record Task(
     return value == null ? null : value.toInstant();
   }
 
+  /** Equal in everything a person can change (ignores version and timestamps of the change itself). */
+  boolean sameContentAs(Task other) {
+    return java.util.Objects.equals(title, other.title) && java.util.Objects.equals(description, other.description)
+        && status == other.status && priority == other.priority && tags.equals(other.tags)
+        && java.util.Objects.equals(dueAt, other.dueAt) && timeZone.equals(other.timeZone) && allDay == other.allDay;
+  }
+
   /** A quoted entity tag for the version, as sent in ETag and accepted in If-Match. */
   public String etag() {
     return "\"" + version + "\"";

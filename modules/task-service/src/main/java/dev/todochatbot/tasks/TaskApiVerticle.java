@@ -2,14 +2,15 @@ package dev.todochatbot.tasks;
 
 import dev.todochatbot.platform.Database;
 import dev.todochatbot.platform.HttpProblems;
+import dev.todochatbot.platform.HttpServers;
 import dev.todochatbot.platform.Observability;
 import dev.todochatbot.platform.Principal;
 import dev.todochatbot.platform.Problem;
 import dev.todochatbot.platform.Tokens;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -42,21 +43,21 @@ public final class TaskApiVerticle extends VerticleBase {
 
     router = Router.router(vertx);
     Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute());
-    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
-    router.route("/api/*").handler(tokens.requireUser());
-
-    router.post("/api/tasks").handler(this::create);
-    router.get("/api/tasks").handler(this::list);
-    router.get("/api/tasks/:id").handler(this::get);
-    router.patch("/api/tasks/:id").handler(this::update);
-    router.delete("/api/tasks/:id").handler(this::delete);
-    router.post("/api/tasks/:id/complete").handler(ctx -> setStatus(ctx, TaskStatus.COMPLETED));
-    router.post("/api/tasks/:id/reopen").handler(ctx -> setStatus(ctx, TaskStatus.OPEN));
+    // body and token handlers sit on each route, so that a request matches one route (its metrics label)
+    Handler<RoutingContext> body = BodyHandler.create().setBodyLimit(MAX_BODY_BYTES);
+    Handler<RoutingContext> signedIn = tokens.requireUser();
+    router.post("/api/tasks").handler(body).handler(signedIn).handler(this::create);
+    router.get("/api/tasks").handler(signedIn).handler(this::list);
+    router.get("/api/tasks/:id").handler(signedIn).handler(this::get);
+    router.patch("/api/tasks/:id").handler(body).handler(signedIn).handler(this::update);
+    router.delete("/api/tasks/:id").handler(signedIn).handler(this::delete);
+    router.post("/api/tasks/:id/complete").handler(body).handler(signedIn)
+        .handler(ctx -> setStatus(ctx, TaskStatus.COMPLETED));
+    router.post("/api/tasks/:id/reopen").handler(body).handler(signedIn)
+        .handler(ctx -> setStatus(ctx, TaskStatus.OPEN));
     HttpProblems.install(router);
 
-    return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(false))
-        .requestHandler(router)
-        .listen(config.port());
+    return HttpServers.listen(vertx, router, config.port(), "TASK_SERVICE_PORT");
   }
 
   @Override

@@ -173,13 +173,9 @@ final class TaskInput {
         continue;
       }
       String tag = normalizeTag(s);
-      int length = tag.codePointCount(0, tag.length());
-      if (length == 0) {
-        errors.add(field, "must not be empty");
-      } else if (length > MAX_TAG) {
-        errors.add(field, "must be at most " + MAX_TAG + " characters");
-      } else if (!TAG.matcher(tag).matches()) {
-        errors.add(field, "may hold letters, digits and - _ . / : only (no spaces)");
+      String problem = tagProblem(tag);
+      if (problem != null) {
+        errors.add(field, problem);
       } else {
         tags.add(tag);
       }
@@ -188,6 +184,19 @@ final class TaskInput {
       errors.add("tags", "at most " + MAX_TAGS + " tags (got " + tags.size() + ")");
     }
     return new ArrayList<>(tags);
+  }
+
+  /** What is wrong with a normalized tag, or null when it is fine. */
+  static String tagProblem(String tag) {
+    int length = tag.codePointCount(0, tag.length());
+    if (length == 0) {
+      return "must not be empty";
+    } else if (length > MAX_TAG) {
+      return "must be at most " + MAX_TAG + " characters";
+    } else if (!TAG.matcher(tag).matches()) {
+      return "may hold letters, digits and - _ . / : only (no spaces)";
+    }
+    return null;
   }
 
   /** Tags are stored lower-case and without a leading '#', so "#Work" and "work" are one tag. */
@@ -256,13 +265,15 @@ final class TaskInput {
     TaskStatus newStatus = status.present ? status.value : current.status();
     Instant completedAt = newStatus == TaskStatus.OPEN ? null
         : current.status() == TaskStatus.COMPLETED ? current.completedAt() : now;
-    return new Task(current.id(), current.userId(),
+    var next = new Task(current.id(), current.userId(),
         title.present ? title.value : current.title(),
         description.present ? description.value : current.description(),
         newStatus,
         priority.present ? priority.value : current.priority(),
         tags.present ? tags.value : current.tags(),
         due, zone, isAllDay && due != null, current.createdAt(), now, completedAt, current.version() + 1);
+    // a patch that sets every field to what it already is changes nothing, not even the version
+    return next.sameContentAs(current) ? current : next;
   }
 
   /**

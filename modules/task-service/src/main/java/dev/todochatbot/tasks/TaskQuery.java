@@ -132,8 +132,9 @@ record TaskQuery(
     var tags = new LinkedHashSet<String>();
     for (String value : commaSeparated(params.getAll("tag"))) {
       String tag = TaskInput.normalizeTag(value);
-      if (tag.isEmpty() || tag.length() > TaskInput.MAX_TAG) {
-        errors.add("tag", "'" + value + "' is not a tag (1 to " + TaskInput.MAX_TAG + " characters)");
+      String problem = TaskInput.tagProblem(tag);
+      if (problem != null) {
+        errors.add("tag", "'" + value + "' " + problem);
       } else {
         tags.add(tag);
       }
@@ -151,11 +152,14 @@ record TaskQuery(
     Instant dueBefore = instantOrDate(params.get("dueBefore"), "dueBefore", zone, errors);
     Instant dueAfter = instantOrDate(params.get("dueAfter"), "dueAfter", zone, errors);
     boolean overdue = bool(params.get("overdue"), "overdue", errors);
+    if (overdue && "completed".equals(params.get("status"))) {
+      errors.add("overdue", "lists open tasks only; drop status=completed or overdue=true");
+    }
 
     String textQuery = "";
     String q = params.get("q");
     if (q != null) {
-      if (q.length() > MAX_Q) {
+      if (q.codePointCount(0, q.length()) > MAX_Q) {
         errors.add("q", "must be at most " + MAX_Q + " characters");
       } else {
         textQuery = SearchText.query(q);

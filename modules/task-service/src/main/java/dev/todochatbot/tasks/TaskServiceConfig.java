@@ -12,6 +12,10 @@ import java.time.Duration;
 public record TaskServiceConfig(int port, int instances, int poolSizePerInstance, DatabaseConfig database,
     String jwtSecret, Duration tokenTtl) {
 
+  public TaskServiceConfig withPort(int newPort) {
+    return new TaskServiceConfig(newPort, instances, poolSizePerInstance, database, jwtSecret, tokenTtl);
+  }
+
   public static TaskServiceConfig fromEnv(Env env) {
     return new TaskServiceConfig(
         env.getInt("TASK_SERVICE_PORT", 8081),

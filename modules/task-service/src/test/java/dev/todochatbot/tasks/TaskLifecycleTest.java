@@ -98,6 +98,17 @@ class TaskLifecycleTest {
   }
 
   @Test
+  void patchThatRepeatsCurrentValuesKeepsTheVersion() {
+    String token = service.newUser();
+    JsonObject task = service.create(token, new JsonObject().put("title", "Same").put("priority", "low")
+        .put("tags", new JsonArray().add("a")));
+    var answer = service.http.patch("/api/tasks/" + task.getString("id"), token,
+        new JsonObject().put("title", " Same ").put("priority", "low").put("tags", new JsonArray().add("#A")));
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(answer.json()).isEqualTo(task);
+  }
+
+  @Test
   void staleIfMatchAnswers412AndWritesNothing() {
     String token = service.newUser();
     JsonObject task = service.create(token, "Contended");

@@ -1,0 +1,24 @@
+package dev.todochatbot.platform;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.net.BindException;
+
+/** Starts a service's HTTP server, and says which setting to change when its port is taken. */
+public final class HttpServers {
+
+  private HttpServers() {}
+
+  public static Future<HttpServer> listen(Vertx vertx, Router router, int port, String portVariable) {
+    return vertx.createHttpServer(new HttpServerOptions())
+        .requestHandler(router)
+        .listen(port)
+        .recover(failure -> Future.failedFuture(failure instanceof BindException
+            ? new IllegalStateException("Port " + port + " is already in use: stop what listens there, or set "
+                + portVariable + " to another port", failure)
+            : failure));
+  }
+}

@@ -52,7 +52,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       try {
         postgres = builder.start();
       } catch (IllegalStateException e) {
-        if (String.valueOf(e.getMessage()).contains("could not lock")) {
+        // another process holds the lock ("could not lock"), or this very process does (overlapping lock)
+        if (e instanceof java.nio.channels.OverlappingFileLockException
+            || String.valueOf(e.getMessage()).contains("could not lock")) {
           throw new IllegalStateException("Another process is already using the database in " + dataDirectory
               + ": stop it first, or set DATA_DIR to another directory", e);
         }

@@ -1,8 +1,8 @@
 -- Tasks: the task service is their single writer. Instants are UTC (timestamptz); time_zone is the
 -- IANA zone the person thinks of the task in, used for all-day dates and (later) recurrence.
 
--- btree_gin lets one GIN index start with user_id, so tag and text searches never scan other users'
--- postings. It is a trusted extension (PostgreSQL 13+): a database owner may create it.
+-- btree_gin lets the tag index start with user_id. It is a trusted extension (PostgreSQL 13+): a
+-- database owner may create it.
 CREATE EXTENSION IF NOT EXISTS btree_gin;
 
 CREATE TABLE task (
@@ -21,7 +21,8 @@ CREATE TABLE task (
   updated_at   timestamptz NOT NULL,
   completed_at timestamptz,
   version      integer     NOT NULL DEFAULT 1,
-  -- title, description and tags, lower-cased and without accents (done in Java, see SearchText)
+  -- the words of title, description and tags, folded in Java (see SearchText) and each prefixed with
+  -- the first 8 hex digits of user_id, so that a word's postings in the index are one user's
   search       tsvector    NOT NULL,
   CHECK ((status = 'completed') = (completed_at IS NOT NULL)),
   CHECK (NOT all_day OR due_at IS NOT NULL)
@@ -31,9 +32,12 @@ CREATE TABLE task (
 -- is a short range scan whatever the size of the table. Tasks without a due date sort last: the sort
 -- key is coalesce(due_at, 'infinity').
 CREATE INDEX task_user_due      ON task (user_id, (coalesce(due_at, 'infinity'::timestamptz)), id);
+-- read backwards for the newest due first, still with undated tasks last
+CREATE INDEX task_user_due_desc ON task (user_id, (coalesce(due_at, '-infinity'::timestamptz)), id);
 CREATE INDEX task_user_priority ON task (user_id, priority DESC, (coalesce(due_at, 'infinity'::timestamptz)), id);
 CREATE INDEX task_user_created  ON task (user_id, created_at, id);
 CREATE INDEX task_user_updated  ON task (user_id, updated_at, id);
 CREATE INDEX task_user_title    ON task (user_id, lower(title), id);
 CREATE INDEX task_user_tags     ON task USING gin (user_id, tags);
-CREATE INDEX task_user_search   ON task USING gin (user_id, search);
+-- the lexemes carry the user (see search above): a prefix query reads only that user's postings
+CREATE INDEX task_search        ON task USING gin (search);

@@ -13,6 +13,10 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -25,8 +29,24 @@ public final class Tokens {
   public static final String ISSUER = "todo-chatbot";
   private static final int MIN_SECRET_BYTES = 32;
 
+  private static final int VERIFIED_CACHE_SIZE = 10_000;
+
   private final JWTAuth auth;
   private final Duration ttl;
+  /**
+   * Tokens already verified, until they expire: a signed-in person sends the same token with every
+   * request, and checking its signature and claims each time is a large share of a simple read.
+   * Keyed by the whole token, so a changed token is verified afresh; least recently used go first.
+   */
+  private final Map<String, Verified> verified = Collections.synchronizedMap(
+      new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Verified> eldest) {
+          return size() > VERIFIED_CACHE_SIZE;
+        }
+      });
+
+  private record Verified(Principal principal, long expiresAtEpochSecond) {}
 
   private Tokens(JWTAuth auth, Duration ttl) {
     this.auth = auth;
@@ -69,14 +89,24 @@ public final class Tokens {
   }
 
   public Future<Principal> verify(String token) {
+    Verified known = verified.get(token);
+    if (known != null && known.expiresAtEpochSecond() > Instant.now().getEpochSecond()) {
+      return Future.succeededFuture(known.principal());
+    }
     return auth.authenticate(new TokenCredentials(token)).map(user -> {
       JsonObject claims = user.principal();
+      Principal principal;
       try {
-        return new Principal(UUID.fromString(claims.getString("sub")), claims.getString("email"),
+        principal = new Principal(UUID.fromString(claims.getString("sub")), claims.getString("email"),
             claims.getString("tz", "UTC"));
       } catch (RuntimeException e) {
         throw Problem.unauthorized("The token does not name a user.").exception();
       }
+      Long exp = claims.getLong("exp");
+      if (exp != null) {
+        verified.put(token, new Verified(principal, exp));
+      }
+      return principal;
     });
   }
 

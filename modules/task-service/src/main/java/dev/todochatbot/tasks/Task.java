@@ -31,26 +31,27 @@ public record Task(
     tags = List.copyOf(tags);
   }
 
+  /** A row selected as {@link TaskSql#COLUMNS}, read by position (looking names up costs per row). */
   static Task fromRow(Row row) {
-    String[] tags = row.getArrayOfStrings("tags");
+    String[] tags = row.getArrayOfStrings(6);
     return new Task(
-        row.getUUID("id"),
-        row.getUUID("user_id"),
-        row.getString("title"),
-        row.getString("description"),
-        TaskStatus.parse(row.getString("status")).orElseThrow(),
-        Priority.ofRank(row.getShort("priority")),
+        row.getUUID(0),
+        row.getUUID(1),
+        row.getString(2),
+        row.getString(3),
+        TaskStatus.parse(row.getString(4)).orElseThrow(),
+        Priority.ofRank(row.getShort(5)),
         tags == null ? List.of() : Arrays.asList(tags),
-        instant(row, "due_at"),
-        row.getString("time_zone"),
-        row.getBoolean("all_day"),
-        instant(row, "created_at"),
-        instant(row, "updated_at"),
-        instant(row, "completed_at"),
-        row.getInteger("version"));
+        instant(row, 7),
+        row.getString(8),
+        row.getBoolean(9),
+        instant(row, 10),
+        instant(row, 11),
+        instant(row, 12),
+        row.getInteger(13));
   }
 
-  private static Instant instant(Row row, String column) {
+  private static Instant instant(Row row, int column) {
     var value = row.getOffsetDateTime(column);
     return value == null ? null : value.toInstant();
   }

@@ -122,8 +122,11 @@ final class TaskInput {
     return input;
   }
 
+  /** ZoneId.getAvailableZoneIds() copies its set on every call; requests check zones often. */
+  private static final Set<String> ZONES = Set.copyOf(ZoneId.getAvailableZoneIds());
+
   static boolean isZone(String zone) {
-    return ZoneId.getAvailableZoneIds().contains(zone);
+    return ZONES.contains(zone);
   }
 
   private static String title(Object value, FieldErrors errors) {

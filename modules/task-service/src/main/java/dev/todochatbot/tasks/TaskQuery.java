@@ -31,6 +31,7 @@ record TaskQuery(
     Instant dueBefore,
     Instant dueAfter,
     boolean overdue,
+    /** The words searched for, as typed ({@link SearchText} folds them); empty for none. */
     String textQuery,
     Sort sort,
     boolean descending,
@@ -162,7 +163,7 @@ record TaskQuery(
       if (q.codePointCount(0, q.length()) > MAX_Q) {
         errors.add("q", "must be at most " + MAX_Q + " characters");
       } else {
-        textQuery = SearchText.query(q);
+        textQuery = q;
       }
     }
 

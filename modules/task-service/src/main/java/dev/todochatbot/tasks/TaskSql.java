@@ -1,5 +1,6 @@
 package dev.todochatbot.tasks;
 
+import dev.todochatbot.platform.Database;
 import dev.todochatbot.tasks.TaskQuery.Sort;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -16,11 +17,12 @@ final class TaskSql {
 
   private TaskSql() {}
 
+  /** The columns of a task, in the order {@link Task#fromRow} reads them. */
   static final String COLUMNS = "id, user_id, title, description, status, priority, tags, due_at, time_zone, "
       + "all_day, created_at, updated_at, completed_at, version";
 
   static final String INSERT = "INSERT INTO tasks.task (" + COLUMNS + ", search) "
-      + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, to_tsvector('simple', $15))";
+      + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, array_to_tsvector($15))";
 
   static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM tasks.task WHERE id = $1 AND user_id = $2";
 
@@ -28,7 +30,7 @@ final class TaskSql {
 
   static final String UPDATE = "UPDATE tasks.task SET title = $3, description = $4, status = $5, priority = $6, "
       + "tags = $7, due_at = $8, time_zone = $9, all_day = $10, updated_at = $11, completed_at = $12, "
-      + "version = $13, search = to_tsvector('simple', $14) WHERE id = $1 AND user_id = $2";
+      + "version = $13, search = array_to_tsvector($14) WHERE id = $1 AND user_id = $2";
 
   static final String DELETE = "DELETE FROM tasks.task WHERE id = $1 AND user_id = $2";
 
@@ -38,7 +40,7 @@ final class TaskSql {
         .addArrayOfString(t.tags().toArray(String[]::new)).addOffsetDateTime(utc(t.dueAt()))
         .addString(t.timeZone()).addBoolean(t.allDay()).addOffsetDateTime(utc(t.createdAt()))
         .addOffsetDateTime(utc(t.updatedAt())).addOffsetDateTime(utc(t.completedAt())).addInteger(t.version())
-        .addString(SearchText.document(t.title(), t.description(), t.tags()));
+        .addArrayOfString(SearchText.document(t.userId(), t.title(), t.description(), t.tags()));
   }
 
   static Tuple updateParams(Task t) {
@@ -47,7 +49,7 @@ final class TaskSql {
         .addArrayOfString(t.tags().toArray(String[]::new)).addOffsetDateTime(utc(t.dueAt()))
         .addString(t.timeZone()).addBoolean(t.allDay()).addOffsetDateTime(utc(t.updatedAt()))
         .addOffsetDateTime(utc(t.completedAt())).addInteger(t.version())
-        .addString(SearchText.document(t.title(), t.description(), t.tags()));
+        .addArrayOfString(SearchText.document(t.userId(), t.title(), t.description(), t.tags()));
   }
 
   static OffsetDateTime utc(Instant instant) {
@@ -83,7 +85,7 @@ final class TaskSql {
   static ListStatement list(UUID userId, TaskQuery query, Instant now) {
     List<SortKey> keys = sortKeys(query.sort(), query.descending());
     var params = Tuple.tuple(List.of()).addUUID(userId);
-    var sql = new StringBuilder("SELECT ").append(COLUMNS);
+    var sql = new StringBuilder(Database.PLANNED_PER_CALL).append("SELECT ").append(COLUMNS);
     for (int i = 0; i < keys.size() - 1; i++) {
       sql.append(", (").append(keys.get(i).expression()).append(")::text AS k").append(i);
     }
@@ -115,9 +117,11 @@ final class TaskSql {
       sql.append(" AND status = 'open' AND ").append(DUE_LAST).append(" < $").append(p)
           .append(" AND (NOT all_day OR due_at <= $").append(p).append(" - interval '1 day')");
     }
-    if (!query.textQuery().isEmpty()) {
-      params.addString(query.textQuery());
-      sql.append(" AND search @@ to_tsquery('simple', $").append(params.size()).append(")");
+    String tsquery = SearchText.query(userId, query.textQuery());
+    if (!tsquery.isEmpty()) {
+      params.addString(tsquery);
+      // sent as text: the client cannot size a tsquery parameter of an unprepared statement
+      sql.append(" AND search @@ ($").append(params.size()).append("::text)::tsquery");
     }
     if (query.after() != null) {
       sql.append(" AND ").append(keyset(keys, query.after(), params));

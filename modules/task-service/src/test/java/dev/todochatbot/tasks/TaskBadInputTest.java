@@ -186,20 +186,22 @@ class TaskBadInputTest {
   void requestsWithoutAValidTokenAre401() {
     Tokens otherKey = Tokens.create(service.vertx, "another-secret-that-is-long-enough-for-it!", Duration.ofHours(1));
     var someone = new Principal(UUID.randomUUID(), "x@example.com", "UTC");
-    String expired = JWTAuth.create(service.vertx, new JWTAuthOptions()
-            .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(TaskServiceFixture.SECRET)))
-        .generateToken(new JsonObject().put("sub", someone.userId().toString()).put("tz", "UTC")
-                .put("exp", Instant.now().minusSeconds(3600).getEpochSecond()),
-            new JWTOptions().setAlgorithm("HS256").setIssuer(Tokens.ISSUER));
-    String wrongIssuer = JWTAuth.create(service.vertx, new JWTAuthOptions()
-            .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(TaskServiceFixture.SECRET)))
-        .generateToken(new JsonObject().put("sub", someone.userId().toString()),
-            new JWTOptions().setAlgorithm("HS256").setIssuer("someone-else").setExpiresInMinutes(5));
+    String expired = signedWithTheServiceKey(new JsonObject().put("sub", someone.userId().toString())
+        .put("exp", Instant.now().minusSeconds(3600).getEpochSecond()), Tokens.ISSUER);
+    String wrongIssuer = signedWithTheServiceKey(new JsonObject().put("sub", someone.userId().toString())
+        .put("exp", Instant.now().plusSeconds(300).getEpochSecond()), "someone-else");
     assertThat(service.http.get("/api/tasks", service.tokens.issue(someone)).status()).isEqualTo(200);
     for (String token : new String[] {null, "", "not.a.jwt", otherKey.issue(someone), expired, wrongIssuer}) {
       assertProblem(service.http.get("/api/tasks", token), 401, null);
       assertProblem(service.http.post("/api/tasks", token, "{\"title\": \"x\"}"), 401, null);
     }
+  }
+
+  /** A token with the service's own key but claims chosen by the test. */
+  private String signedWithTheServiceKey(JsonObject claims, String issuer) {
+    return JWTAuth.create(service.vertx, new JWTAuthOptions()
+            .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(TaskServiceFixture.SECRET)))
+        .generateToken(claims, new JWTOptions().setAlgorithm("HS256").setIssuer(issuer));
   }
 
   private static void assertProblem(Answer answer, int status, String field) {

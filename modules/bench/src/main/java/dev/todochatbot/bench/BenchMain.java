@@ -1,0 +1,224 @@
+package dev.todochatbot.bench;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code make bench}: starts the system (the all-in-one jar, fresh data), signs up accounts, seeds a
+ * million tasks by SQL, explains the list queries, then runs the "users" scenario on the public port
+ * and the "capacity" scenario on the task service's port, and writes summary.json, report.html and
+ * query-plans.md under target/bench. Settings: see {@link BenchConfig}. Exits 0 when the run completed,
+ * whether or not the targets were met (they are figures, not a test); 1 when it could not run.
+ *
+ * <p>Run from the repository root: {@code make bench}, or after
+ * {@code mvn -pl modules/bench package}: {@code java -Xmx1g -jar modules/bench/target/bench-0.1.0-SNAPSHOT-all.jar}.
+ * A quick run while developing: {@code BENCH_ACCOUNTS=10 BENCH_TASKS_PER_ACCOUNT=500 BENCH_USERS=50
+ * BENCH_USERS_SECONDS=10 BENCH_CAPACITY_SECONDS=3 java -jar ...}.
+ */
+public final class BenchMain {
+
+  private static final Logger log = LoggerFactory.getLogger(BenchMain.class);
+  private static final String PASSWORD = "bench-password-1";
+  private static final int SIGNUP_CONCURRENCY = 4;
+  private static final int LOGIN_CONCURRENCY = 8;
+  private static final int TASK_IDS_PER_ACCOUNT = 200;
+
+  private final Vertx vertx;
+  private final BenchConfig config;
+  private final SystemUnderTest system;
+  private final Pool db;
+  private final Api publicApi;
+  private final Seeder seeder;
+  /** Cores used per scenario, by the system, PostgreSQL, this benchmark and anything else. */
+  private final JsonObject coresUsed = new JsonObject();
+
+  private BenchMain(Vertx vertx, BenchConfig config, SystemUnderTest system) {
+    this.vertx = vertx;
+    this.config = config;
+    this.system = system;
+    this.db = PgBuilder.pool()
+        .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(Seeder.PARALLEL)) // not the HTTP PoolOptions
+        .connectingTo(new PgConnectOptions().setHost("127.0.0.1").setPort(system.postgresPort)
+            .setDatabase("postgres").setUser("postgres").setCachePreparedStatements(false))
+        .using(vertx)
+        .build();
+    this.publicApi = new Api(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(LOGIN_CONCURRENCY)), system.publicPort);
+    this.seeder = new Seeder(db);
+  }
+
+  public static void main(String[] args) {
+    int status = 1;
+    Vertx vertx = Vertx.vertx();
+    try {
+      BenchConfig config = BenchConfig.fromEnv(System.getenv());
+      Files.createDirectories(config.outputDir());
+      long started = System.nanoTime();
+      String startedAt = Instant.now().toString();
+      try (SystemUnderTest system = SystemUnderTest.start(config.systemJar(), config.outputDir())) {
+        Thread stopOnInterrupt = new Thread(system::close, "stop-system");
+        Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
+        new BenchMain(vertx, config, system).run(started, startedAt);
+        Runtime.getRuntime().removeShutdownHook(stopOnInterrupt);
+      }
+      status = 0;
+    } catch (Throwable e) { // whatever it was, say so and exit: Vert.x threads would keep the JVM alive
+      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof IllegalStateException || cause instanceof IllegalArgumentException) {
+        log.error("The benchmark could not run: {}", cause.getMessage());
+      } else {
+        log.error("The benchmark could not run: {}", cause.toString(), cause);
+      }
+    } finally {
+      vertx.close();
+    }
+    System.exit(status);
+  }
+
+  private void run(long started, String startedAt) throws IOException {
+    log.info("Signing up {} accounts", config.accounts());
+    var signups = new Recorder();
+    List<Api.Session> accounts = timed(signups, "signup", config.accounts(), SIGNUP_CONCURRENCY,
+        i -> publicApi.signUp(email(i), PASSWORD, "Bench user " + i));
+    List<String> userIds = accounts.stream().map(Api.Session::userId).toList();
+
+    log.info("Seeding {} tasks for each of {} accounts", config.tasksPerAccount(), config.accounts());
+    Seeder.Seeded seeded = await(seeder.seed(userIds, config.tasksPerAccount()));
+    log.info("Seeded {} tasks in {} s, then VACUUM ANALYZE {} s; the table and its indexes take {} MiB",
+        seeded.tasks(), seeded.insertSeconds(), seeded.vacuumAnalyzeSeconds(), seeded.tableMb());
+    String postgresVersion = await(seeder.postgresVersion());
+    explainQueries(userIds.get(0), seeded, postgresVersion);
+
+    log.info("Signing in {} users ({} at a time)", config.users(), LOGIN_CONCURRENCY);
+    var logins = new Recorder();
+    List<Api.Session> sessions = timed(logins, "login", config.users(), LOGIN_CONCURRENCY,
+        i -> publicApi.logIn(email(i % config.accounts()), PASSWORD));
+    List<Context> eventLoops = await(Parallel.eventLoops(vertx, Runtime.getRuntime().availableProcessors()));
+
+    log.info("Scenario users: {} users, about one request a second each, {} s warm-up + {} s", config.users(),
+        config.usersWarmupSeconds(), config.usersSeconds());
+    var usersScenario = new UsersScenario(vertx, system.publicPort);
+    Recorder users = withCpu("users", () -> usersScenario.run(sessions, eventLoops, config.usersWarmupSeconds(),
+        config.usersSeconds()));
+    log.info("users: {}; {} requests unanswered at the end", users.statsOfAll(), usersScenario.unanswered());
+
+    // sessions 0 .. accounts-1 are one of each account (session i signed in as account i mod accounts)
+    List<Api.Session> onePerAccount = sessions.subList(0, Math.min(accounts.size(), sessions.size()));
+    List<Recorder> capacity = runCapacity(onePerAccount, eventLoops);
+
+    var results = new Report.Results(config, machine(postgresVersion), signups, logins, seeded, users,
+        usersScenario.unanswered(), capacity, coresUsed, system.residentMemoryMb(), startedAt,
+        (System.nanoTime() - started) / 1e9);
+    JsonObject summary = Report.summary(results);
+    Report.write(config.outputDir(), results, summary);
+    System.out.println(Report.console(summary));
+    log.info("Wrote {}, {} and {}", config.outputDir().resolve("summary.json"),
+        config.outputDir().resolve("report.html"), config.outputDir().resolve("query-plans.md"));
+    await(db.close());
+  }
+
+  private void explainQueries(String userId, Seeder.Seeded seeded, String postgresVersion) throws IOException {
+    log.info("Explaining the list queries");
+    var queryPlans = new QueryPlans(db);
+    List<QueryPlans.Plan> plans = await(queryPlans.shapes(userId).compose(queryPlans::explain));
+    Files.writeString(config.outputDir().resolve("query-plans.md"),
+        QueryPlans.markdown(plans, postgresVersion, seeded, userId, config.tasksPerAccount()));
+  }
+
+  /** Each capacity kind in turn, on one connection per worker, each worker signed in as another account. */
+  private List<Recorder> runCapacity(List<Api.Session> onePerAccount, List<Context> eventLoops) {
+    Map<String, List<String>> taskIds = await(seeder.sampleTaskIds(config.tasksPerAccount(), TASK_IDS_PER_ACCOUNT));
+    var workers = CapacityScenario.workers(config.capacityConnections(), onePerAccount, taskIds);
+    var capacity = new CapacityScenario(vertx, vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)),
+        system.taskServicePort);
+    var recorders = new ArrayList<Recorder>();
+    for (CapacityScenario.Kind kind : CapacityScenario.KINDS) {
+      log.info("Scenario capacity, {}: {} connections, closed loop, {} s warm-up + {} s", kind.name(),
+          config.capacityConnections(), config.capacityWarmupSeconds(), config.capacitySeconds());
+      Recorder recorder = withCpu("capacity " + kind.name(), () -> capacity.run(kind, workers, eventLoops,
+          config.capacityWarmupSeconds(), config.capacitySeconds()));
+      log.info("capacity {}: {}", kind.name(), recorder.stats(kind.name()));
+      recorders.add(recorder);
+    }
+    return recorders;
+  }
+
+  /** Runs a scenario and notes the cores each part of the machine used meanwhile. */
+  private Recorder withCpu(String scenario, Supplier<Future<Recorder>> run) {
+    SystemUnderTest.CpuTime before = system.cpuTime();
+    Recorder recorder = await(run.get());
+    coresUsed.put(scenario, system.cpuTime().coresUsedSince(before));
+    log.info("{}: cores used {}", scenario, coresUsed.getJsonObject(scenario).encode());
+    return recorder;
+  }
+
+  /** Runs {@code count} setup calls, a few at a time, timing each under {@code kind}; any failure stops the run. */
+  private static <T> List<T> timed(Recorder recorder, String kind, int count, int concurrency,
+      IntFunction<Future<T>> call) {
+    recorder.begin();
+    List<T> results = await(Parallel.limited(count, concurrency, i -> {
+      long sent = System.nanoTime();
+      return call.apply(i).onSuccess(result -> recorder.success(kind, sent));
+    }));
+    recorder.end();
+    return results;
+  }
+
+  private static String email(int account) {
+    return String.format(Locale.ROOT, "bench-user-%03d@example.com", account);
+  }
+
+  private static JsonObject machine(String postgresVersion) {
+    return new JsonObject()
+        .put("cores", Runtime.getRuntime().availableProcessors())
+        .put("cpu", procLine("/proc/cpuinfo", "model name"))
+        .put("memory", procLine("/proc/meminfo", "MemTotal"))
+        .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+            + System.getProperty("os.arch"))
+        .put("javaVersion", System.getProperty("java.version"))
+        .put("javaVm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"))
+        .put("postgresVersion", postgresVersion);
+  }
+
+  /** The value of the first "name: value" line of a /proc file, or "unknown". */
+  private static String procLine(String file, String name) {
+    try {
+      for (String line : Files.readAllLines(Path.of(file))) {
+        if (line.startsWith(name)) {
+          return line.substring(line.indexOf(':') + 1).strip();
+        }
+      }
+    } catch (IOException e) {
+      // not Linux
+    }
+    return "unknown";
+  }
+
+  static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+}

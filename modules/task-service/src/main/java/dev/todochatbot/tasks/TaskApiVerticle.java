@@ -9,10 +9,9 @@ import dev.todochatbot.platform.Problem;
 import dev.todochatbot.platform.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -85,11 +84,7 @@ public final class TaskApiVerticle extends VerticleBase {
     Principal user = Principal.of(ctx);
     TaskQuery query = TaskQuery.parse(ctx.queryParams(), zoneOf(user));
     tasks.list(user.userId(), query, now())
-        .onSuccess(page -> {
-          var items = new JsonArray();
-          page.items().forEach(task -> items.add(task.toJson()));
-          sendJson(ctx, 200, new JsonObject().put("items", items).put("nextCursor", page.nextCursor()));
-        })
+        .onSuccess(page -> sendJson(ctx, 200, TaskJson.page(page.items(), page.nextCursor())))
         .onFailure(ctx::fail);
   }
 
@@ -157,13 +152,13 @@ public final class TaskApiVerticle extends VerticleBase {
 
   private static void sendTask(RoutingContext ctx, int status, Task task) {
     ctx.response().putHeader(HttpHeaders.ETAG, task.etag());
-    sendJson(ctx, status, task.toJson());
+    sendJson(ctx, status, TaskJson.one(task));
   }
 
-  private static void sendJson(RoutingContext ctx, int status, JsonObject body) {
+  private static void sendJson(RoutingContext ctx, int status, Buffer body) {
     ctx.response()
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(body.toBuffer());
+        .end(body);
   }
 }

@@ -66,10 +66,6 @@ public final class Tokens {
     return new Tokens(JWTAuth.create(vertx, options), ttl);
   }
 
-  public Duration ttl() {
-    return ttl;
-  }
-
   /** A signed token and the instant it stops working. */
   public record Issued(String token, java.time.Instant expiresAt) {}
 

@@ -48,6 +48,7 @@ class StandaloneTest {
     assertThat(dataDir.resolve("postgres").resolve("PG_VERSION")).exists();
 
     try (Main.Running again = Await.result(Main.start(env(port, taskPort)))) {
+      assertThat(again.postgres()).as("the embedded PostgreSQL, on the same data").isNotNull();
       // the token from before the restart still works: the signing key was kept beside the data
       var task = http.get("/api/tasks/" + taskId, token);
       assertThat(task.status()).isEqualTo(200);
@@ -65,7 +66,7 @@ class StandaloneTest {
       var failure = org.assertj.core.api.Assertions.catchThrowable(
           () -> Await.result(Main.start(env(TestHttp.freePort(), TestHttp.freePort()))));
       assertThat(failure).hasMessageContaining("already using the database in");
-      assertThat(new TestHttp(port).get("/readyz", null).status()).isEqualTo(200);
+      assertThat(new TestHttp(running.port()).get("/readyz", null).status()).isEqualTo(200);
     }
   }
 }

@@ -16,7 +16,8 @@ import java.util.Map;
  * @param users simulated signed-in users of the "users" scenario; user i signs in as account
  *     i mod accounts, so 1,000 users over 100 accounts are 10 sessions each ({@code BENCH_USERS}, 1,000)
  * @param usersSeconds measured duration of the "users" scenario ({@code BENCH_USERS_SECONDS}, 60)
- * @param usersWarmupSeconds not recorded, before it ({@code BENCH_USERS_WARMUP_SECONDS}, 10)
+ * @param usersWarmupSeconds not recorded, before it, people arriving over its first three quarters
+ *     ({@code BENCH_USERS_WARMUP_SECONDS}, 30)
  * @param capacityConnections closed-loop connections of the "capacity" scenario
  *     ({@code BENCH_CAPACITY_CONNECTIONS}, 64)
  * @param capacitySeconds measured duration per request kind ({@code BENCH_CAPACITY_SECONDS}, 20)
@@ -33,7 +34,7 @@ record BenchConfig(Path systemJar, Path outputDir, int accounts, int tasksPerAcc
         positive(env, "BENCH_TASKS_PER_ACCOUNT", 10_000),
         positive(env, "BENCH_USERS", 1_000),
         positive(env, "BENCH_USERS_SECONDS", 60),
-        positive(env, "BENCH_USERS_WARMUP_SECONDS", 10),
+        positive(env, "BENCH_USERS_WARMUP_SECONDS", 30),
         positive(env, "BENCH_CAPACITY_CONNECTIONS", 64),
         positive(env, "BENCH_CAPACITY_SECONDS", 20),
         positive(env, "BENCH_CAPACITY_WARMUP_SECONDS", 5));

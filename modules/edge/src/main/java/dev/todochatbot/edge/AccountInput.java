@@ -1,8 +1,8 @@
 package dev.todochatbot.edge;
 
 import dev.todochatbot.platform.FieldErrors;
+import dev.todochatbot.platform.InputRules;
 import io.vertx.core.json.JsonObject;
-import java.time.ZoneId;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -41,6 +41,10 @@ final class AccountInput {
     var errors = new FieldErrors();
     onlyFields(json, Set.of("email", "password"), errors);
     String email = json.getValue("email") instanceof String s ? s.strip().toLowerCase(Locale.ROOT) : "";
+    if (InputRules.hasControlCharacters(email)) {
+      email = ""; // no account has such an address; answered like any unknown email
+      errors.add("email", InputRules.CONTROL_MESSAGE);
+    }
     String password = json.getValue("password") instanceof String s ? s : "";
     if (email.isEmpty()) {
       errors.add("email", "is required");
@@ -85,7 +89,7 @@ final class AccountInput {
       return null;
     }
     String email = s.strip().toLowerCase(Locale.ROOT);
-    if (email.length() > MAX_EMAIL || !EMAIL.matcher(email).matches()) {
+    if (email.length() > MAX_EMAIL || !EMAIL.matcher(email).matches() || InputRules.hasControlCharacters(email)) {
       errors.add("email", "must be an email address such as ada@example.com");
     }
     return email;
@@ -113,6 +117,8 @@ final class AccountInput {
     String name = s.strip();
     if (name.codePointCount(0, name.length()) > MAX_NAME) {
       errors.add("name", "must be at most " + MAX_NAME + " characters");
+    } else if (InputRules.hasControlCharacters(name)) {
+      errors.add("name", InputRules.CONTROL_MESSAGE);
     }
     return name;
   }
@@ -121,7 +127,7 @@ final class AccountInput {
     if (value == null) {
       return null;
     }
-    if (!(value instanceof String zone) || !ZoneId.getAvailableZoneIds().contains(zone)) {
+    if (!(value instanceof String zone) || !InputRules.isTimeZone(zone)) {
       errors.add("timeZone", "must be an IANA time zone name such as \"Europe/Paris\" or \"UTC\"");
       return null;
     }

@@ -18,8 +18,9 @@ final class Accounts {
       + "VALUES ($1, $2, $3, $4, $5, $6, $6)";
   private static final String BY_EMAIL = "SELECT " + COLUMNS + " FROM identity.account WHERE email = $1";
   private static final String BY_ID = "SELECT " + COLUMNS + " FROM identity.account WHERE id = $1";
-  private static final String UPDATE_PROFILE = "UPDATE identity.account SET name = $2, time_zone = $3, updated_at = $4 "
-      + "WHERE id = $1 RETURNING " + COLUMNS;
+  /** One statement: two profile changes at once each keep the other's field. */
+  private static final String UPDATE_PROFILE = "UPDATE identity.account SET name = coalesce($2, name), "
+      + "time_zone = coalesce($3, time_zone), updated_at = $4 WHERE id = $1 RETURNING " + COLUMNS;
 
   private final Pool pool;
 
@@ -51,6 +52,7 @@ final class Accounts {
     });
   }
 
+  /** Changes the fields that are not null. */
   Future<Account> updateProfile(UUID id, String name, String timeZone) {
     return pool.preparedQuery(UPDATE_PROFILE)
         .execute(Tuple.of(id, name, timeZone, OffsetDateTime.now(ZoneOffset.UTC)))

@@ -7,7 +7,7 @@ import java.time.Duration;
 /**
  * The edge's settings, from the environment: {@code PORT} (8080), {@code EDGE_INSTANCES} (one per
  * core), {@code DATABASE_URL}, {@code DB_POOL_SIZE} (4 per instance), {@code JWT_SECRET},
- * {@code TOKEN_TTL} (7 days), {@code TASK_SERVICE_URL} (http://localhost:8081).
+ * {@code TOKEN_TTL} (7 days), {@code TASK_SERVICE_URL} (http://localhost:$TASK_SERVICE_PORT).
  */
 public record EdgeConfig(int port, int instances, int poolSizePerInstance, DatabaseConfig database,
     String jwtSecret, Duration tokenTtl, String taskServiceUrl) {
@@ -21,10 +21,10 @@ public record EdgeConfig(int port, int instances, int poolSizePerInstance, Datab
         env.getInt("PORT", 8080),
         env.getInt("EDGE_INSTANCES", Runtime.getRuntime().availableProcessors()),
         env.getInt("DB_POOL_SIZE", 4),
-        DatabaseConfig.fromEnv(env, 4),
+        DatabaseConfig.fromEnv(env),
         env.optional("JWT_SECRET").orElseThrow(() -> new IllegalArgumentException(
             "JWT_SECRET is not set: the key that signs and checks access tokens (at least 32 bytes)")),
         env.getDuration("TOKEN_TTL", Duration.ofDays(7)),
-        env.get("TASK_SERVICE_URL", "http://localhost:8081"));
+        env.get("TASK_SERVICE_URL", "http://localhost:" + env.getInt("TASK_SERVICE_PORT", 8081)));
   }
 }

@@ -25,6 +25,6 @@ public final class EdgeMain {
     Shutdown.closeOnExit(vertx);
     Edge.deploy(vertx, config)
         .onSuccess(id -> log.info("Edge listening on port {}", config.port()))
-        .onFailure(failure -> Shutdown.fail(vertx, "The edge could not start", failure));
+        .onFailure(failure -> Shutdown.fail("The edge could not start", failure));
   }
 }

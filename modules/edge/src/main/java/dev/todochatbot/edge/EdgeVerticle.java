@@ -65,7 +65,8 @@ public final class EdgeVerticle extends VerticleBase {
     router = Router.router(vertx);
     Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute());
     // body and token handlers sit on each route, so that a request matches one route (its metrics label)
-    Handler<RoutingContext> body = BodyHandler.create().setBodyLimit(MAX_BODY_BYTES);
+    // uploads off: a multipart body would otherwise be written to disk (blocking), before the token check
+    Handler<RoutingContext> body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
     Handler<RoutingContext> signedIn = tokens.requireUser();
     router.post("/api/auth/signup").handler(body).handler(this::signUp);
     router.post("/api/auth/login").handler(body).handler(this::signIn);
@@ -129,11 +130,7 @@ public final class EdgeVerticle extends VerticleBase {
   /** Changes name or time zone, and answers a fresh token: tokens carry the zone that tasks default to. */
   private void updateMe(RoutingContext ctx) {
     AccountInput.ProfileChange change = AccountInput.profile(HttpProblems.jsonObjectBody(ctx));
-    UUID id = Principal.of(ctx).userId();
-    accounts.byId(id)
-        .compose(current -> accounts.updateProfile(id,
-            change.name() == null ? current.name() : change.name(),
-            change.timeZone() == null ? current.timeZone() : change.timeZone()))
+    accounts.updateProfile(Principal.of(ctx).userId(), change.name(), change.timeZone())
         .onSuccess(account -> sendSession(ctx, 200, account))
         .onFailure(ctx::fail);
   }
@@ -142,7 +139,9 @@ public final class EdgeVerticle extends VerticleBase {
     var headers = MultiMap.caseInsensitiveMultiMap();
     copy(ctx.request().headers(), headers, FORWARDED_REQUEST_HEADERS);
     Buffer body = ctx.body() == null ? null : ctx.body().buffer();
-    services.invoke(TASK_SERVICE, ctx.request().method(), ctx.request().uri(), headers, body)
+    String query = ctx.request().query();
+    String target = ctx.request().path() + (query == null ? "" : "?" + query);
+    services.invoke(TASK_SERVICE, ctx.request().method(), target, headers, body)
         .onSuccess(answer -> {
           copy(answer.headers(), ctx.response().headers(), FORWARDED_RESPONSE_HEADERS);
           ctx.response().setStatusCode(answer.status()).end(answer.body());

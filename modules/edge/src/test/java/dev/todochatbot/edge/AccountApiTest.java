@@ -84,6 +84,23 @@ class AccountApiTest {
   }
 
   @Test
+  void signInWithAControlCharacterInTheEmailIsRefusedNotAnError() {
+    var answer = edge.http.post("/api/auth/login", null,
+        new JsonObject().put("email", "a\u0000@b.co").put("password", "whatever1"));
+    assertThat(answer.status()).isEqualTo(422);
+  }
+
+  @Test
+  void multipartBodiesAreNotWrittenToDisk() {
+    java.io.File uploads = new java.io.File("file-uploads");
+    var answer = edge.http.send("POST", "/api/auth/signup", null,
+        "--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x.txt\"\r\n\r\nhello\r\n--b--\r\n",
+        java.util.Map.of("Content-Type", "multipart/form-data; boundary=b"));
+    assertThat(answer.status()).isBetween(400, 499);
+    assertThat(uploads).doesNotExist();
+  }
+
+  @Test
   void anEmailCanHoldOneAccount() {
     String email = edge.signUp(null).getJsonObject("user").getString("email");
     var again = edge.http.post("/api/auth/signup", null, new JsonObject().put("email", email.toUpperCase())
@@ -133,21 +150,33 @@ class AccountApiTest {
         Arguments.of("name too long", good.copy().put("name", "n".repeat(101)).encode(), 422, "name"),
         Arguments.of("unknown zone", good.copy().put("timeZone", "Moon/Tranquility").encode(), 422, "timeZone"),
         Arguments.of("unknown field", good.copy().put("admin", true).encode(), 422, "admin"),
+        Arguments.of("a NUL in the name", good.copy().put("name", "Ro\u0000bert").encode(), 422, "name"),
+        Arguments.of("a NUL in the email", good.copy().put("email", "ok\u0000@example.com").encode(), 422, "email"),
         Arguments.of("malformed JSON", "{\"email\": ", 400, null));
   }
 
   @ParameterizedTest(name = "{0} -> {2}")
   @MethodSource("badSignUps")
   void badSignUpIsRefusedAndCreatesNoAccount(String what, String body, int status, String field) {
+    long before = accountCount();
     Answer answer = edge.http.post("/api/auth/signup", null, body);
     assertThat(answer.status()).as(answer.toString()).isEqualTo(status);
     assertThat(answer.contentType()).isEqualTo("application/problem+json");
     if (field != null) {
       assertThat(answer.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo(field);
     }
-    var login = edge.http.post("/api/auth/login", null,
-        new JsonObject().put("email", "ok@example.com").put("password", "long enough"));
-    assertThat(login.status()).isEqualTo(401);
+    assertThat(accountCount()).isEqualTo(before);
+  }
+
+  private long accountCount() {
+    var db = edge.database;
+    try (var connection = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+        var rows = connection.createStatement().executeQuery("SELECT count(*) FROM identity.account")) {
+      rows.next();
+      return rows.getLong(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test

@@ -25,13 +25,26 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     this.postgres = postgres;
   }
 
+  /** How the server is used. */
+  public enum Mode {
+    /**
+     * Tests: data thrown away, so commits do not wait for the disk, and the server stops by itself
+     * when the JVM exits.
+     */
+    THROWAWAY,
+    /**
+     * The single-process mode: an acknowledged write survives a crash, and the owner stops the server
+     * with {@link #close()} after its services have drained.
+     */
+    DURABLE
+  }
+
   /**
    * @param dataDirectory where the cluster lives; kept between runs. {@code null} for a throw-away one.
    * @param port 0 for any free port
-   * @param durable {@code false} turns off synchronous commit: faster, and fine for tests whose data
-   *     is thrown away; the single-process mode keeps it on so an acknowledged write survives a crash
    */
-  public static EmbeddedPostgresServer start(Path dataDirectory, int port, boolean durable) {
+  public static EmbeddedPostgresServer start(Path dataDirectory, int port, Mode mode) {
+    boolean durable = mode == Mode.DURABLE;
     try {
       var builder = EmbeddedPostgres.builder()
           .setPGStartupWait(Duration.ofSeconds(60))
@@ -40,7 +53,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
           .setServerConfig("work_mem", "8MB")
           .setServerConfig("synchronous_commit", durable ? "on" : "off")
           .setServerConfig("listen_addresses", "localhost")
-          .setRegisterShutdownHook(true);
+          .setRegisterShutdownHook(!durable);
       if (port > 0) {
         builder.setPort(port);
       }

@@ -9,15 +9,19 @@ import java.nio.charset.StandardCharsets;
  * Where PostgreSQL is. Read from {@code DATABASE_URL} ({@code postgresql://user:password@host:port/db});
  * the single-process launcher fills it in for its embedded server.
  */
-public record DatabaseConfig(String host, int port, String database, String user, String password, int poolSize) {
+public record DatabaseConfig(String host, int port, String database, String user, String password, String sslMode) {
 
-  public static DatabaseConfig fromEnv(Env env, int defaultPoolSize) {
+  private static final java.util.Set<String> SSL_MODES = java.util.Set.of("disable", "allow", "prefer", "require",
+      "verify-ca", "verify-full");
+
+  public static DatabaseConfig fromEnv(Env env) {
     String url = env.optional("DATABASE_URL").orElseThrow(() ->
         new IllegalArgumentException("DATABASE_URL is not set (postgresql://user:password@host:port/database)"));
-    return fromUrl(url, env.getInt("DB_POOL_SIZE", defaultPoolSize));
+    return fromUrl(url);
   }
 
-  public static DatabaseConfig fromUrl(String url, int poolSize) {
+  /** {@code postgresql://user:password@host:port/database}, optionally {@code ?sslmode=require} (or another mode). */
+  public static DatabaseConfig fromUrl(String url) {
     URI uri;
     try {
       uri = URI.create(url.startsWith("jdbc:") ? url.substring(5) : url);
@@ -35,8 +39,20 @@ public record DatabaseConfig(String host, int port, String database, String user
       password = parts.length > 1 ? decode(parts[1]) : "";
     }
     String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+    String sslMode = null;
+    if (uri.getRawQuery() != null) {
+      for (String parameter : uri.getRawQuery().split("&")) {
+        String[] pair = parameter.split("=", 2);
+        if (pair[0].equals("sslmode") && pair.length == 2 && SSL_MODES.contains(pair[1])) {
+          sslMode = pair[1];
+        } else {
+          throw new IllegalArgumentException("DATABASE_URL may carry only ?sslmode=" + String.join("|", SSL_MODES)
+              + "; got '" + parameter + "'");
+        }
+      }
+    }
     return new DatabaseConfig(uri.getHost() == null ? "localhost" : uri.getHost(),
-        uri.getPort() < 0 ? 5432 : uri.getPort(), path.isEmpty() ? "postgres" : path, user, password, poolSize);
+        uri.getPort() < 0 ? 5432 : uri.getPort(), path.isEmpty() ? "postgres" : path, user, password, sslMode);
   }
 
   public static String url(String host, int port, String database, String user, String password) {
@@ -53,7 +69,7 @@ public record DatabaseConfig(String host, int port, String database, String user
   }
 
   public String jdbcUrl() {
-    return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    return "jdbc:postgresql://" + host + ":" + port + "/" + database + (sslMode == null ? "" : "?sslmode=" + sslMode);
   }
 
   public PgConnectOptions connectOptions() {
@@ -65,7 +81,8 @@ public record DatabaseConfig(String host, int port, String database, String user
         .setPassword(password)
         .setCachePreparedStatements(true)
         .setPreparedStatementCacheMaxSize(256)
-        .setPipeliningLimit(256);
+        .setPipeliningLimit(256)
+        .setSslMode(sslMode == null ? io.vertx.pgclient.SslMode.DISABLE : io.vertx.pgclient.SslMode.of(sslMode));
   }
 
   @Override

@@ -14,14 +14,6 @@ public final class FieldErrors {
     return this;
   }
 
-  public boolean isEmpty() {
-    return errors.isEmpty();
-  }
-
-  public List<FieldError> list() {
-    return List.copyOf(errors);
-  }
-
   /** Throws a 422 problem for a request body when anything was collected. */
   public void throwIfInvalidBody() {
     if (!errors.isEmpty()) {

@@ -19,6 +19,8 @@ import java.util.function.Supplier;
 /** Metrics and health endpoints, the same on every service. */
 public final class Observability {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Observability.class);
+
   private Observability() {}
 
   /**
@@ -65,8 +67,8 @@ public final class Observability {
       if (result.succeeded()) {
         ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end("{\"status\":\"UP\"}");
       } else {
-        HttpProblems.send(ctx, Problem.of(503, "not-ready", "Not ready",
-            "A dependency is unavailable: " + result.cause().getMessage()));
+        log.warn("Not ready: {}", result.cause().toString());
+        HttpProblems.send(ctx, Problem.of(503, "not-ready", "Not ready", "The database is unavailable."));
       }
     }));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(REGISTRY));

@@ -12,26 +12,23 @@ public final class Shutdown {
 
   private Shutdown() {}
 
-  public static void closeOnExit(Vertx vertx, AutoCloseable... after) {
+  public static void closeOnExit(Vertx vertx) {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
       } catch (Exception e) {
         log.warn("Vert.x did not close cleanly: {}", e.toString());
       }
-      for (AutoCloseable closeable : after) {
-        try {
-          closeable.close();
-        } catch (Exception e) {
-          log.warn("{} did not close cleanly: {}", closeable, e.toString());
-        }
-      }
     }, "shutdown"));
   }
 
-  /** Start-up failed: say why in one line, and exit non-zero. */
-  public static void fail(Vertx vertx, String what, Throwable failure) {
+  /**
+   * Start-up failed: say why in one line, and exit non-zero. The exit runs on a thread of its own:
+   * called from an event loop, System.exit would wait for the shutdown hook, which waits for Vert.x
+   * to close, which waits for that event loop.
+   */
+  public static void fail(String what, Throwable failure) {
     log.error("{}: {}", what, failure.getMessage(), failure);
-    System.exit(1);
+    new Thread(() -> System.exit(1), "exit").start();
   }
 }

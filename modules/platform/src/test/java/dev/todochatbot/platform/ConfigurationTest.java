@@ -12,13 +12,12 @@ class ConfigurationTest {
 
   @Test
   void databaseUrlGivesEveryPartAndDecodesTheCredentials() {
-    var config = DatabaseConfig.fromUrl("postgresql://app%40x:p%3Ass%2Fw@db.internal:6543/todo", 7);
+    var config = DatabaseConfig.fromUrl("postgresql://app%40x:p%3Ass%2Fw@db.internal:6543/todo");
     assertThat(config.host()).isEqualTo("db.internal");
     assertThat(config.port()).isEqualTo(6543);
     assertThat(config.database()).isEqualTo("todo");
     assertThat(config.user()).isEqualTo("app@x");
     assertThat(config.password()).isEqualTo("p:ss/w");
-    assertThat(config.poolSize()).isEqualTo(7);
     assertThat(config.jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal:6543/todo");
     // the password never appears where it could be logged
     assertThat(config.toString()).doesNotContain("p:ss/w");
@@ -26,20 +25,29 @@ class ConfigurationTest {
 
   @Test
   void databaseUrlDefaultsAndAlternativeSpellings() {
-    var config = DatabaseConfig.fromUrl("postgres://localhost", 4);
+    var config = DatabaseConfig.fromUrl("postgres://localhost");
     assertThat(config.port()).isEqualTo(5432);
     assertThat(config.database()).isEqualTo("postgres");
     assertThat(config.user()).isEqualTo("postgres");
-    assertThat(DatabaseConfig.fromUrl("jdbc:postgresql://h:1/d", 4).host()).isEqualTo("h");
+    assertThat(DatabaseConfig.fromUrl("jdbc:postgresql://h:1/d").host()).isEqualTo("h");
     String url = DatabaseConfig.url("localhost", 5432, "db", "us er", "pa@ss");
-    assertThat(DatabaseConfig.fromUrl(url, 4).password()).isEqualTo("pa@ss");
-    assertThat(DatabaseConfig.fromUrl(url, 4).user()).isEqualTo("us er");
+    assertThat(DatabaseConfig.fromUrl(url).password()).isEqualTo("pa@ss");
+    assertThat(DatabaseConfig.fromUrl(url).user()).isEqualTo("us er");
+  }
+
+  @Test
+  void sslModeIsHonouredAndOtherParametersAreRefused() {
+    var config = DatabaseConfig.fromUrl("postgresql://u:p@db.example.com:25060/todo?sslmode=require");
+    assertThat(config.sslMode()).isEqualTo("require");
+    assertThat(config.jdbcUrl()).endsWith("/todo?sslmode=require");
+    assertThat(config.connectOptions().getSslMode()).isEqualTo(io.vertx.pgclient.SslMode.REQUIRE);
+    assertThatThrownBy(() -> DatabaseConfig.fromUrl("postgresql://h/d?ssl=true")).hasMessageContaining("sslmode");
   }
 
   @Test
   void aDatabaseUrlOfAnotherKindIsRefusedByName() {
-    assertThatThrownBy(() -> DatabaseConfig.fromUrl("mysql://localhost/db", 4)).hasMessageContaining("DATABASE_URL");
-    assertThatThrownBy(() -> DatabaseConfig.fromEnv(new Env(Map.of()), 4)).hasMessageContaining("DATABASE_URL");
+    assertThatThrownBy(() -> DatabaseConfig.fromUrl("mysql://localhost/db")).hasMessageContaining("DATABASE_URL");
+    assertThatThrownBy(() -> DatabaseConfig.fromEnv(new Env(Map.of()))).hasMessageContaining("DATABASE_URL");
   }
 
   @Test

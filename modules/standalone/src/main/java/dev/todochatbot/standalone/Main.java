@@ -74,31 +74,39 @@ public final class Main {
   public static Future<Running> start(Env systemEnv) {
     Path dataDir = Path.of(systemEnv.get("DATA_DIR", ".data"));
     EmbeddedPostgresServer postgres = null;
-    Map<String, String> filled = new HashMap<>();
-    if (systemEnv.optional("DATABASE_URL").isEmpty()) {
-      postgres = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), systemEnv.getInt("EMBEDDED_PG_PORT", 0),
-          true);
-      filled.put("DATABASE_URL", postgres.url("postgres"));
+    TaskServiceConfig tasks;
+    EdgeConfig edge;
+    try {
+      Map<String, String> filled = new HashMap<>();
+      if (systemEnv.optional("DATABASE_URL").isEmpty()) {
+        postgres = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), systemEnv.getInt("EMBEDDED_PG_PORT", 0),
+            EmbeddedPostgresServer.Mode.DURABLE);
+        filled.put("DATABASE_URL", postgres.url("postgres"));
+      }
+      if (systemEnv.optional("JWT_SECRET").isEmpty()) {
+        filled.put("JWT_SECRET", localSecret(dataDir.resolve("jwt-secret")));
+      }
+      Env env = systemEnv.with(filled);
+      tasks = TaskServiceConfig.fromEnv(env);
+      edge = EdgeConfig.fromEnv(env);
+    } catch (RuntimeException e) {
+      if (postgres != null) {
+        postgres.close();
+      }
+      return Future.failedFuture(e);
     }
-    if (systemEnv.optional("JWT_SECRET").isEmpty()) {
-      filled.put("JWT_SECRET", localSecret(dataDir.resolve("jwt-secret")));
-    }
-    Env env = systemEnv.with(filled);
-    TaskServiceConfig tasks = TaskServiceConfig.fromEnv(env);
-    EdgeConfig edge = EdgeConfig.fromEnv(env.with(Map.of("TASK_SERVICE_URL",
-        env.get("TASK_SERVICE_URL", "http://localhost:" + tasks.port()))));
 
     Vertx vertx = Observability.newVertx();
     EmbeddedPostgresServer db = postgres;
     return TaskService.deploy(vertx, tasks)
         .compose(id -> Edge.deploy(vertx, edge))
         .map(id -> new Running(vertx, db, edge.port(), tasks.port()))
-        .onFailure(failure -> {
-          vertx.close();
+        .recover(failure -> vertx.close().transform(closed -> {
           if (db != null) {
             db.close();
           }
-        });
+          return Future.<Running>failedFuture(failure);
+        }));
   }
 
   /**
@@ -115,8 +123,9 @@ public final class Main {
       byte[] key = new byte[48];
       new SecureRandom().nextBytes(key);
       String secret = Base64.getEncoder().encodeToString(key);
+      // owner-only from the moment it exists
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(file, secret);
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
       return secret;
     } catch (IOException e) {
       throw new UncheckedIOException("Could not read or create " + file + ": " + e.getMessage(), e);

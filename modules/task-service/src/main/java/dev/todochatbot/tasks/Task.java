@@ -2,7 +2,6 @@ package dev.todochatbot.tasks;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -97,8 +96,13 @@ public record Task(
     json.writeEndObject();
   }
 
-  public JsonObject toJson() {
-    return new JsonObject(TaskJson.one(this));
+  /** This task opened or completed at {@code now}: a new version, or this same task if already so. */
+  Task withStatus(TaskStatus newStatus, Instant now) {
+    if (newStatus == status) {
+      return this;
+    }
+    return new Task(id, userId, title, description, newStatus, priority, tags, dueAt, timeZone, allDay, createdAt,
+        now, newStatus == TaskStatus.COMPLETED ? now : null, version + 1);
   }
 
 }

@@ -43,7 +43,8 @@ public final class TaskApiVerticle extends VerticleBase {
     router = Router.router(vertx);
     Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute());
     // body and token handlers sit on each route, so that a request matches one route (its metrics label)
-    Handler<RoutingContext> body = BodyHandler.create().setBodyLimit(MAX_BODY_BYTES);
+    // uploads off: a multipart body would otherwise be written to disk (blocking), before the token check
+    Handler<RoutingContext> body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
     Handler<RoutingContext> signedIn = tokens.requireUser();
     router.post("/api/tasks").handler(body).handler(signedIn).handler(this::create);
     router.get("/api/tasks").handler(signedIn).handler(this::list);
@@ -104,11 +105,7 @@ public final class TaskApiVerticle extends VerticleBase {
 
   private void setStatus(RoutingContext ctx, TaskStatus status) {
     Instant now = now();
-    tasks.change(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), current -> current.status() == status
-            ? current
-            : new Task(current.id(), current.userId(), current.title(), current.description(), status,
-                current.priority(), current.tags(), current.dueAt(), current.timeZone(), current.allDay(),
-                current.createdAt(), now, status == TaskStatus.COMPLETED ? now : null, current.version() + 1))
+    tasks.change(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), current -> current.withStatus(status, now))
         .onSuccess(task -> sendTask(ctx, 200, task))
         .onFailure(ctx::fail);
   }

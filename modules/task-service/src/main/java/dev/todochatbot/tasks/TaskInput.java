@@ -1,6 +1,7 @@
 package dev.todochatbot.tasks;
 
 import dev.todochatbot.platform.FieldErrors;
+import dev.todochatbot.platform.InputRules;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -122,11 +123,8 @@ final class TaskInput {
     return input;
   }
 
-  /** ZoneId.getAvailableZoneIds() copies its set on every call; requests check zones often. */
-  private static final Set<String> ZONES = Set.copyOf(ZoneId.getAvailableZoneIds());
-
   static boolean isZone(String zone) {
-    return ZONES.contains(zone);
+    return InputRules.isTimeZone(zone);
   }
 
   private static String title(Object value, FieldErrors errors) {
@@ -136,7 +134,9 @@ final class TaskInput {
     }
     String trimmed = s.strip();
     int length = trimmed.codePointCount(0, trimmed.length());
-    if (length == 0) {
+    if (InputRules.hasControlCharacters(trimmed)) {
+      errors.add("title", InputRules.CONTROL_MESSAGE);
+    } else if (length == 0) {
       errors.add("title", "must not be blank");
     } else if (length > MAX_TITLE) {
       errors.add("title", "must be at most " + MAX_TITLE + " characters (it has " + length + ")");
@@ -153,7 +153,9 @@ final class TaskInput {
       return null;
     }
     int length = s.codePointCount(0, s.length());
-    if (length > MAX_DESCRIPTION) {
+    if (InputRules.hasControlCharacters(s)) {
+      errors.add("description", InputRules.CONTROL_MESSAGE + " (tab and line breaks are fine)");
+    } else if (length > MAX_DESCRIPTION) {
       errors.add("description", "must be at most " + MAX_DESCRIPTION + " characters (it has " + length + ")");
     }
     return s.isBlank() ? null : s;
@@ -217,10 +219,20 @@ final class TaskInput {
     }
     if (value instanceof String s) {
       try {
-        return new Due(OffsetDateTime.parse(s).toInstant().truncatedTo(java.time.temporal.ChronoUnit.MICROS), null);
+        Instant instant = OffsetDateTime.parse(s).toInstant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        if (!InputRules.isInRange(instant)) {
+          errors.add("dueAt", InputRules.YEAR_MESSAGE);
+          return null;
+        }
+        return new Due(instant, null);
       } catch (DateTimeParseException notAnInstant) {
         try {
-          return new Due(null, LocalDate.parse(s));
+          LocalDate date = LocalDate.parse(s);
+          if (date.getYear() < 1 || date.getYear() > 9999) {
+            errors.add("dueAt", InputRules.YEAR_MESSAGE);
+            return null;
+          }
+          return new Due(null, date);
         } catch (DateTimeParseException notADate) {
           // fall through to the error below
         }
@@ -265,16 +277,14 @@ final class TaskInput {
       due = resolveDue(null, current.dueAt(), zone, ZoneId.of(current.timeZone()), isAllDay, errors);
     }
     errors.throwIfInvalidBody();
-    TaskStatus newStatus = status.present ? status.value : current.status();
-    Instant completedAt = newStatus == TaskStatus.OPEN ? null
-        : current.status() == TaskStatus.COMPLETED ? current.completedAt() : now;
+    Task statused = current.withStatus(status.present ? status.value : current.status(), now);
     var next = new Task(current.id(), current.userId(),
         title.present ? title.value : current.title(),
         description.present ? description.value : current.description(),
-        newStatus,
+        statused.status(),
         priority.present ? priority.value : current.priority(),
         tags.present ? tags.value : current.tags(),
-        due, zone, isAllDay && due != null, current.createdAt(), now, completedAt, current.version() + 1);
+        due, zone, isAllDay && due != null, current.createdAt(), now, statused.completedAt(), current.version() + 1);
     // a patch that sets every field to what it already is changes nothing, not even the version
     return next.sameContentAs(current) ? current : next;
   }

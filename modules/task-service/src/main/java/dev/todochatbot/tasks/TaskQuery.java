@@ -1,6 +1,7 @@
 package dev.todochatbot.tasks;
 
 import dev.todochatbot.platform.FieldErrors;
+import dev.todochatbot.platform.InputRules;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -228,16 +229,22 @@ record TaskQuery(
     if (value == null) {
       return null;
     }
+    Instant instant;
     try {
-      return OffsetDateTime.parse(value).toInstant();
+      instant = OffsetDateTime.parse(value).toInstant();
     } catch (DateTimeParseException notInstant) {
       try {
-        return LocalDate.parse(value).atStartOfDay(zone).toInstant();
-      } catch (DateTimeParseException notDate) {
+        instant = LocalDate.parse(value).atStartOfDay(zone).toInstant();
+      } catch (java.time.DateTimeException notDate) {
         errors.add(name, "must be a date (2026-12-01) or a date and time with an offset (2026-12-01T17:00:00Z)");
         return null;
       }
     }
+    if (!InputRules.isInRange(instant)) {
+      errors.add(name, InputRules.YEAR_MESSAGE);
+      return null;
+    }
+    return instant;
   }
 
   private static boolean bool(String value, String name, FieldErrors errors) {

@@ -21,7 +21,7 @@ public record TaskServiceConfig(int port, int instances, int poolSizePerInstance
         env.getInt("TASK_SERVICE_PORT", 8081),
         env.getInt("TASK_SERVICE_INSTANCES", Runtime.getRuntime().availableProcessors()),
         env.getInt("DB_POOL_SIZE", 8),
-        DatabaseConfig.fromEnv(env, 8),
+        DatabaseConfig.fromEnv(env),
         env.optional("JWT_SECRET").orElseThrow(() -> new IllegalArgumentException(
             "JWT_SECRET is not set: the key that signs and checks access tokens (at least 32 bytes)")),
         env.getDuration("TOKEN_TTL", Duration.ofDays(7)));

@@ -24,6 +24,6 @@ public final class TaskServiceMain {
     Shutdown.closeOnExit(vertx);
     TaskService.deploy(vertx, config)
         .onSuccess(id -> log.info("Task service listening on port {}", config.port()))
-        .onFailure(failure -> Shutdown.fail(vertx, "The task service could not start", failure));
+        .onFailure(failure -> Shutdown.fail("The task service could not start", failure));
   }
 }

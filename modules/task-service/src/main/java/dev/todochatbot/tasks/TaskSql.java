@@ -111,11 +111,13 @@ final class TaskSql {
       sql.append(" AND due_at >= $").append(params.size());
     }
     if (query.overdue()) {
-      // an all-day task is overdue once its whole day has passed
+      // an all-day task is overdue 24 hours after the start of its day (an hour off on the two
+      // days a year when its zone changes clocks); '24 hours', unlike '1 day', does not depend on
+      // the session's time zone
       params.addOffsetDateTime(utc(now));
       int p = params.size();
       sql.append(" AND status = 'open' AND ").append(DUE_LAST).append(" < $").append(p)
-          .append(" AND (NOT all_day OR due_at <= $").append(p).append(" - interval '1 day')");
+          .append(" AND (NOT all_day OR due_at <= $").append(p).append(" - interval '24 hours')");
     }
     String tsquery = SearchText.query(userId, query.textQuery());
     if (!tsquery.isEmpty()) {

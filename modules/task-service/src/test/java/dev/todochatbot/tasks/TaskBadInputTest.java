@@ -73,7 +73,12 @@ class TaskBadInputTest {
         bad("allDay without a due date", "{\"title\": \"x\", \"allDay\": true}", 422, "allDay"),
         bad("allDay not a boolean", "{\"title\": \"x\", \"allDay\": \"yes\"}", 422, "allDay"),
         bad("an offset as time zone", "{\"title\": \"x\", \"timeZone\": \"+01:00\"}", 422, "timeZone"),
-        bad("an unknown time zone", "{\"title\": \"x\", \"timeZone\": \"Mars/Olympus_Mons\"}", 422, "timeZone"));
+        bad("an unknown time zone", "{\"title\": \"x\", \"timeZone\": \"Mars/Olympus_Mons\"}", 422, "timeZone"),
+        bad("a NUL in the title", "{\"title\": \"a\\u0000b\"}", 422, "title"),
+        bad("a NUL in the description", "{\"title\": \"x\", \"description\": \"a\\u0000b\"}", 422, "description"),
+        bad("a due year before 1", "{\"title\": \"x\", \"dueAt\": \"-5000-01-01T00:00:00Z\"}", 422, "dueAt"),
+        bad("a due year after 9999", "{\"title\": \"x\", \"dueAt\": \"+300000-01-01T00:00:00Z\"}", 422, "dueAt"),
+        bad("an all-day due year 0", "{\"title\": \"x\", \"dueAt\": \"0000-01-01\", \"allDay\": true}", 422, "dueAt"));
   }
 
   private static Arguments bad(String what, String body, int status, String field) {
@@ -155,6 +160,8 @@ class TaskBadInputTest {
         Arguments.of("status=completed&overdue=true", "overdue"),
         Arguments.of("dueBefore=tomorrow", "dueBefore"),
         Arguments.of("dueAfter=2026-13-01", "dueAfter"),
+        Arguments.of("dueBefore=-5000-01-01", "dueBefore"),
+        Arguments.of("dueAfter=%2B300000-01-01T00:00:00Z", "dueAfter"),
         Arguments.of("overdue=yes", "overdue"),
         Arguments.of("q=" + "q".repeat(201), "q"),
         Arguments.of("sort=due", "sort"),

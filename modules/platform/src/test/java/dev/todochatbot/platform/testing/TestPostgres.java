@@ -30,7 +30,7 @@ public final class TestPostgres {
     } catch (SQLException e) {
       throw new IllegalStateException("Could not create test database " + name + ": " + e.getMessage(), e);
     }
-    return new DatabaseConfig(server.host(), server.port(), name, server.user(), server.password(), 4);
+    return new DatabaseConfig(server.host(), server.port(), name, server.user(), server.password(), server.sslMode());
   }
 
   private static DatabaseConfig admin() {
@@ -39,10 +39,10 @@ public final class TestPostgres {
         if (admin == null) {
           String external = System.getenv("TEST_DATABASE_URL");
           if (external != null && !external.isBlank()) {
-            admin = DatabaseConfig.fromUrl(external, 4);
+            admin = DatabaseConfig.fromUrl(external);
           } else {
-            EmbeddedPostgresServer server = EmbeddedPostgresServer.start(null, 0, false);
-            admin = DatabaseConfig.fromUrl(server.url("postgres"), 4);
+            EmbeddedPostgresServer server = EmbeddedPostgresServer.start(null, 0, EmbeddedPostgresServer.Mode.THROWAWAY);
+            admin = DatabaseConfig.fromUrl(server.url("postgres"));
           }
         }
       }

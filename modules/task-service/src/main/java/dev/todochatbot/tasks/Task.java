@@ -5,7 +5,6 @@ import java.io.IOException;
 import io.vertx.sqlclient.Row;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -85,13 +84,12 @@ public record Task(
       json.writeString(tag);
     }
     json.writeEndArray();
-    json.writeStringField("dueAt", dueAt == null ? null
-        : DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(dueAt.atZone(ZoneId.of(timeZone)).toOffsetDateTime()));
+    json.writeStringField("dueAt", dueAt == null ? null : IsoTime.inZone(dueAt, ZoneId.of(timeZone)));
     json.writeStringField("timeZone", timeZone);
     json.writeBooleanField("allDay", allDay);
-    json.writeStringField("createdAt", createdAt.toString());
-    json.writeStringField("updatedAt", updatedAt.toString());
-    json.writeStringField("completedAt", completedAt == null ? null : completedAt.toString());
+    json.writeStringField("createdAt", IsoTime.utc(createdAt));
+    json.writeStringField("updatedAt", IsoTime.utc(updatedAt));
+    json.writeStringField("completedAt", completedAt == null ? null : IsoTime.utc(completedAt));
     json.writeNumberField("version", version);
     json.writeEndObject();
   }

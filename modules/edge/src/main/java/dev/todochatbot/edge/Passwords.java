@@ -31,8 +31,11 @@ final class Passwords {
     return vertx.executeBlocking(() -> Password.hash(password).addRandomSalt(16).with(ARGON2).getResult(), false);
   }
 
+  /** Whether the password matches {@code hash}; a null hash (no such account) checks the decoy and is false. */
   Future<Boolean> matches(String password, String hash) {
-    return vertx.executeBlocking(() -> Password.check(password, hash == null ? DECOY_HASH : hash)
-        .with(Argon2Function.getInstanceFromHash(hash == null ? DECOY_HASH : hash)) && hash != null, false);
+    String checked = hash == null ? DECOY_HASH : hash;
+    return vertx.executeBlocking(
+        () -> Password.check(password, checked).with(Argon2Function.getInstanceFromHash(checked)) && hash != null,
+        false);
   }
 }

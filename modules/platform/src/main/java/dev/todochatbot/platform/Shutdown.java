@@ -13,13 +13,19 @@ public final class Shutdown {
   private Shutdown() {}
 
   public static void closeOnExit(Vertx vertx) {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        log.warn("Vert.x did not close cleanly: {}", e.toString());
-      }
-    }, "shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> close(vertx), "shutdown"));
+  }
+
+  /**
+   * Closes Vert.x (servers, then pools), waiting at most 20 s: a stuck close must not keep the process
+   * alive. Not from an event loop.
+   */
+  public static void close(Vertx vertx) {
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("Vert.x did not close within 20 s: {}", e.toString());
+    }
   }
 
   /**

@@ -19,7 +19,6 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,14 +36,10 @@ public final class Main {
   /** What is running, so that tests and the benchmark can start and stop the same thing. */
   public record Running(Vertx vertx, EmbeddedPostgresServer postgres, int port, int taskServicePort)
       implements AutoCloseable {
-    /** Stops the services (at most 20 s: a stuck close must not keep the process alive), then PostgreSQL. */
+    /** Stops the services, then PostgreSQL once they have drained. */
     @Override
     public void close() {
-      try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        log.warn("The services did not stop within 20 s ({}); stopping PostgreSQL anyway", e.toString());
-      }
+      Shutdown.close(vertx);
       if (postgres != null) {
         postgres.close();
       }

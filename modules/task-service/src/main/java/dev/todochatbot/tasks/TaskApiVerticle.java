@@ -3,6 +3,7 @@ package dev.todochatbot.tasks;
 import dev.todochatbot.platform.Database;
 import dev.todochatbot.platform.HttpProblems;
 import dev.todochatbot.platform.HttpServers;
+import dev.todochatbot.platform.InputRules;
 import dev.todochatbot.platform.Observability;
 import dev.todochatbot.platform.Principal;
 import dev.todochatbot.platform.Problem;
@@ -140,7 +141,7 @@ public final class TaskApiVerticle extends VerticleBase {
   }
 
   private static String zoneOf(Principal user) {
-    return user.timeZone() != null && TaskInput.isZone(user.timeZone()) ? user.timeZone() : "UTC";
+    return InputRules.isTimeZone(user.timeZone()) ? user.timeZone() : "UTC";
   }
 
   private static Instant now() {

@@ -105,7 +105,7 @@ final class TaskInput {
     }
     if (json.containsKey("timeZone")) {
       Object value = json.getValue("timeZone");
-      if (!(value instanceof String zone) || !isZone(zone)) {
+      if (!(value instanceof String zone) || !InputRules.isTimeZone(zone)) {
         errors.add("timeZone", "must be an IANA time zone name such as \"Europe/Paris\" or \"UTC\"");
       } else {
         input.timeZone = Field.of(zone);
@@ -121,10 +121,6 @@ final class TaskInput {
     }
     errors.throwIfInvalidBody();
     return input;
-  }
-
-  static boolean isZone(String zone) {
-    return InputRules.isTimeZone(zone);
   }
 
   private static String title(Object value, FieldErrors errors) {

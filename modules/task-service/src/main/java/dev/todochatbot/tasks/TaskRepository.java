@@ -30,7 +30,7 @@ final class TaskRepository {
   }
 
   Future<Task> insert(Task task) {
-    return pool.preparedQuery(TaskSql.INSERT).execute(TaskSql.insertParams(task)).map(task);
+    return pool.preparedQuery(TaskSql.INSERT).execute(TaskSql.rowParams(task)).map(task);
   }
 
   Future<Task> find(UUID userId, UUID id) {
@@ -54,7 +54,7 @@ final class TaskRepository {
       if (next == current) {
         return Future.succeededFuture(current);
       }
-      return conn.preparedQuery(TaskSql.UPDATE).execute(TaskSql.updateParams(next)).map(next);
+      return conn.preparedQuery(TaskSql.UPDATE).execute(TaskSql.rowParams(next)).map(next);
     }));
   }
 

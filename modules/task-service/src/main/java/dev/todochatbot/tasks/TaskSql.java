@@ -28,27 +28,20 @@ final class TaskSql {
 
   static final String SELECT_ONE_FOR_UPDATE = SELECT_ONE + " FOR UPDATE";
 
+  /** Writes the whole row, with the parameters of {@link #rowParams} (created_at is written back unchanged). */
   static final String UPDATE = "UPDATE tasks.task SET title = $3, description = $4, status = $5, priority = $6, "
-      + "tags = $7, due_at = $8, time_zone = $9, all_day = $10, updated_at = $11, completed_at = $12, "
-      + "version = $13, search = array_to_tsvector($14) WHERE id = $1 AND user_id = $2";
+      + "tags = $7, due_at = $8, time_zone = $9, all_day = $10, created_at = $11, updated_at = $12, "
+      + "completed_at = $13, version = $14, search = array_to_tsvector($15) WHERE id = $1 AND user_id = $2";
 
   static final String DELETE = "DELETE FROM tasks.task WHERE id = $1 AND user_id = $2";
 
-  static Tuple insertParams(Task t) {
+  /** A task as the parameters of {@link #INSERT} and {@link #UPDATE}: its columns in order, then its search words. */
+  static Tuple rowParams(Task t) {
     return Tuple.tuple(List.of()).addUUID(t.id()).addUUID(t.userId()).addString(t.title())
         .addString(t.description()).addString(t.status().json()).addShort(t.priority().rank())
         .addArrayOfString(t.tags().toArray(String[]::new)).addOffsetDateTime(utc(t.dueAt()))
         .addString(t.timeZone()).addBoolean(t.allDay()).addOffsetDateTime(utc(t.createdAt()))
         .addOffsetDateTime(utc(t.updatedAt())).addOffsetDateTime(utc(t.completedAt())).addInteger(t.version())
-        .addArrayOfString(SearchText.document(t.userId(), t.title(), t.description(), t.tags()));
-  }
-
-  static Tuple updateParams(Task t) {
-    return Tuple.tuple(List.of()).addUUID(t.id()).addUUID(t.userId()).addString(t.title())
-        .addString(t.description()).addString(t.status().json()).addShort(t.priority().rank())
-        .addArrayOfString(t.tags().toArray(String[]::new)).addOffsetDateTime(utc(t.dueAt()))
-        .addString(t.timeZone()).addBoolean(t.allDay()).addOffsetDateTime(utc(t.updatedAt()))
-        .addOffsetDateTime(utc(t.completedAt())).addInteger(t.version())
         .addArrayOfString(SearchText.document(t.userId(), t.title(), t.description(), t.tags()));
   }
 

@@ -49,6 +49,11 @@ public final class Observability {
    */
   private static final PrometheusMeterRegistry REGISTRY = newRegistry();
 
+  /** The process's registry, for meters declared where the work happens. */
+  public static io.micrometer.core.instrument.MeterRegistry registry() {
+    return REGISTRY;
+  }
+
   private static PrometheusMeterRegistry newRegistry() {
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().meterFilter(MeterFilter.deny(id -> id.getName().endsWith(".bytes")));

@@ -8,6 +8,7 @@ import dev.todochatbot.platform.Observability;
 import dev.todochatbot.platform.Principal;
 import dev.todochatbot.platform.Problem;
 import dev.todochatbot.platform.Tokens;
+import dev.todochatbot.platform.events.Actor;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -38,7 +39,7 @@ public final class TaskApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = Database.pool(vertx, config.database(), config.poolSizePerInstance(), "tasks");
-    tasks = new TaskRepository(pool);
+    tasks = new TaskRepository(pool, OutboxRelay.nudger(vertx));
     Tokens tokens = Tokens.create(vertx, config.jwtSecret(), config.tokenTtl());
 
     router = Router.router(vertx);
@@ -74,7 +75,7 @@ public final class TaskApiVerticle extends VerticleBase {
   private void create(RoutingContext ctx) {
     Principal user = Principal.of(ctx);
     Task task = TaskInput.parse(HttpProblems.jsonObjectBody(ctx)).create(user.userId(), zoneOf(user), now());
-    tasks.insert(task)
+    tasks.insert(task, Actor.USER)
         .onSuccess(created -> {
           ctx.response().putHeader(HttpHeaders.LOCATION, "/api/tasks/" + created.id());
           sendTask(ctx, 201, created);
@@ -99,20 +100,20 @@ public final class TaskApiVerticle extends VerticleBase {
   private void update(RoutingContext ctx) {
     TaskInput patch = TaskInput.parse(HttpProblems.jsonObjectBody(ctx));
     Instant now = now();
-    tasks.change(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), current -> patch.applyTo(current, now))
+    tasks.change(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), Actor.USER, current -> patch.applyTo(current, now))
         .onSuccess(task -> sendTask(ctx, 200, task))
         .onFailure(ctx::fail);
   }
 
   private void setStatus(RoutingContext ctx, TaskStatus status) {
     Instant now = now();
-    tasks.change(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), current -> current.withStatus(status, now))
+    tasks.change(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), Actor.USER, current -> current.withStatus(status, now))
         .onSuccess(task -> sendTask(ctx, 200, task))
         .onFailure(ctx::fail);
   }
 
   private void delete(RoutingContext ctx) {
-    tasks.delete(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx))
+    tasks.delete(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), Actor.USER, now())
         .onSuccess(deleted -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }

@@ -1,6 +1,7 @@
 package dev.todochatbot.tasks;
 
 import dev.todochatbot.platform.Problem;
+import dev.todochatbot.platform.events.Actor;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -16,7 +17,8 @@ import java.util.function.UnaryOperator;
 /**
  * Reads and writes tasks, always scoped to one user: a task of another user is indistinguishable from
  * one that does not exist. Every change goes through {@link #change}, one transaction that locks the
- * row, checks the expected version, and writes the new state.
+ * row, checks the expected version, and writes the new state. Every write also writes its event to
+ * the outbox in the same statement, and then tells the relay ({@code eventWritten}) that there is one.
  */
 final class TaskRepository {
 
@@ -24,13 +26,18 @@ final class TaskRepository {
   record Page(List<Task> items, String nextCursor) {}
 
   private final Pool pool;
+  private final Runnable eventWritten;
 
-  TaskRepository(Pool pool) {
+  TaskRepository(Pool pool, Runnable eventWritten) {
     this.pool = pool;
+    this.eventWritten = eventWritten;
   }
 
-  Future<Task> insert(Task task) {
-    return pool.preparedQuery(TaskSql.INSERT).execute(TaskSql.rowParams(task)).map(task);
+  Future<Task> insert(Task task, Actor actor) {
+    return pool.preparedQuery(TaskSql.INSERT_WITH_EVENT)
+        .execute(TaskSql.rowParamsWithEvent(task, TaskEvents.created(task, actor)))
+        .map(task)
+        .andThen(written -> eventWritten.run());
   }
 
   Future<Task> find(UUID userId, UUID id) {
@@ -48,19 +55,35 @@ final class TaskRepository {
    * If-Match) may be null; when given and stale the answer is 412 and nothing is written. A change
    * that returns the task it was given writes nothing.
    */
-  Future<Task> change(UUID userId, UUID id, Integer expectedVersion, UnaryOperator<Task> change) {
+  Future<Task> change(UUID userId, UUID id, Integer expectedVersion, Actor actor, UnaryOperator<Task> change) {
+    var wrote = new boolean[1];
     return pool.withTransaction(conn -> lock(conn, userId, id, expectedVersion).compose(current -> {
       Task next = change.apply(current);
       if (next == current) {
         return Future.succeededFuture(current);
       }
-      return conn.preparedQuery(TaskSql.UPDATE).execute(TaskSql.rowParams(next)).map(next);
-    }));
+      wrote[0] = true;
+      return conn.preparedQuery(TaskSql.UPDATE_WITH_EVENT)
+          .execute(TaskSql.rowParamsWithEvent(next, TaskEvents.changed(current, next, actor)))
+          .map(next);
+    })).andThen(committed -> {
+      if (committed.succeeded() && wrote[0]) {
+        eventWritten.run();
+      }
+    });
   }
 
-  Future<Task> delete(UUID userId, UUID id, Integer expectedVersion) {
-    return pool.withTransaction(conn -> lock(conn, userId, id, expectedVersion)
-        .compose(current -> conn.preparedQuery(TaskSql.DELETE).execute(Tuple.of(id, userId)).map(current)));
+  Future<Task> delete(UUID userId, UUID id, Integer expectedVersion, Actor actor, Instant now) {
+    return pool.withTransaction(conn -> lock(conn, userId, id, expectedVersion).compose(current -> {
+      TaskEvents.Pending event = TaskEvents.deleted(current, now, actor);
+      return conn.preparedQuery(TaskSql.DELETE_WITH_EVENT)
+          .execute(Tuple.of(id, userId, event.eventId(), event.type().wireName(), event.payload()))
+          .map(current);
+    })).andThen(deleted -> {
+      if (deleted.succeeded()) {
+        eventWritten.run();
+      }
+    });
   }
 
   private Future<Task> lock(SqlConnection conn, UUID userId, UUID id, Integer expectedVersion) {

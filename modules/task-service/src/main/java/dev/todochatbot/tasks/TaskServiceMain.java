@@ -3,14 +3,19 @@ package dev.todochatbot.tasks;
 import dev.todochatbot.platform.Env;
 import dev.todochatbot.platform.Observability;
 import dev.todochatbot.platform.Shutdown;
+import dev.todochatbot.platform.Sidecar;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The task service on its own, as it runs in a container or beside a Dapr sidecar:
  * <pre>
- * DATABASE_URL=postgresql://... JWT_SECRET=... java -jar modules/task-service/target/task-service-*-all.jar
+ * dapr run --app-id task-service --app-port 8081 --resources-path dapr/components -- \
+ *   java -jar modules/task-service/target/task-service-0.1.0-SNAPSHOT-all.jar
  * </pre>
+ * DATABASE_URL and JWT_SECRET come from the environment when set, else from the sidecar's secret
+ * store (keys database-url and jwt-secret).
  */
 public final class TaskServiceMain {
 
@@ -19,11 +24,12 @@ public final class TaskServiceMain {
   private TaskServiceMain() {}
 
   public static void main(String[] args) {
-    TaskServiceConfig config = TaskServiceConfig.fromEnv(Env.system());
     var vertx = Observability.newVertx();
     Shutdown.closeOnExit(vertx);
-    TaskService.deploy(vertx, config)
-        .onSuccess(id -> log.info("Task service listening on port {}", config.port()))
+    Sidecar.resolveSecrets(vertx, Env.system(), Map.of("DATABASE_URL", "database-url", "JWT_SECRET", "jwt-secret"))
+        .map(TaskServiceConfig::fromEnv)
+        .compose(config -> TaskService.deploy(vertx, config).map(config))
+        .onSuccess(config -> log.info("Task service listening on port {}", config.port()))
         .onFailure(failure -> Shutdown.fail("The task service could not start", failure));
   }
 }

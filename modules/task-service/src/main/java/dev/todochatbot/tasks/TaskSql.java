@@ -35,6 +35,25 @@ final class TaskSql {
 
   static final String DELETE = "DELETE FROM tasks.task WHERE id = $1 AND user_id = $2";
 
+  /*
+   * Each change and its outbox row in one statement (a data-modifying WITH runs whether or not it is
+   * referenced): atomic without a transaction of its own, and one round trip. The payload goes in as
+   * text, because a String bound to a json parameter would be sent as a JSON string.
+   */
+  private static final String OUTBOX_INSERT =
+      " INSERT INTO tasks.outbox (event_id, user_id, type, payload) VALUES ($%d, $2, $%d, ($%d::text)::json)";
+
+  static final String INSERT_WITH_EVENT = "WITH changed AS (" + INSERT + ")" + OUTBOX_INSERT.formatted(16, 17, 18);
+
+  static final String UPDATE_WITH_EVENT = "WITH changed AS (" + UPDATE + ")" + OUTBOX_INSERT.formatted(16, 17, 18);
+
+  static final String DELETE_WITH_EVENT = "WITH changed AS (" + DELETE + ")" + OUTBOX_INSERT.formatted(3, 4, 5);
+
+  /** {@link #rowParams} followed by the event's id, type and payload. */
+  static Tuple rowParamsWithEvent(Task t, TaskEvents.Pending event) {
+    return rowParams(t).addUUID(event.eventId()).addString(event.type().wireName()).addString(event.payload());
+  }
+
   /** A task as the parameters of {@link #INSERT} and {@link #UPDATE}: its columns in order, then its search words. */
   static Tuple rowParams(Task t) {
     return Tuple.tuple(List.of()).addUUID(t.id()).addUUID(t.userId()).addString(t.title())

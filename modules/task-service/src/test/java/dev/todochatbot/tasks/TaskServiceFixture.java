@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.todochatbot.platform.DatabaseConfig;
 import dev.todochatbot.platform.Principal;
+import dev.todochatbot.platform.SidecarConfig;
 import dev.todochatbot.platform.Tokens;
 import dev.todochatbot.platform.testing.Await;
 import dev.todochatbot.platform.testing.TestHttp;
@@ -30,13 +31,34 @@ final class TaskServiceFixture implements AutoCloseable {
     this.tokens = tokens;
   }
 
+  /** Without a sidecar: events wait in the outbox (for tests of the API alone). */
   static TaskServiceFixture start(String name) {
-    DatabaseConfig database = TestPostgres.newDatabase(name);
+    return start(name, new SidecarConfig("127.0.0.1", TestHttp.freePort(), "pubsub", "secretstore"),
+        OutboxRelay.Settings.DEFAULT);
+  }
+
+  static TaskServiceFixture start(String name, SidecarConfig sidecar, OutboxRelay.Settings outbox) {
+    return start(Vertx.vertx(), TestPostgres.newDatabase(name), sidecar, outbox);
+  }
+
+  /** Another instance on a database that may be shared with a first one (replicas). */
+  static TaskServiceFixture start(Vertx vertx, DatabaseConfig database, SidecarConfig sidecar,
+      OutboxRelay.Settings outbox) {
     int port = TestHttp.freePort();
-    Vertx vertx = Vertx.vertx();
-    var config = new TaskServiceConfig(port, 2, 4, database, SECRET, Duration.ofHours(1));
+    var config = new TaskServiceConfig(port, 2, 4, database, SECRET, Duration.ofHours(1), sidecar, outbox);
     Await.result(TaskService.deploy(vertx, config));
     return new TaskServiceFixture(vertx, database, new TestHttp(port), Tokens.create(vertx, SECRET, Duration.ofHours(1)));
+  }
+
+  /** Events written and not yet known to be published. */
+  int outboxRows() {
+    try (var connection = java.sql.DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+        var result = connection.createStatement().executeQuery("SELECT count(*) FROM tasks.outbox")) {
+      result.next();
+      return result.getInt(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** A token for a new user of its own (tests never share users). */

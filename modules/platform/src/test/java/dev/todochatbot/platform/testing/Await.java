@@ -22,4 +22,23 @@ public final class Await {
       throw new IllegalStateException(e);
     }
   }
+
+  /**
+   * Polls {@code condition} until it holds, failing with {@code what} after {@code timeout}. For
+   * outcomes that arrive asynchronously (an event through a broker), instead of a fixed sleep.
+   */
+  public static void until(String what, java.time.Duration timeout, java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + what);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
 }

@@ -1,0 +1,192 @@
+package dev.todochatbot.platform;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * This service's one way to Kafka, secrets and the other services: the Dapr sidecar's HTTP API
+ * (DAPR-CONTRACT.md). It is the same against daprd and against the in-JVM devsidecar.
+ */
+public final class Sidecar implements ServiceInvoker {
+
+  private final Vertx vertx;
+  private final SidecarConfig config;
+  private final HttpClient client;
+
+  public Sidecar(Vertx vertx, SidecarConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+    this.client = vertx.createHttpClient(
+        new HttpClientOptions()
+            .setDefaultHost(config.host())
+            .setDefaultPort(config.httpPort())
+            .setKeepAlive(true)
+            .setConnectTimeout(5_000),
+        new PoolOptions().setHttp1MaxSize(64));
+  }
+
+  public SidecarConfig config() {
+    return config;
+  }
+
+  /**
+   * Publishes a JSON payload to {@code topic} on the configured pub/sub and completes once the broker
+   * has it (the sidecar answers 204). Metadata goes on the query as {@code metadata.<name>=<value>}
+   * (for Kafka: {@code partitionKey} becomes the record key, {@code cloudevent.id} the envelope id).
+   */
+  public Future<Void> publish(String topic, Buffer json, Map<String, String> metadata) {
+    var uri = new StringBuilder("/v1.0/publish/").append(encode(config.pubsubName())).append('/').append(encode(topic));
+    char separator = '?';
+    for (var entry : metadata.entrySet()) {
+      uri.append(separator).append("metadata.").append(encode(entry.getKey())).append('=').append(encode(entry.getValue()));
+      separator = '&';
+    }
+    var options = new RequestOptions().setMethod(HttpMethod.POST).setURI(uri.toString()).setIdleTimeout(15_000)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+    return client.request(options)
+        .compose(request -> request.send(json))
+        .recover(failure -> Future.failedFuture(unreachable(failure)))
+        .compose(response -> response.body().compose(body -> response.statusCode() == 204 || response.statusCode() == 200
+            ? Future.<Void>succeededFuture()
+            : Future.failedFuture(error(response, body, "publish to " + topic))));
+  }
+
+  /** A secret from the configured store; empty when the store has no such key. */
+  public Future<Optional<String>> secret(String key) {
+    String uri = "/v1.0/secrets/" + encode(config.secretStore()) + "/" + encode(key);
+    return client.request(new RequestOptions().setMethod(HttpMethod.GET).setURI(uri).setIdleTimeout(10_000))
+        .compose(request -> request.send())
+        .recover(failure -> Future.failedFuture(unreachable(failure)))
+        .compose(response -> response.body().compose(body -> {
+          if (response.statusCode() == 200) {
+            return Future.succeededFuture(Optional.ofNullable(new JsonObject(body).getString(key)));
+          }
+          if (response.statusCode() == 204) {
+            return Future.succeededFuture(Optional.<String>empty());
+          }
+          SidecarException error = error(response, body, "read secret " + key);
+          // daprd answers 500 ERR_SECRET_GET for a key the store does not have
+          return "ERR_SECRET_GET".equals(error.errorCode())
+              ? Future.succeededFuture(Optional.<String>empty())
+              : Future.failedFuture(error);
+        }));
+  }
+
+  /**
+   * Fills the environment variables named in {@code secretKeys} (variable to secret key) that are not
+   * set from the secret store, so that a deployment keeps credentials in the store and the
+   * single-process mode can still pass them in the environment.
+   */
+  public Future<Env> withSecrets(Env env, Map<String, String> secretKeys) {
+    var filled = new HashMap<String, String>();
+    Future<Void> chain = Future.succeededFuture();
+    for (var entry : secretKeys.entrySet()) {
+      if (env.optional(entry.getKey()).isPresent()) {
+        continue;
+      }
+      chain = chain.compose(v -> secret(entry.getValue()).map(value -> {
+        value.ifPresent(secret -> filled.put(entry.getKey(), secret));
+        return null;
+      }));
+    }
+    return chain.map(v -> env.with(filled));
+  }
+
+  /**
+   * For a service's {@code main}: the environment with the variables in {@code secretKeys} that are
+   * not set read from the secret store (waiting for the sidecar first). When all are set (the
+   * single-process mode, tests) the sidecar is not asked.
+   */
+  public static Future<Env> resolveSecrets(Vertx vertx, Env env, Map<String, String> secretKeys) {
+    if (secretKeys.keySet().stream().allMatch(name -> env.optional(name).isPresent())) {
+      return Future.succeededFuture(env);
+    }
+    var sidecar = new Sidecar(vertx, SidecarConfig.fromEnv(env));
+    return sidecar.awaitReady(Duration.ofSeconds(60))
+        .compose(ready -> sidecar.withSecrets(env, secretKeys))
+        .eventually(sidecar::close);
+  }
+
+  /** Completes once the sidecar has loaded its components ({@code /v1.0/healthz/outbound} answers 204). */
+  public Future<Void> awaitReady(Duration timeout) {
+    Promise<Void> ready = Promise.promise();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    pollReady(ready, deadline);
+    return ready.future();
+  }
+
+  private void pollReady(Promise<Void> ready, long deadline) {
+    client.request(new RequestOptions().setMethod(HttpMethod.GET).setURI("/v1.0/healthz/outbound").setIdleTimeout(2_000))
+        .compose(request -> request.send())
+        .compose(response -> response.body().map(body -> response.statusCode()))
+        .onComplete(result -> {
+          if (result.succeeded() && result.result() / 100 == 2) {
+            ready.complete();
+          } else if (System.nanoTime() > deadline) {
+            ready.fail(new SidecarException(0, null, "the Dapr sidecar at " + config.host() + ":" + config.httpPort()
+                + " was not ready in time; is it running (DAPR_HTTP_PORT)?"));
+          } else {
+            vertx.setTimer(200, id -> pollReady(ready, deadline));
+          }
+        });
+  }
+
+  /** Service invocation: {@code /v1.0/invoke/{appId}/method/{path}}; the callee's status passes through. */
+  @Override
+  public Future<ServiceResponse> invoke(String appId, HttpMethod method, String path, MultiMap headers, Buffer body) {
+    var options = new RequestOptions()
+        .setMethod(method)
+        .setURI("/v1.0/invoke/" + encode(appId) + "/method" + path)
+        .setHeaders(headers)
+        .setIdleTimeout(30_000);
+    return client.request(options)
+        .compose(request -> body == null ? request.send() : request.send(body))
+        .compose(response -> response.body()
+            .map(payload -> new ServiceResponse(response.statusCode(), response.headers(), payload)));
+  }
+
+  public Future<Void> close() {
+    return client.close();
+  }
+
+  private SidecarException unreachable(Throwable failure) {
+    return new SidecarException(0, null, "the Dapr sidecar at " + config.host() + ":" + config.httpPort()
+        + " could not be reached: " + failure.getMessage());
+  }
+
+  private static SidecarException error(HttpClientResponse response, Buffer body, String what) {
+    String code = null;
+    String message = body.toString();
+    try {
+      JsonObject json = new JsonObject(body);
+      code = json.getString("errorCode");
+      message = json.getString("message", message);
+    } catch (DecodeException | ClassCastException e) {
+      // not Dapr's error shape: keep the raw text
+    }
+    return new SidecarException(response.statusCode(), code,
+        "the sidecar could not " + what + ": " + response.statusCode() + (code == null ? "" : " " + code) + " " + message);
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}

@@ -1,0 +1,226 @@
+package dev.todochatbot.audit;
+
+import dev.todochatbot.platform.Database;
+import dev.todochatbot.platform.HttpProblems;
+import dev.todochatbot.platform.HttpServers;
+import dev.todochatbot.platform.Observability;
+import dev.todochatbot.platform.Principal;
+import dev.todochatbot.platform.Problem;
+import dev.todochatbot.platform.Tokens;
+import dev.todochatbot.platform.events.CloudEvent;
+import dev.todochatbot.platform.events.InvalidEventException;
+import dev.todochatbot.platform.events.TaskEvent;
+import dev.todochatbot.platform.events.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.backends.BackendRegistries;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The audit service over HTTP: the callback the Dapr sidecar delivers task events to, and the history
+ * queries of signed-in users. The route table below is the whole of it.
+ *
+ * <p>Every delivered event is answered 200 with the status that tells the sidecar what to do
+ * (DAPR-CONTRACT.md): SUCCESS once it is stored (or was before), RETRY while it cannot be stored now,
+ * DROP when it never can be (to the dead-letter topic). A 4xx other than 404 would be retried forever.
+ */
+public final class AuditApiVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(AuditApiVerticle.class);
+
+  static final String EVENTS_ROUTE = "/events/" + Topics.TASK_EVENTS;
+  /** Larger than any event the task service can publish, and than a Kafka record by default. */
+  static final long MAX_EVENT_BYTES = 1024 * 1024;
+
+  private final AuditServiceConfig config;
+  private Pool pool;
+  private AuditRepository events;
+  private MeterRegistry metrics;
+  private Counter stored;
+  private Counter duplicates;
+  private Counter retried;
+  private Router router;
+
+  public AuditApiVerticle(AuditServiceConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = Database.pool(vertx, config.database(), config.poolSizePerInstance(), "audit");
+    events = new AuditRepository(pool);
+    Tokens tokens = Tokens.create(vertx, config.jwtSecret(), config.tokenTtl());
+    registerMetrics();
+
+    router = Router.router(vertx);
+    Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute());
+    Handler<RoutingContext> signedIn = tokens.requireUser();
+    // called by the sidecar, not by people: no token; any body, since what cannot be read is dropped
+    router.get("/dapr/subscribe").handler(this::subscriptions);
+    router.post(EVENTS_ROUTE).handler(BodyHandler.create(false).setBodyLimit(MAX_EVENT_BYTES))
+        .handler(this::receiveTaskEvent).failureHandler(this::unreadableTaskEvent);
+    router.get("/api/tasks/:id/history").handler(signedIn).handler(this::history);
+    router.get("/api/audit").handler(signedIn).handler(this::trail);
+    HttpProblems.install(router);
+
+    return HttpServers.listen(vertx, router, config.port(), "AUDIT_SERVICE_PORT");
+  }
+
+  @Override
+  public Future<?> stop() {
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  /** The routes, for tests and the edge's OpenAPI check. */
+  public Router router() {
+    return router;
+  }
+
+  /**
+   * Counters on the registry Observability serves at /metrics (the one Vert.x was built with), or on
+   * Micrometer's global one when this Vert.x records no metrics.
+   */
+  private void registerMetrics() {
+    MeterRegistry vertxMetrics = BackendRegistries.getDefaultNow();
+    metrics = vertxMetrics != null ? vertxMetrics : Metrics.globalRegistry;
+    stored = Counter.builder("audit.events.stored").description("Task events stored in the audit trail")
+        .register(metrics);
+    duplicates = Counter.builder("audit.events.duplicate")
+        .description("Task events delivered again after they were stored, acknowledged without a second row")
+        .register(metrics);
+    retried = Counter.builder("audit.events.retried")
+        .description("Task events handed back to the sidecar to deliver again, because they could not be stored now")
+        .register(metrics);
+  }
+
+  private void subscriptions(RoutingContext ctx) {
+    var subscription = new JsonObject()
+        .put("pubsubname", config.pubsubName())
+        .put("topic", Topics.TASK_EVENTS)
+        .put("route", EVENTS_ROUTE)
+        .put("deadLetterTopic", Topics.TASK_EVENTS_DEADLETTER);
+    sendJson(ctx, new JsonArray().add(subscription).toBuffer());
+  }
+
+  private void receiveTaskEvent(RoutingContext ctx) {
+    CloudEvent envelope = null;
+    TaskEvent event;
+    try {
+      envelope = CloudEvent.parse(ctx.body().buffer());
+      event = TaskEvent.fromJson(envelope.data());
+    } catch (InvalidEventException e) {
+      drop(ctx, idOf(envelope), e.reason(), e.getMessage());
+      return;
+    }
+    events.store(event, envelope.data()).onComplete(result -> {
+      if (result.succeeded()) {
+        (result.result() ? stored : duplicates).increment();
+        sendStatus(ctx, "SUCCESS");
+      } else if (isRefusedByPostgres(result.cause())) {
+        drop(ctx, event.eventId().toString(), "unstorable", "PostgreSQL refuses it: " + result.cause().getMessage());
+      } else {
+        retried.increment();
+        log.warn("Task event {} not stored, the sidecar will deliver it again: {}", event.eventId(),
+            result.cause().toString());
+        sendStatus(ctx, "RETRY");
+      }
+    });
+  }
+
+  /** A failure on the events route before the handler answered: a body over the limit, or a bug here. */
+  private void unreadableTaskEvent(RoutingContext ctx) {
+    if (ctx.statusCode() == 413) {
+      drop(ctx, "(unread)", "too-large", "the body is over " + MAX_EVENT_BYTES + " bytes");
+    } else {
+      retried.increment();
+      log.error("Task event not handled, the sidecar will deliver it again", ctx.failure());
+      sendStatus(ctx, "RETRY");
+    }
+  }
+
+  /** An event that can never be stored: counted, logged, and sent on to the dead-letter topic. */
+  private void drop(RoutingContext ctx, String eventId, String reason, String why) {
+    Counter.builder("audit.events.dropped").tag("reason", reason)
+        .description("Task events that can never be stored, sent to the dead-letter topic").register(metrics)
+        .increment();
+    log.warn("Task event {} dropped to {} ({}): {}", eventId, Topics.TASK_EVENTS_DEADLETTER, reason, why);
+    sendStatus(ctx, "DROP");
+  }
+
+  /** The event's own id when its data has one, else the envelope's. */
+  private static String idOf(CloudEvent envelope) {
+    if (envelope == null) {
+      return "(unreadable)";
+    }
+    Object eventId = envelope.data() == null ? null : envelope.data().getValue("eventId");
+    return eventId instanceof String id ? id : envelope.id() == null ? "(no id)" : envelope.id();
+  }
+
+  /**
+   * PostgreSQL's data exceptions (class 22: a NUL in a string, a year it cannot hold) and integrity
+   * violations (class 23) come back the same on every delivery: retrying would block the partition.
+   */
+  private static boolean isRefusedByPostgres(Throwable failure) {
+    return failure instanceof PgException pg && pg.getSqlState() != null
+        && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"));
+  }
+
+  private void history(RoutingContext ctx) {
+    UUID taskId = taskId(ctx);
+    events.history(Principal.of(ctx).userId(), taskId, AuditQuery.history(ctx.queryParams()))
+        .onSuccess(page -> sendPage(ctx, page))
+        .onFailure(ctx::fail);
+  }
+
+  private void trail(RoutingContext ctx) {
+    events.trail(Principal.of(ctx).userId(), AuditQuery.audit(ctx.queryParams()))
+        .onSuccess(page -> sendPage(ctx, page))
+        .onFailure(ctx::fail);
+  }
+
+  private static UUID taskId(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    try {
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw Problem.notFound("You have no task " + id + ": task ids are UUIDs.").exception();
+    }
+  }
+
+  /** {@code {"items": [...], "nextCursor": ...}}, the events spliced in as PostgreSQL printed them. */
+  private static void sendPage(RoutingContext ctx, AuditRepository.Page page) {
+    var body = Buffer.buffer(64 + page.events().size() * 600).appendString("{\"items\":[");
+    for (int i = 0; i < page.events().size(); i++) {
+      body.appendString(i == 0 ? "" : ",").appendString(page.events().get(i));
+    }
+    body.appendString("],\"nextCursor\":")
+        .appendString(page.nextCursor() == null ? "null" : "\"" + page.nextCursor() + "\"").appendString("}");
+    sendJson(ctx, body);
+  }
+
+  private static void sendStatus(RoutingContext ctx, String status) {
+    sendJson(ctx, new JsonObject().put("status", status).toBuffer());
+  }
+
+  private static void sendJson(RoutingContext ctx, Buffer body) {
+    ctx.response()
+        .setStatusCode(200)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(body);
+  }
+}

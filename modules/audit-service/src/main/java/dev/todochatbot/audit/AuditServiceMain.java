@@ -1,0 +1,52 @@
+package dev.todochatbot.audit;
+
+import dev.todochatbot.platform.Env;
+import dev.todochatbot.platform.Observability;
+import dev.todochatbot.platform.Shutdown;
+import dev.todochatbot.platform.Sidecar;
+import dev.todochatbot.platform.SidecarConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The audit service on its own, as it runs in a container or beside a Dapr sidecar:
+ * <pre>
+ * dapr run --app-id audit-service --app-port 8082 --resources-path dapr/components -- \
+ *   java -jar modules/audit-service/target/audit-service-*-all.jar
+ * </pre>
+ * The sidecar learns the subscription from {@code GET /dapr/subscribe}. {@code JWT_SECRET} and
+ * {@code DATABASE_URL} come from the environment when set, otherwise from the sidecar's secret store
+ * (keys {@code jwt-secret} and {@code database-url}).
+ */
+public final class AuditServiceMain {
+
+  private static final Logger log = LoggerFactory.getLogger(AuditServiceMain.class);
+  private static final Map<String, String> SECRETS = Map.of("JWT_SECRET", "jwt-secret", "DATABASE_URL", "database-url");
+
+  private AuditServiceMain() {}
+
+  public static void main(String[] args) {
+    var vertx = Observability.newVertx();
+    Shutdown.closeOnExit(vertx);
+    withSecrets(vertx, Env.system())
+        .map(AuditServiceConfig::fromEnv)
+        .compose(config -> AuditService.deploy(vertx, config).map(config))
+        .onSuccess(config -> log.info("Audit service listening on port {}", config.port()))
+        .onFailure(failure -> Shutdown.fail("The audit service could not start", failure));
+  }
+
+  /** The environment, with the credentials it lacks read from the Dapr secret store once the sidecar is up. */
+  private static Future<Env> withSecrets(Vertx vertx, Env env) {
+    if (SECRETS.keySet().stream().allMatch(name -> env.optional(name).isPresent())) {
+      return Future.succeededFuture(env);
+    }
+    var sidecar = new Sidecar(vertx, SidecarConfig.fromEnv(env));
+    return sidecar.awaitReady(Duration.ofSeconds(60))
+        .compose(ready -> sidecar.withSecrets(env, SECRETS))
+        .eventually(sidecar::close);
+  }
+}

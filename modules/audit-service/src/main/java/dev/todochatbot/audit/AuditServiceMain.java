@@ -47,6 +47,8 @@ public final class AuditServiceMain {
     var sidecar = new Sidecar(vertx, SidecarConfig.fromEnv(env));
     return sidecar.awaitReady(Duration.ofSeconds(60))
         .compose(ready -> sidecar.withSecrets(env, SECRETS))
+        .recover(failure -> Future.failedFuture(new IllegalStateException("JWT_SECRET or DATABASE_URL is not set, "
+            + "and the Dapr secret store could not be read instead: " + failure.getMessage(), failure)))
         .eventually(sidecar::close);
   }
 }

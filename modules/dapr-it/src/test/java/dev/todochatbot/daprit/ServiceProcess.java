@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -35,7 +36,7 @@ final class ServiceProcess implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts {@code modules/<module>/target/<module>-0.1.0-SNAPSHOT-all.jar} with {@code env} (plus PORT). */
+  /** Starts {@code modules/<module>/target/<module>-0.1.0-SNAPSHOT-all.jar} with {@code env} plus its port. */
   static ServiceProcess start(Path repositoryRoot, String module, int port, Map<String, String> env, Path logDir)
       throws IOException {
     Path jar = repositoryRoot.resolve("modules").resolve(module).resolve("target")
@@ -51,7 +52,12 @@ final class ServiceProcess implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(log.toFile());
     builder.environment().putAll(env);
+    // PORT is the agreed name; task-service and audit-service still read TASK_SERVICE_PORT /
+    // AUDIT_SERVICE_PORT at the time of writing. Both are set: this suite tests the Dapr wiring,
+    // not the variable's name.
     builder.environment().put("PORT", Integer.toString(port));
+    builder.environment().put(module.toUpperCase(Locale.ROOT).replace('-', '_') + "_PORT",
+        Integer.toString(port));
     return new ServiceProcess(module, port, builder.start(), log);
   }
 

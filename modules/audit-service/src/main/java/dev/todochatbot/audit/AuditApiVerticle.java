@@ -13,7 +13,6 @@ import dev.todochatbot.platform.events.TaskEvent;
 import dev.todochatbot.platform.events.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -24,7 +23,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import java.util.UUID;
@@ -91,13 +89,9 @@ public final class AuditApiVerticle extends VerticleBase {
     return router;
   }
 
-  /**
-   * Counters on the registry Observability serves at /metrics (the one Vert.x was built with), or on
-   * Micrometer's global one when this Vert.x records no metrics.
-   */
+  /** Counters on the registry Observability serves at /metrics. */
   private void registerMetrics() {
-    MeterRegistry vertxMetrics = BackendRegistries.getDefaultNow();
-    metrics = vertxMetrics != null ? vertxMetrics : Metrics.globalRegistry;
+    metrics = Observability.registry();
     stored = Counter.builder("audit.events.stored").description("Task events stored in the audit trail")
         .register(metrics);
     duplicates = Counter.builder("audit.events.duplicate")

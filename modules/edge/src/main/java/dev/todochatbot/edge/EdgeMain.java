@@ -3,15 +3,19 @@ package dev.todochatbot.edge;
 import dev.todochatbot.platform.Env;
 import dev.todochatbot.platform.Observability;
 import dev.todochatbot.platform.Shutdown;
+import dev.todochatbot.platform.Sidecar;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The edge on its own, as it runs in a container or beside a Dapr sidecar:
  * <pre>
- * DATABASE_URL=postgresql://... JWT_SECRET=... TASK_SERVICE_URL=http://localhost:8081 \
- *   java -jar modules/edge/target/edge-*-all.jar
+ * dapr run --app-id edge --app-port 8080 --resources-path dapr/components -- \
+ *   java -jar modules/edge/target/edge-0.1.0-SNAPSHOT-all.jar
  * </pre>
+ * DATABASE_URL and JWT_SECRET come from the environment when set, else from the sidecar's secret
+ * store (keys database-url and jwt-secret). The other services are reached by app id through the sidecar.
  */
 public final class EdgeMain {
 
@@ -20,11 +24,12 @@ public final class EdgeMain {
   private EdgeMain() {}
 
   public static void main(String[] args) {
-    EdgeConfig config = EdgeConfig.fromEnv(Env.system());
     var vertx = Observability.newVertx();
     Shutdown.closeOnExit(vertx);
-    Edge.deploy(vertx, config)
-        .onSuccess(id -> log.info("Edge listening on port {}", config.port()))
+    Sidecar.resolveSecrets(vertx, Env.system(), Map.of("DATABASE_URL", "database-url", "JWT_SECRET", "jwt-secret"))
+        .map(EdgeConfig::fromEnv)
+        .compose(config -> Edge.deploy(vertx, config).map(config))
+        .onSuccess(config -> log.info("Edge listening on port {}", config.port()))
         .onFailure(failure -> Shutdown.fail("The edge could not start", failure));
   }
 }

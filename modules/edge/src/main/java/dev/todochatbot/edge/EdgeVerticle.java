@@ -1,13 +1,13 @@
 package dev.todochatbot.edge;
 
 import dev.todochatbot.platform.Database;
-import dev.todochatbot.platform.DirectServiceInvoker;
 import dev.todochatbot.platform.HttpProblems;
 import dev.todochatbot.platform.HttpServers;
 import dev.todochatbot.platform.Observability;
 import dev.todochatbot.platform.Principal;
 import dev.todochatbot.platform.Problem;
 import dev.todochatbot.platform.ServiceInvoker;
+import dev.todochatbot.platform.Sidecar;
 import dev.todochatbot.platform.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -22,20 +22,20 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The public port: sign-up and sign-in, the signed-in user's profile, the task API (forwarded to the
- * task service by app id), the OpenAPI document and the web UI's files.
+ * The public port: sign-up and sign-in, the signed-in user's profile, the task API and the audit trail
+ * (forwarded by app id through the Dapr sidecar), the OpenAPI document and the web UI's files.
  */
 public final class EdgeVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(EdgeVerticle.class);
   static final long MAX_BODY_BYTES = 1024 * 1024;
   static final String TASK_SERVICE = "task-service";
+  static final String AUDIT_SERVICE = "audit-service";
   private static final List<CharSequence> FORWARDED_REQUEST_HEADERS = List.of(HttpHeaders.AUTHORIZATION,
       HttpHeaders.CONTENT_TYPE, HttpHeaders.ACCEPT, HttpHeaders.IF_MATCH, "traceparent", "tracestate");
   private static final List<CharSequence> FORWARDED_RESPONSE_HEADERS = List.of(HttpHeaders.CONTENT_TYPE,
@@ -60,7 +60,7 @@ public final class EdgeVerticle extends VerticleBase {
     accounts = new Accounts(pool);
     passwords = new Passwords(vertx);
     tokens = Tokens.create(vertx, config.jwtSecret(), config.tokenTtl());
-    services = new DirectServiceInvoker(vertx, Map.of(TASK_SERVICE, config.taskServiceUrl()));
+    services = new Sidecar(vertx, config.sidecar());
 
     router = Router.router(vertx);
     Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute());
@@ -72,8 +72,10 @@ public final class EdgeVerticle extends VerticleBase {
     router.post("/api/auth/login").handler(body).handler(this::signIn);
     router.get("/api/me").handler(signedIn).handler(this::me);
     router.patch("/api/me").handler(body).handler(signedIn).handler(this::updateMe);
-    router.route("/api/tasks").handler(body).handler(signedIn).handler(this::forwardToTaskService);
-    router.route("/api/tasks/*").handler(body).handler(signedIn).handler(this::forwardToTaskService);
+    router.get("/api/tasks/:id/history").handler(signedIn).handler(ctx -> forward(ctx, AUDIT_SERVICE, "History"));
+    router.get("/api/audit").handler(signedIn).handler(ctx -> forward(ctx, AUDIT_SERVICE, "History"));
+    router.route("/api/tasks").handler(body).handler(signedIn).handler(ctx -> forward(ctx, TASK_SERVICE, "Tasks"));
+    router.route("/api/tasks/*").handler(body).handler(signedIn).handler(ctx -> forward(ctx, TASK_SERVICE, "Tasks"));
     router.get("/openapi.yaml").handler(this::sendOpenApi);
     router.route("/*").handler(StaticHandler.create("webroot"));
     HttpProblems.install(router);
@@ -87,7 +89,8 @@ public final class EdgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return pool == null ? Future.succeededFuture() : pool.close();
+    Future<Void> invoker = services instanceof Sidecar sidecar ? sidecar.close() : Future.succeededFuture();
+    return invoker.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
   /** The routes, for the test that holds them against the OpenAPI document. */
@@ -135,23 +138,35 @@ public final class EdgeVerticle extends VerticleBase {
         .onFailure(ctx::fail);
   }
 
-  private void forwardToTaskService(RoutingContext ctx) {
+  /**
+   * Passes the request to a service by app id and its answer back. Our services answer errors as
+   * problem documents; a 5xx in any other form is the sidecar saying the service could not be reached
+   * (500 ERR_DIRECT_INVOKE), which the user sees as 503 with what to do, never the sidecar's text.
+   */
+  private void forward(RoutingContext ctx, String appId, String what) {
     var headers = MultiMap.caseInsensitiveMultiMap();
     copy(ctx.request().headers(), headers, FORWARDED_REQUEST_HEADERS);
     Buffer body = ctx.body() == null ? null : ctx.body().buffer();
     String query = ctx.request().query();
     String target = ctx.request().path() + (query == null ? "" : "?" + query);
-    services.invoke(TASK_SERVICE, ctx.request().method(), target, headers, body)
+    services.invoke(appId, ctx.request().method(), target, headers, body)
         .onSuccess(answer -> {
+          if (answer.status() >= 500 && !Problem.CONTENT_TYPE.equals(answer.headers().get(HttpHeaders.CONTENT_TYPE))) {
+            unavailable(ctx, appId, what, answer.status() + " " + answer.body());
+            return;
+          }
           copy(answer.headers(), ctx.response().headers(), FORWARDED_RESPONSE_HEADERS);
           ctx.response().setStatusCode(answer.status()).end(answer.body());
         })
-        .onFailure(failure -> {
-          log.warn("Task service unreachable for {} {}: {}", ctx.request().method(), ctx.request().path(),
-              failure.toString());
-          HttpProblems.send(ctx, Problem.of(503, "service-unavailable", "Service unavailable",
-              "Tasks cannot be reached right now; nothing was changed. Try again in a moment."));
-        });
+        .onFailure(failure -> unavailable(ctx, appId, what, failure.toString()));
+  }
+
+  private static void unavailable(RoutingContext ctx, String appId, String what, String reason) {
+    log.warn("{} unreachable for {} {}: {}", appId, ctx.request().method(), ctx.request().path(), reason);
+    boolean write = ctx.request().method() != io.vertx.core.http.HttpMethod.GET;
+    HttpProblems.send(ctx, Problem.of(503, "service-unavailable", "Service unavailable",
+        what + " cannot be reached right now. Try again in a moment"
+            + (write ? "; if you were changing something, look whether it was saved first." : ".")));
   }
 
   private void sendOpenApi(RoutingContext ctx) {

@@ -6,9 +6,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 
 /**
- * Calls another service by its app id. This is the one seam between services: today it dials the
- * service directly ({@link DirectServiceInvoker}); with Dapr it becomes the sidecar's
- * {@code /v1.0/invoke/{appId}/method/{path}}, and no caller changes.
+ * Calls another service by its app id: the one seam between services. {@link Sidecar} implements it
+ * with Dapr's {@code /v1.0/invoke/{appId}/method/{path}}.
  */
 public interface ServiceInvoker {
 

@@ -61,7 +61,7 @@ class DaprFilesTest {
         }
       }
     }
-    for (String module : List.of("edge", "task-service", "audit-service")) {
+    for (String module : DaprChecks.APP_IDS) {
       Path dir = Files.createDirectories(copy.resolve("modules").resolve(module));
       Files.writeString(dir.resolve("pom.xml"), "<project/>");
     }

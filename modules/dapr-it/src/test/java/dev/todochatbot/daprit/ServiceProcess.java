@@ -52,11 +52,8 @@ final class ServiceProcess implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(log.toFile());
     builder.environment().putAll(env);
-    // PORT is the agreed name; task-service and audit-service still read TASK_SERVICE_PORT /
-    // AUDIT_SERVICE_PORT at the time of writing. Both are set: this suite tests the Dapr wiring,
-    // not the variable's name.
-    builder.environment().put("PORT", Integer.toString(port));
-    builder.environment().put(module.toUpperCase(Locale.ROOT).replace('-', '_') + "_PORT",
+    // the edge's port is PORT, the others' <APP>_PORT (they share one environment in make run)
+    builder.environment().put(module.equals("edge") ? "PORT" : module.toUpperCase(Locale.ROOT).replace('-', '_') + "_PORT",
         Integer.toString(port));
     return new ServiceProcess(module, port, builder.start(), log);
   }

@@ -1,0 +1,86 @@
+package dev.todochatbot.devsidecar;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+
+/** The sidecar's calls to its own app: subscription discovery, event delivery, binding triggers. */
+final class AppChannel {
+
+  /** What the app's answer to a delivered event means (DAPR-CONTRACT.md, the app's answer). */
+  enum Verdict { SUCCESS, RETRY, DROP, NOT_FOUND }
+
+  record Outcome(Verdict verdict, String detail) {}
+
+  /** A plain answer: status and body. */
+  record Answer(int status, Buffer body) {}
+
+  private final HttpClient client;
+  private final String host;
+  private final int port;
+
+  AppChannel(Vertx vertx, String host, int port) {
+    this.host = host;
+    this.port = port;
+    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2_000),
+        new PoolOptions().setHttp1MaxSize(16));
+  }
+
+  Future<Answer> call(HttpMethod method, String path, MultiMap headers, Buffer body) {
+    var options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(path)
+        .setIdleTimeout(60_000);
+    if (headers != null) {
+      options.setHeaders(headers);
+    }
+    return client.request(options)
+        .compose(request -> body == null ? request.send() : request.send(body))
+        .compose(response -> response.body().map(b -> new Answer(response.statusCode(), b)));
+  }
+
+  /** POSTs an event and reads the app's answer; a connection failure is a retry. */
+  Future<Outcome> deliver(String path, MultiMap headers, Buffer envelope) {
+    return call(HttpMethod.POST, path, headers, envelope)
+        .map(AppChannel::verdict)
+        .recover(failure -> Future.succeededFuture(new Outcome(Verdict.RETRY,
+            "app not reachable at " + host + ":" + port + ": " + failure.getMessage())));
+  }
+
+  static Outcome verdict(Answer answer) {
+    int status = answer.status();
+    if (status >= 200 && status <= 299) {
+      Object parsed;
+      try {
+        parsed = answer.body().length() == 0 ? null : Json.decodeValue(answer.body());
+      } catch (DecodeException e) {
+        return new Outcome(Verdict.SUCCESS, "non-JSON answer");
+      }
+      if (!(parsed instanceof JsonObject json) || !(json.getValue("status") instanceof String s)) {
+        return new Outcome(Verdict.SUCCESS, "no status");
+      }
+      return switch (s) {
+        case "", "SUCCESS" -> new Outcome(Verdict.SUCCESS, s);
+        case "RETRY" -> new Outcome(Verdict.RETRY, "the app answered RETRY");
+        case "DROP" -> new Outcome(Verdict.DROP, "the app answered DROP");
+        default -> new Outcome(Verdict.RETRY, "unknown status '" + s + "' (statuses are case-sensitive)");
+      };
+    }
+    String body = answer.body().length() > 200 ? answer.body().getString(0, 200) : answer.body().toString();
+    if (status == 404) {
+      return new Outcome(Verdict.NOT_FOUND, "404 " + body);
+    }
+    return new Outcome(Verdict.RETRY, "status " + status + " " + body);
+  }
+
+  void close() {
+    client.close();
+  }
+}

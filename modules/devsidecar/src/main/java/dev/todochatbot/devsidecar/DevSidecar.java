@@ -1,0 +1,281 @@
+package dev.todochatbot.devsidecar;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An in-JVM stand-in for daprd, for the single-process mode and tests; deployments run the real
+ * daprd. One instance per app id, each on its own HTTP port, configured from the same component YAML.
+ * See the module's README for what it implements and where it differs.
+ *
+ * <p>Start-up follows daprd: components load first ({@code /v1.0/healthz/outbound} answers 204 as soon
+ * as {@link #start} completes, so the app can publish and read secrets while it starts); then the
+ * sidecar waits for the app to answer {@code GET /dapr/subscribe}, subscribes, starts the input
+ * bindings, and only then does {@code /v1.0/healthz} answer 204.
+ */
+public final class DevSidecar {
+
+  private static final Logger log = LoggerFactory.getLogger(DevSidecar.class);
+
+  private final Vertx vertx;
+  private final DevSidecarConfig config;
+  private final AppDirectory apps;
+  private final Resources.Loaded resources;
+  private final Map<String, KafkaPubSub> pubsubs;
+  private final Context context;
+  private final AppChannel app;
+  private final List<KafkaSubscriber> subscribers = new ArrayList<>();
+  private final List<CronBinding> bindings = new ArrayList<>();
+  private final List<String> deployments = new ArrayList<>();
+  private final Promise<Void> subscribed = Promise.promise();
+  private volatile boolean ready;
+  private volatile boolean closed;
+  private int httpPort;
+
+  private DevSidecar(Vertx vertx, Context context, DevSidecarConfig config, AppDirectory apps,
+      Resources.Loaded resources, Map<String, KafkaPubSub> pubsubs) {
+    this.vertx = vertx;
+    this.config = config;
+    this.apps = apps;
+    this.resources = resources;
+    this.pubsubs = pubsubs;
+    this.context = context;
+    this.app = new AppChannel(vertx, config.appHost(), config.appPort());
+  }
+
+  /**
+   * Loads the components, listens, and (in the background) discovers the app's subscriptions.
+   * Fails with the reason when a component is invalid or the port is taken.
+   */
+  public static Future<DevSidecar> start(Vertx vertx, DevSidecarConfig config, AppDirectory apps) {
+    return start(vertx, config, apps, System::getenv);
+  }
+
+  /** As {@link #start(Vertx, DevSidecarConfig, AppDirectory)}, with the environment {@code envRef} reads. */
+  public static Future<DevSidecar> start(Vertx vertx, DevSidecarConfig config, AppDirectory apps,
+      Function<String, String> environment) {
+    // the event loop that runs deliveries and bindings: the caller's, or a new one
+    Context context = vertx.getOrCreateContext();
+    return vertx.executeBlocking(() -> {
+      Resources.Loaded loaded = Resources.load(config, environment);
+      var pubsubs = new LinkedHashMap<String, KafkaPubSub>();
+      try {
+        for (Component c : loaded.ofType("pubsub.kafka")) {
+          pubsubs.put(c.name(), KafkaPubSub.create(c, config.appId(), config.kafkaBrokers()));
+        }
+      } catch (RuntimeException e) {
+        pubsubs.values().forEach(KafkaPubSub::close);
+        throw e;
+      }
+      return new DevSidecar(vertx, context, config, apps, loaded, Map.copyOf(pubsubs));
+    }).compose(sidecar -> sidecar.listen()
+        .map(sidecar)
+        .recover(failure -> sidecar.close().transform(ignored -> Future.failedFuture(failure))))
+        .onSuccess(DevSidecar::afterStart);
+  }
+
+  /**
+   * Deploys the HTTP API on one event loop: proxying an invocation costs tens of microseconds, so one
+   * loop carries far more than the benchmark's load, and the other loops stay free for the apps.
+   */
+  private Future<Void> listen() {
+    var api = new SidecarApi(this, config.httpPort());
+    return vertx.deployVerticle(api).map(id -> {
+      deployments.add(id);
+      httpPort = api.actualPort();
+      return null;
+    });
+  }
+
+  private void afterStart() {
+    if (config.appPort() > 0) {
+      apps.register(config.appId(), config.appHost(), config.appPort());
+    }
+    log.info("Dev sidecar of app {} listening on {} (app at {}:{}; components: {})", config.appId(), httpPort,
+        config.appHost(), config.appPort(), resources.components().stream().map(Component::name).toList());
+    context.runOnContext(v -> discover(0));
+  }
+
+  /** The sidecar's HTTP port ({@code DAPR_HTTP_PORT} for the app). */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public String appId() {
+    return config.appId();
+  }
+
+  /**
+   * Completes once the app's subscriptions are known and every consumer has its first partitions:
+   * from then on, a new consumer group with {@code initialOffset: newest} misses nothing published.
+   */
+  public Future<Void> subscribed() {
+    return subscribed.future();
+  }
+
+  boolean ready() {
+    return ready;
+  }
+
+  AppDirectory apps() {
+    return apps;
+  }
+
+  boolean hasPubsubs() {
+    return !pubsubs.isEmpty();
+  }
+
+  Optional<KafkaPubSub> pubsub(String name) {
+    return Optional.ofNullable(pubsubs.get(name));
+  }
+
+  Map<String, LocalFileSecretStore> secretStores() {
+    return resources.secretStores();
+  }
+
+  /** Asks the app for its subscriptions until it answers (it may start after its sidecar). */
+  private void discover(int attempt) {
+    if (closed) {
+      return;
+    }
+    if (config.appPort() <= 0) {
+      subscribe(List.of());
+      return;
+    }
+    app.call(HttpMethod.GET, "/dapr/subscribe", null, null).onComplete(result -> {
+      if (closed) {
+        return;
+      }
+      if (result.failed()) {
+        if (attempt % 40 == 0) {
+          log.info("Sidecar of app {}: waiting for the app on {}:{} ({})", config.appId(), config.appHost(),
+              config.appPort(), result.cause().getMessage());
+        }
+        vertx.setTimer(250, id -> discover(attempt + 1));
+        return;
+      }
+      subscribe(programmatic(result.result()));
+    });
+  }
+
+  private List<AppSubscription> programmatic(AppChannel.Answer answer) {
+    if (answer.status() == 404) {
+      return List.of();
+    }
+    if (answer.status() != 200) {
+      log.error("App {} answered GET /dapr/subscribe with {}: no programmatic subscriptions", config.appId(),
+          answer.status());
+      return List.of();
+    }
+    try {
+      Object parsed = answer.body().length() == 0 ? new JsonArray() : Json.decodeValue(answer.body());
+      if (!(parsed instanceof JsonArray array)) {
+        throw new IllegalArgumentException("the answer is not a JSON array");
+      }
+      return AppSubscription.fromProgrammatic(array, config.appId());
+    } catch (DecodeException | IllegalArgumentException e) {
+      log.error("App {}: cannot read the answer to GET /dapr/subscribe: {}", config.appId(), e.getMessage());
+      return List.of();
+    }
+  }
+
+  private void subscribe(List<AppSubscription> fromApp) {
+    var all = new ArrayList<>(fromApp);
+    all.addAll(resources.subscriptions());
+    var byPubsub = new LinkedHashMap<String, List<AppSubscription>>();
+    for (AppSubscription s : all) {
+      KafkaPubSub pubsub = pubsubs.get(s.pubsubName());
+      if (pubsub == null) {
+        log.warn("{}: pubsub {} is not loaded for app {}; subscription to {} ignored", s.source(), s.pubsubName(),
+            config.appId(), s.topic());
+      } else if (!pubsub.subscribeAllowed(s.topic())) {
+        log.warn("{}: app {} may not subscribe to {} on {} (topic scopes); ignored", s.source(), config.appId(),
+            s.topic(), s.pubsubName());
+      } else if (byPubsub.computeIfAbsent(s.pubsubName(), k -> new ArrayList<>()).stream()
+          .anyMatch(other -> other.topic().equals(s.topic()))) {
+        log.warn("{}: app {} already subscribes to {} on {}; duplicate ignored", s.source(), config.appId(),
+            s.topic(), s.pubsubName());
+      } else {
+        byPubsub.get(s.pubsubName()).add(s);
+      }
+    }
+    vertx.executeBlocking(() -> {
+      var started = new ArrayList<KafkaSubscriber>();
+      byPubsub.forEach((name, subs) -> {
+        if (!subs.isEmpty()) {
+          started.add(new KafkaSubscriber(context, pubsubs.get(name), subs, app));
+        }
+      });
+      return started;
+    }).onComplete(result -> {
+      if (result.failed()) {
+        log.error("Sidecar of app {}: cannot create the Kafka consumers: {}", config.appId(),
+            result.cause().toString());
+        subscribed.tryFail(result.cause());
+        return;
+      }
+      synchronized (subscribers) {
+        if (closed) {
+          return;
+        }
+        subscribers.addAll(result.result());
+        subscribers.forEach(KafkaSubscriber::start);
+      }
+      startBindings();
+      ready = true;
+      Future.all(result.result().stream().map(KafkaSubscriber::assigned).toList())
+          .onComplete(done -> subscribed.tryComplete());
+    });
+  }
+
+  private void startBindings() {
+    if (config.appPort() <= 0) {
+      return;
+    }
+    for (Component c : resources.ofType("bindings.cron")) {
+      CronBinding binding = CronBinding.create(vertx, c, app, config.appId());
+      if (binding != null) {
+        synchronized (bindings) {
+          bindings.add(binding);
+        }
+        binding.start();
+      }
+    }
+  }
+
+  /** Stops the bindings and consumers, closes the producers and the HTTP server. */
+  public Future<Void> close() {
+    closed = true;
+    ready = false;
+    apps.unregister(config.appId());
+    synchronized (bindings) {
+      bindings.forEach(CronBinding::stop);
+    }
+    List<KafkaSubscriber> toStop;
+    synchronized (subscribers) {
+      toStop = List.copyOf(subscribers);
+      subscribers.clear();
+    }
+    return vertx.executeBlocking(() -> {
+      toStop.forEach(KafkaSubscriber::close);
+      pubsubs.values().forEach(KafkaPubSub::close);
+      return null;
+    }).compose(v -> Future.join(deployments.stream().map(vertx::undeploy).toList()))
+        .onComplete(done -> app.close())
+        .mapEmpty();
+  }
+}

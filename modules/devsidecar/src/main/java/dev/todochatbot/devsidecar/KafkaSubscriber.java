@@ -1,0 +1,445 @@
+package dev.todochatbot.devsidecar;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.todochatbot.devsidecar.AppChannel.Outcome;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One app's consumer on one Kafka pub/sub component: a consumer group member on a thread of its own,
+ * delivering to the app one record at a time per partition, partitions in parallel, and committing a
+ * record's offset only once its delivery is settled. A partition whose record is being retried is
+ * paused (the consumer keeps polling, so the group membership holds) and blocks nothing else.
+ *
+ * <p>Settling follows daprd 1.16 (pkg/runtime/subscription and components-contrib kafka): success
+ * and 404 are acked; DROP goes to the dead-letter topic when there is one; a failure (RETRY, an
+ * unknown status, another HTTP status, no connection) goes straight to the dead-letter topic when
+ * there is one (daprd only retries there under a Resiliency policy, which this stand-in does not
+ * read), otherwise it is retried with the component's backoff; when {@code backOffMaxRetries} runs
+ * out the record is logged and skipped, as the Kafka component moves on.
+ */
+final class KafkaSubscriber {
+
+  private static final Logger log = LoggerFactory.getLogger(KafkaSubscriber.class);
+
+  private final KafkaPubSub pubsub;
+  private final Map<String, AppSubscription> byTopic;
+  private final AppChannel app;
+  private final Context context;
+  private final String appId;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Thread thread;
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final Promise<Void> firstAssignment = Promise.promise();
+  /** settled deliveries, handed from Vert.x to the consumer thread */
+  private final ConcurrentLinkedQueue<Settled> settled = new ConcurrentLinkedQueue<>();
+  /** consumer-thread state only */
+  private final Map<TopicPartition, Lane> lanes = new HashMap<>();
+  private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
+  private long epochs;
+
+  private record Settled(TopicPartition partition, long epoch, long offset) {}
+
+  /** A partition's queue of fetched records, delivered one at a time. */
+  private static final class Lane {
+    final long epoch;
+    final ArrayDeque<ConsumerRecord<byte[], byte[]>> pending = new ArrayDeque<>();
+    Delivery inFlight;
+
+    Lane(long epoch) {
+      this.epoch = epoch;
+    }
+  }
+
+  KafkaSubscriber(Context context, KafkaPubSub pubsub, List<AppSubscription> subscriptions, AppChannel app) {
+    this.context = context;
+    this.pubsub = pubsub;
+    this.app = app;
+    this.appId = pubsub.appId;
+    var topics = new LinkedHashMap<String, AppSubscription>();
+    subscriptions.forEach(s -> topics.putIfAbsent(s.topic(), s));
+    this.byTopic = Map.copyOf(topics);
+    this.consumer = new KafkaConsumer<>(pubsub.consumerProperties(), new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
+    this.thread = new Thread(this::run, "devsidecar-" + appId + "-" + pubsub.name + "-consumer");
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+    log.info("App {} subscribed on {} (group {}) to {}", appId, pubsub.name, pubsub.groupId, byTopic.keySet());
+  }
+
+  /** Completes when the group first assigned partitions to this consumer. */
+  Future<Void> assigned() {
+    return firstAssignment.future();
+  }
+
+  void close() {
+    running.set(false);
+    consumer.wakeup();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void run() {
+    try {
+      consumer.subscribe(byTopic.keySet(), new Rebalance());
+      while (running.get()) {
+        applySettled();
+        commit(false);
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+          records = consumer.poll(Duration.ofMillis(500));
+        } catch (WakeupException e) {
+          continue;
+        }
+        for (TopicPartition partition : records.partitions()) {
+          Lane lane = lanes.get(partition);
+          if (lane == null) {
+            continue;
+          }
+          lane.pending.addAll(records.records(partition));
+          consumer.pause(List.of(partition));
+          dispatch(partition, lane);
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } catch (RuntimeException e) {
+      log.error("The consumer of app {} on {} stopped: {}", appId, pubsub.name, e.toString(), e);
+    } finally {
+      lanes.values().forEach(l -> {
+        if (l.inFlight != null) {
+          l.inFlight.cancel();
+        }
+      });
+      try {
+        applySettled();
+        commit(true);
+      } catch (RuntimeException e) {
+        log.debug("Final commit failed: {}", e.toString());
+      }
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+    }
+  }
+
+  private void dispatch(TopicPartition partition, Lane lane) {
+    if (lane.inFlight != null) {
+      return;
+    }
+    ConsumerRecord<byte[], byte[]> next = lane.pending.poll();
+    if (next == null) {
+      consumer.resume(List.of(partition));
+      return;
+    }
+    var delivery = new Delivery(next);
+    lane.inFlight = delivery;
+    long epoch = lane.epoch;
+    context.runOnContext(v -> delivery.attempt().onComplete(done -> {
+      settled.add(new Settled(partition, epoch, next.offset()));
+      consumer.wakeup();
+    }));
+  }
+
+  private void applySettled() {
+    Settled s;
+    while ((s = settled.poll()) != null) {
+      Lane lane = lanes.get(s.partition());
+      if (lane == null || lane.epoch != s.epoch()) {
+        continue; // the partition moved elsewhere meanwhile; its new owner redelivers
+      }
+      lane.inFlight = null;
+      toCommit.put(s.partition(), new OffsetAndMetadata(s.offset() + 1));
+      dispatch(s.partition(), lane);
+    }
+  }
+
+  private void commit(boolean sync) {
+    if (toCommit.isEmpty()) {
+      return;
+    }
+    var offsets = Map.copyOf(toCommit);
+    toCommit.clear();
+    if (sync) {
+      consumer.commitSync(offsets, Duration.ofSeconds(5));
+      return;
+    }
+    consumer.commitAsync(offsets, (committed, error) -> {
+      if (error != null) {
+        log.debug("Commit of {} failed, will retry: {}", committed, error.toString());
+        // keep the newest offset of each partition still owned: the next loop commits it again
+        offsets.forEach((tp, offset) -> {
+          if (lanes.containsKey(tp)) {
+            toCommit.merge(tp, offset, (a, b) -> a.offset() >= b.offset() ? a : b);
+          }
+        });
+      }
+    });
+  }
+
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      applySettled();
+      var mine = new HashMap<TopicPartition, OffsetAndMetadata>();
+      partitions.forEach(tp -> {
+        OffsetAndMetadata offset = toCommit.remove(tp);
+        if (offset != null) {
+          mine.put(tp, offset);
+        }
+      });
+      if (!mine.isEmpty()) {
+        try {
+          consumer.commitSync(mine, Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+          log.debug("Commit on revoke failed: {}", e.toString());
+        }
+      }
+      drop(partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      partitions.forEach(toCommit::remove);
+      drop(partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      partitions.forEach(tp -> lanes.put(tp, new Lane(++epochs)));
+      log.debug("App {} on {}: assigned {}", appId, pubsub.name, partitions);
+      context.runOnContext(v -> firstAssignment.tryComplete());
+    }
+
+    private void drop(Collection<TopicPartition> partitions) {
+      for (TopicPartition tp : partitions) {
+        Lane lane = lanes.remove(tp);
+        if (lane != null && lane.inFlight != null) {
+          lane.inFlight.cancel();
+        }
+      }
+    }
+  }
+
+  /** One record's way to the app, with its retries; completes once the record is settled. */
+  private final class Delivery {
+    private final ConsumerRecord<byte[], byte[]> record;
+    private final AppSubscription subscription;
+    private final Map<String, String> metadata;
+    private final long started = System.nanoTime();
+    private final Promise<Void> settledPromise = Promise.promise();
+    private volatile boolean cancelled;
+    private long timer = -1;
+    private int failures;
+
+    Delivery(ConsumerRecord<byte[], byte[]> record) {
+      this.record = record;
+      this.subscription = byTopic.get(record.topic());
+      this.metadata = metadata(record);
+    }
+
+    void cancel() {
+      cancelled = true;
+      context.runOnContext(v -> {
+        if (timer >= 0) {
+          context.owner().cancelTimer(timer);
+        }
+        settledPromise.tryComplete();
+      });
+    }
+
+    Future<Void> attempt() {
+      if (cancelled) {
+        settledPromise.tryComplete();
+        return settledPromise.future();
+      }
+      byte[] body = subscription.rawPayload()
+          ? CloudEvents.fromRawPayload(record.value(), record.topic(), pubsub.name)
+          : record.value();
+      Optional<ObjectNode> event = CloudEvents.read(body);
+      if (event.isEmpty()) {
+        failed("the record is not a CloudEvent (JSON object); publish with rawPayload=true to send raw data");
+        return settledPromise.future();
+      }
+      if (CloudEvents.expired(event.get())) {
+        log.warn("Dropping expired event {} on {}/{}", event.get().path("id").asText(), pubsub.name, record.topic());
+        toDeadLetter(false);
+        return settledPromise.future();
+      }
+      Optional<String> path = subscription.pathFor(event.get().path("type").asText(""));
+      if (path.isEmpty()) {
+        log.debug("No route matches event {} on {}; skipped", event.get().path("id").asText(), record.topic());
+        toDeadLetter(false);
+        return settledPromise.future();
+      }
+      app.deliver(path.get(), headers(event.get()), Buffer.buffer(body)).onComplete(result -> settle(result.result()));
+      return settledPromise.future();
+    }
+
+    private void settle(Outcome outcome) {
+      if (cancelled) {
+        settledPromise.tryComplete();
+        return;
+      }
+      switch (outcome.verdict()) {
+        case SUCCESS -> {
+          if (failures > 0) {
+            log.info("Delivered {} to app {} after {} failed attempt(s)", where(), appId, failures);
+          }
+          settledPromise.tryComplete();
+        }
+        case NOT_FOUND -> {
+          log.error("App {} answered 404 to {}: not retriable, dropped ({})", appId, where(), outcome.detail());
+          settledPromise.tryComplete();
+        }
+        case DROP -> {
+          if (subscription.deadLetterTopic().isPresent()) {
+            toDeadLetter(true);
+          } else {
+            log.warn("App {} answered DROP to {}: dropped", appId, where());
+            settledPromise.tryComplete();
+          }
+        }
+        case RETRY -> failed(outcome.detail());
+      }
+    }
+
+    private void failed(String why) {
+      if (subscription.deadLetterTopic().isPresent()) {
+        log.warn("Delivering {} to app {} failed ({}): to dead-letter topic {}", where(), appId, why,
+            subscription.deadLetterTopic().get());
+        toDeadLetter(true);
+        return;
+      }
+      retryLater(why);
+    }
+
+    private void retryLater(String why) {
+      failures++;
+      Optional<Duration> wait = pubsub.backoff.next(failures, Duration.ofNanos(System.nanoTime() - started));
+      if (wait.isEmpty()) {
+        log.error("Too many failed attempts at delivering {} to app {} ({}): skipped", where(), appId, why);
+        settledPromise.tryComplete();
+        return;
+      }
+      log.warn("Delivering {} to app {} failed ({}); retrying in {} ms", where(), appId, why, wait.get().toMillis());
+      timer = context.owner().setTimer(Math.max(1, wait.get().toMillis()), id -> {
+        timer = -1;
+        attempt();
+      });
+    }
+
+    /**
+     * Publishes the record as it came (same bytes, metadata as headers) to the dead-letter topic.
+     * When that publish fails and {@code mustSucceed}, the delivery counts as failed and is retried.
+     */
+    private void toDeadLetter(boolean mustSucceed) {
+      Optional<String> topic = subscription.deadLetterTopic();
+      if (topic.isEmpty()) {
+        settledPromise.tryComplete();
+        return;
+      }
+      pubsub.publish(context, topic.get(), record.value(), metadata).onComplete(result -> {
+        if (result.succeeded() || !mustSucceed) {
+          settledPromise.tryComplete();
+        } else {
+          retryLater("dead-letter publish to " + topic.get() + " failed: " + result.cause().getMessage());
+        }
+      });
+    }
+
+    private MultiMap headers(ObjectNode event) {
+      MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+      headers.set(HttpHeaders.CONTENT_TYPE, CloudEvents.CONTENT_TYPE);
+      metadata.forEach((k, v) -> {
+        if (headerName(k) && headerValue(v)) {
+          headers.set(k, v);
+        } else {
+          log.debug("Metadata {} of {} cannot travel as an HTTP header; left out", k, where());
+        }
+      });
+      String traceparent = event.path("traceparent").asText(event.path("traceid").asText(""));
+      headers.set("traceparent", traceparent.isEmpty() ? TraceContext.newTraceparent() : traceparent);
+      String tracestate = event.path("tracestate").asText("");
+      if (!tracestate.isEmpty()) {
+        headers.set("tracestate", tracestate);
+      }
+      return headers;
+    }
+
+    private String where() {
+      return pubsub.name + "/" + record.topic() + "/" + record.partition() + "@" + record.offset();
+    }
+  }
+
+  /** What daprd's Kafka component hands on as message metadata: record facts and record headers. */
+  private Map<String, String> metadata(ConsumerRecord<byte[], byte[]> record) {
+    var metadata = new LinkedHashMap<String, String>();
+    for (Header header : record.headers()) {
+      metadata.put(header.key(), header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8));
+    }
+    if (record.key() != null) {
+      metadata.put("__key", new String(record.key(), StandardCharsets.UTF_8));
+    }
+    metadata.put("__offset", String.valueOf(record.offset()));
+    metadata.put("__topic", record.topic());
+    metadata.put("__timestamp", String.valueOf(record.timestamp()));
+    metadata.put("__partition", String.valueOf(record.partition()));
+    metadata.put("pubsubName", pubsub.name);
+    return metadata;
+  }
+
+  private static boolean headerName(String name) {
+    if (name.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c <= ' ' || c >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean headerValue(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\r' || c == '\n' || c == 0 || c > 0xff) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,130 @@
+package dev.todochatbot.devsidecar;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Service invocation over HTTP: {@code <VERB> /v1.0/invoke/{appId}/method/{path}} or any path with a
+ * {@code dapr-app-id} header. The callee app is called directly at the address the {@link AppDirectory}
+ * holds (daprd would go through the callee's sidecar), on a pooled keep-alive client; its status,
+ * headers and body pass through.
+ */
+final class ServiceInvocation {
+
+  private static final Logger log = LoggerFactory.getLogger(ServiceInvocation.class);
+  private static final String PREFIX = "/v1.0/invoke/";
+  /** hop-by-hop headers, and those the client sets itself */
+  private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-authenticate",
+      "proxy-authorization", "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade", "host",
+      "content-length", "dapr-app-id");
+
+  private final String callerAppId;
+  private final AppDirectory apps;
+  private final HttpClient client;
+
+  ServiceInvocation(Vertx vertx, String callerAppId, AppDirectory apps) {
+    this.callerAppId = callerAppId;
+    this.apps = apps;
+    this.client = vertx.createHttpClient(
+        new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60).setConnectTimeout(5_000)
+            .setTcpNoDelay(true),
+        new PoolOptions().setHttp1MaxSize(128));
+  }
+
+  /** True when the request was an invocation and has been answered (or is being). */
+  boolean handle(HttpServerRequest request) {
+    String uri = request.uri();
+    if (uri.startsWith(PREFIX)) {
+      int slash = uri.indexOf('/', PREFIX.length());
+      String appId = slash < 0 ? uri.substring(PREFIX.length()) : uri.substring(PREFIX.length(), slash);
+      String rest = slash < 0 ? "" : uri.substring(slash);
+      if (!rest.startsWith("/method")) {
+        DaprError.directInvoke(appId, "invalid method name").send(request.response());
+        return true;
+      }
+      String target = rest.substring("/method".length());
+      forward(request, decode(appId), target.isEmpty() || target.charAt(0) != '/' ? "/" + target : target);
+      return true;
+    }
+    String appId = request.getHeader("dapr-app-id");
+    if (appId != null && !appId.isBlank()) {
+      forward(request, appId.strip(), uri);
+      return true;
+    }
+    return false;
+  }
+
+  private void forward(HttpServerRequest request, String appId, String pathAndQuery) {
+    var address = apps.lookup(appId);
+    if (address.isEmpty()) {
+      DaprError.directInvoke(appId, "couldn't find service: " + appId).send(request.response());
+      return;
+    }
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    request.headers().forEach((name, value) -> {
+      if (!NOT_FORWARDED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+        headers.add(name, value);
+      }
+    });
+    headers.set("dapr-caller-app-id", callerAppId);
+    headers.set("dapr-callee-app-id", appId);
+    if (!headers.contains("traceparent")) {
+      headers.set("traceparent", TraceContext.newTraceparent());
+    }
+    var options = new RequestOptions()
+        .setMethod(request.method())
+        .setHost(address.get().host())
+        .setPort(address.get().port())
+        .setURI(pathAndQuery)
+        .setHeaders(headers)
+        .setIdleTimeout(120_000);
+    request.body()
+        .compose(body -> client.request(options).compose(upstream -> body.length() == 0 && !hasBody(request)
+            ? upstream.send() : upstream.send(body)))
+        .compose(response -> response.body().map(body -> relay(request, response, body)))
+        .onFailure(failure -> {
+          log.debug("Invoking {} {} on app {} failed: {}", request.method(), pathAndQuery, appId, failure.toString());
+          DaprError.directInvoke(appId, failure.getMessage()).send(request.response());
+        });
+  }
+
+  private static boolean hasBody(HttpServerRequest request) {
+    return request.headers().contains("content-length") || request.headers().contains("transfer-encoding");
+  }
+
+  private static Void relay(HttpServerRequest request, HttpClientResponse upstream, Buffer body) {
+    var response = request.response();
+    if (response.closed()) {
+      return null;
+    }
+    response.setStatusCode(upstream.statusCode());
+    if (upstream.statusMessage() != null) {
+      response.setStatusMessage(upstream.statusMessage());
+    }
+    upstream.headers().forEach((name, value) -> {
+      if (!NOT_FORWARDED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+        response.headers().add(name, value);
+      }
+    });
+    response.end(body);
+    return null;
+  }
+
+  private static String decode(String segment) {
+    return segment.indexOf('%') < 0 ? segment : java.net.URLDecoder.decode(segment, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  void close() {
+    client.close();
+  }
+}

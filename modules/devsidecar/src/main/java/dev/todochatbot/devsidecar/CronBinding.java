@@ -42,12 +42,22 @@ final class CronBinding {
     this.appId = appId;
   }
 
+  /** Fails, as daprd's component init does, when the schedule cannot be read. */
+  static void validate(Component c) {
+    schedule(c);
+  }
+
   /** Null when the component is an output-only binding. */
   static CronBinding create(Vertx vertx, Component c, AppChannel app, String appId) {
     String direction = c.get("direction", "input").toLowerCase(Locale.ROOT);
     if (!direction.contains("input")) {
       return null;
     }
+    String route = c.get("route", "/" + c.name());
+    return new CronBinding(vertx, c.name(), route.startsWith("/") ? route : "/" + route, schedule(c), app, appId);
+  }
+
+  private static CronSchedule schedule(Component c) {
     String spec = c.get("schedule").orElseThrow(() -> new IllegalArgumentException("Component " + c.name() + " ("
         + c.file() + "): bindings.cron needs metadata schedule"));
     CronSchedule schedule;
@@ -56,8 +66,7 @@ final class CronBinding {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("Component " + c.name() + " (" + c.file() + "): " + e.getMessage(), e);
     }
-    String route = c.get("route", "/" + c.name());
-    return new CronBinding(vertx, c.name(), route.startsWith("/") ? route : "/" + route, schedule, app, appId);
+    return schedule;
   }
 
   String name() {

@@ -74,6 +74,7 @@ public final class DevSidecar {
       Resources.Loaded loaded = Resources.load(config, environment);
       var pubsubs = new LinkedHashMap<String, KafkaPubSub>();
       try {
+        loaded.ofType("bindings.cron").forEach(CronBinding::validate);
         for (Component c : loaded.ofType("pubsub.kafka")) {
           pubsubs.put(c.name(), KafkaPubSub.create(c, config.appId(), config.kafkaBrokers()));
         }
@@ -125,6 +126,22 @@ public final class DevSidecar {
    */
   public Future<Void> subscribed() {
     return subscribed.future();
+  }
+
+  /** The topics this sidecar consumes for its app, by pub/sub name. */
+  Map<String, java.util.Set<String>> subscribedTopics() {
+    synchronized (subscribers) {
+      var topics = new LinkedHashMap<String, java.util.Set<String>>();
+      subscribers.forEach(s -> topics.put(s.pubsubName(), s.topics()));
+      return topics;
+    }
+  }
+
+  /** Failed delivery attempts waiting for a retry, across this sidecar's consumers. */
+  long failedDeliveries() {
+    synchronized (subscribers) {
+      return subscribers.stream().mapToLong(KafkaSubscriber::failedAttempts).sum();
+    }
   }
 
   boolean ready() {

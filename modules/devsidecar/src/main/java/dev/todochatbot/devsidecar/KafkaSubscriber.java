@@ -58,6 +58,7 @@ final class KafkaSubscriber {
   private final Thread thread;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Promise<Void> firstAssignment = Promise.promise();
+  private final java.util.concurrent.atomic.AtomicLong failedAttempts = new java.util.concurrent.atomic.AtomicLong();
   /** settled deliveries, handed from Vert.x to the consumer thread */
   private final ConcurrentLinkedQueue<Settled> settled = new ConcurrentLinkedQueue<>();
   /** consumer-thread state only */
@@ -100,6 +101,19 @@ final class KafkaSubscriber {
   /** Completes when the group first assigned partitions to this consumer. */
   Future<Void> assigned() {
     return firstAssignment.future();
+  }
+
+  /** Deliveries that failed and wait for a retry, since the start. */
+  long failedAttempts() {
+    return failedAttempts.get();
+  }
+
+  String pubsubName() {
+    return pubsub.name;
+  }
+
+  java.util.Set<String> topics() {
+    return byTopic.keySet();
   }
 
   void close() {
@@ -347,6 +361,7 @@ final class KafkaSubscriber {
 
     private void retryLater(String why) {
       failures++;
+      failedAttempts.incrementAndGet();
       Optional<Duration> wait = pubsub.backoff.next(failures, Duration.ofNanos(System.nanoTime() - started));
       if (wait.isEmpty()) {
         log.error("Too many failed attempts at delivering {} to app {} ({}): skipped", where(), appId, why);

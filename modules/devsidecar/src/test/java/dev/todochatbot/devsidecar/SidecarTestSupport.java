@@ -107,8 +107,11 @@ abstract class SidecarTestSupport {
   }
 
   DevSidecar sidecar(String appId, int appPort, Map<String, String> environment) {
-    var config = new DevSidecarConfig(appId, 0, "127.0.0.1", appPort, resources,
-        Optional.of(TestKafka.bootstrapServers()), resources);
+    return sidecar(appId, appPort, environment, Optional.of(TestKafka.bootstrapServers()));
+  }
+
+  DevSidecar sidecar(String appId, int appPort, Map<String, String> environment, Optional<String> brokers) {
+    var config = new DevSidecarConfig(appId, 0, "127.0.0.1", appPort, resources, brokers, resources);
     DevSidecar sidecar = Await.result(DevSidecar.start(vertx, config, apps, environment::get));
     sidecars.add(sidecar);
     return sidecar;

@@ -75,6 +75,11 @@ final class TestApp implements AutoCloseable {
     return listen(0);
   }
 
+  /** Starts on a port chosen beforehand, for a sidecar that was started first. */
+  TestApp startOn(int onPort) {
+    return listen(onPort);
+  }
+
   private TestApp listen(int onPort) {
     server = Await.result(vertx.createHttpServer().requestHandler(this::handle).listen(onPort, "127.0.0.1"));
     port = server.actualPort();

@@ -1,0 +1,87 @@
+package dev.todochatbot.devsidecar;
+
+import static dev.todochatbot.devsidecar.PublishTest.assertError;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.todochatbot.devsidecar.TestApp.Answer;
+import dev.todochatbot.platform.testing.Await;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class InvocationTest extends SidecarTestSupport {
+
+  private static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01";
+
+  @Test
+  void verbPathQueryHeadersAndBodyGoThroughAndTheAnswerComesBackAsIs() {
+    var callee = app().on("/tasks/42", r -> new Answer(201, "{\"created\":true}",
+        Map.of("Content-Type", "application/json", "X-Answer", "yes")));
+    String calleeId = appId("callee");
+    sidecar(calleeId, callee);
+    var caller = http(sidecar(appId("caller"), null));
+
+    var answer = caller.send("POST", "/v1.0/invoke/" + calleeId + "/method/tasks/42?x=1&y=two%20words", null,
+        "{\"a\":1}", Map.of("X-Custom", "c", "traceparent", TRACEPARENT, "Authorization", "Bearer t"));
+
+    assertThat(answer.status()).isEqualTo(201);
+    assertThat(answer.header("X-Answer")).contains("yes");
+    assertThat(answer.body()).isEqualTo("{\"created\":true}");
+    var seen = callee.received("/tasks/42").get(0);
+    assertThat(seen.method().name()).isEqualTo("POST");
+    assertThat(seen.query()).isEqualTo("x=1&y=two%20words");
+    assertThat(seen.body()).isEqualTo("{\"a\":1}");
+    assertThat(seen.header("X-Custom")).isEqualTo("c");
+    assertThat(seen.header("Authorization")).isEqualTo("Bearer t");
+    assertThat(seen.header("Content-Type")).isEqualTo("application/json");
+    assertThat(seen.header("traceparent")).isEqualTo(TRACEPARENT);
+    assertThat(seen.header("dapr-caller-app-id")).startsWith("caller-");
+    assertThat(seen.header("dapr-callee-app-id")).isEqualTo(calleeId);
+  }
+
+  @Test
+  void theDaprAppIdHeaderRoutesAnyPathAndErrorStatusesPassThrough() {
+    var callee = app().on("/tasks", r -> Answer.status(404, "{\"title\":\"Not found\"}"));
+    String calleeId = appId("callee");
+    sidecar(calleeId, callee);
+    var caller = http(sidecar(appId("caller"), null));
+
+    var answer = caller.send("GET", "/tasks?page=2", null, null, Map.of("dapr-app-id", calleeId));
+
+    assertThat(answer.status()).isEqualTo(404);
+    assertThat(answer.body()).isEqualTo("{\"title\":\"Not found\"}");
+    var seen = callee.received("/tasks").get(0);
+    assertThat(seen.method().name()).isEqualTo("GET");
+    assertThat(seen.query()).isEqualTo("page=2");
+    assertThat(seen.header("traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
+  }
+
+  @Test
+  void unknownAppsAndAppsThatAreDownAre500DirectInvoke() {
+    var callee = app().on("/x", r -> Answer.ok(""));
+    String calleeId = appId("callee");
+    sidecar(calleeId, callee);
+    var caller = http(sidecar(appId("caller"), null));
+
+    assertError(caller.get("/v1.0/invoke/nobody/method/x", null), 500, "ERR_DIRECT_INVOKE");
+    callee.stop();
+    assertError(caller.get("/v1.0/invoke/" + calleeId + "/method/x", null), 500, "ERR_DIRECT_INVOKE");
+  }
+
+  @Test
+  void healthzWaitsForTheAppWhileOutboundIsReadyAtOnce() {
+    var app = new TestApp(vertx);
+    int port = dev.todochatbot.platform.testing.TestHttp.freePort();
+    var sidecar = sidecar(appId("health"), port, Map.of());
+    var http = http(sidecar);
+
+    assertThat(http.get("/v1.0/healthz/outbound", null).status()).isEqualTo(204);
+    assertThat(http.get("/v1.0/healthz", null).status()).isEqualTo(500);
+    app.startOn(port);
+    try {
+      Await.result(sidecar.subscribed());
+      assertThat(http.get("/v1.0/healthz", null).status()).isEqualTo(204);
+    } finally {
+      app.close();
+    }
+  }
+}

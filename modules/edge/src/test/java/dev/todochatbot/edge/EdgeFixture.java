@@ -7,14 +7,24 @@ import dev.todochatbot.platform.Observability;
 import dev.todochatbot.platform.testing.Await;
 import dev.todochatbot.platform.testing.TestHttp;
 import dev.todochatbot.platform.testing.TestPostgres;
+import dev.todochatbot.audit.AuditService;
+import dev.todochatbot.audit.AuditServiceConfig;
+import dev.todochatbot.devsidecar.AppDirectory;
+import dev.todochatbot.devsidecar.DevSidecar;
+import dev.todochatbot.devsidecar.DevSidecarConfig;
+import dev.todochatbot.platform.SidecarConfig;
+import dev.todochatbot.tasks.OutboxRelay;
 import dev.todochatbot.tasks.TaskService;
 import dev.todochatbot.tasks.TaskServiceConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 
-/** The edge and the task service, for real, on free ports and a database of their own. */
+/** The edge, its sidecar, the task and audit services, for real, on free ports and a database of their own. */
 final class EdgeFixture implements AutoCloseable {
 
   static final String SECRET = "edge-test-secret-that-is-long-enough-for-hs256";
@@ -37,18 +47,41 @@ final class EdgeFixture implements AutoCloseable {
     return start(name, true);
   }
 
-  /** @param withTaskService false leaves the task service's port unanswered, to test what the edge says then */
-  static EdgeFixture start(String name, boolean withTaskService) {
+  /**
+   * The edge beside a devsidecar that knows the task and audit services' addresses (service
+   * invocation only: these tests publish nothing, so the sidecar loads no components).
+   *
+   * @param withServices false leaves the services unknown to the sidecar, to test what the edge says then
+   */
+  static EdgeFixture start(String name, boolean withServices) {
     DatabaseConfig database = TestPostgres.newDatabase(name);
-    var taskConfig = new TaskServiceConfig(TestHttp.freePort(), 1, 4, database, SECRET, Duration.ofHours(1));
-    var edgeConfig = new EdgeConfig(TestHttp.freePort(), 1, 4, database, SECRET, Duration.ofHours(1),
-        "http://localhost:" + taskConfig.port());
     Vertx vertx = Observability.newVertx();
-    if (withTaskService) {
+    var apps = new AppDirectory();
+    int edgePort = TestHttp.freePort();
+    DevSidecar sidecar = Await.result(DevSidecar.start(vertx,
+        DevSidecarConfig.of("edge", 0, edgePort, noComponents(), Optional.empty()), apps));
+    var sidecarConfig = new SidecarConfig("127.0.0.1", sidecar.httpPort(), "pubsub", "secretstore");
+    // the task service's own sidecar is not started: its outbox waits, which these tests do not look at
+    var taskConfig = new TaskServiceConfig(TestHttp.freePort(), 1, 4, database, SECRET, Duration.ofHours(1),
+        new SidecarConfig("127.0.0.1", TestHttp.freePort(), "pubsub", "secretstore"), OutboxRelay.Settings.DEFAULT);
+    var auditConfig = new AuditServiceConfig(TestHttp.freePort(), 1, 4, database, SECRET, Duration.ofHours(1), "pubsub");
+    var edgeConfig = new EdgeConfig(edgePort, 1, 4, database, SECRET, Duration.ofHours(1), sidecarConfig);
+    if (withServices) {
       Await.result(TaskService.deploy(vertx, taskConfig));
+      Await.result(AuditService.deploy(vertx, auditConfig));
+      apps.register("task-service", "127.0.0.1", taskConfig.port());
+      apps.register("audit-service", "127.0.0.1", auditConfig.port());
     }
     Await.result(Edge.deploy(vertx, edgeConfig));
     return new EdgeFixture(vertx, database, edgeConfig, taskConfig);
+  }
+
+  private static Path noComponents() {
+    try {
+      return Files.createTempDirectory("no-components");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** Signs up a new person and answers the session (token and user). */

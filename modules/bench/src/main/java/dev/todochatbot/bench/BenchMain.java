@@ -118,9 +118,15 @@ public final class BenchMain {
     log.info("Scenario users: {} users, about one request a second each, {} s warm-up + {} s", config.users(),
         config.usersWarmupSeconds(), config.usersSeconds());
     var usersScenario = new UsersScenario(vertx, system.publicPort);
+    var eventFlow = new EventFlow(vertx.createHttpClient(), system.taskServicePort, db);
+    EventFlow.Snapshot beforeUsers = await(eventFlow.snapshot());
     Recorder users = withCpu("users", () -> usersScenario.run(sessions, eventLoops, config.usersWarmupSeconds(),
         config.usersSeconds()));
     log.info("users: {}; {} requests unanswered at the end", users.statsOfAll(), usersScenario.unanswered());
+    // the audit trail may still be taking the last events: a moment for it before counting
+    await(Future.future(promise -> vertx.setTimer(3_000, id -> promise.complete())));
+    JsonObject events = await(eventFlow.between(beforeUsers, await(eventFlow.snapshot())));
+    log.info("events during users: {}", events.encode());
 
     // sessions 0 .. accounts-1 are one of each account (session i signed in as account i mod accounts)
     List<Api.Session> onePerAccount = sessions.subList(0, Math.min(accounts.size(), sessions.size()));
@@ -130,6 +136,7 @@ public final class BenchMain {
         usersScenario.unanswered(), capacity, coresUsed, system.residentMemoryMb(), startedAt,
         (System.nanoTime() - started) / 1e9);
     JsonObject summary = Report.summary(results);
+    summary.put("eventsDuringUsers", events);
     Report.write(config.outputDir(), results, summary);
     System.out.println(Report.console(summary));
     log.info("Wrote {}, {} and {}", config.outputDir().resolve("summary.json"),

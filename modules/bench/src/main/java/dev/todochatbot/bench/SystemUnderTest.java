@@ -58,7 +58,7 @@ final class SystemUnderTest implements AutoCloseable {
     deleteRecursively(dataDir);
     Files.createDirectories(dataDir);
     Path logFile = outputDir.resolve("system.log");
-    List<Integer> ports = freePorts(3);
+    List<Integer> ports = freePorts(4);
     var builder = new ProcessBuilder(javaExecutable(), "-Xms256m", "-Xmx1g", "-jar", jar.toAbsolutePath().toString())
         .redirectErrorStream(true)
         .redirectOutput(logFile.toFile());
@@ -68,6 +68,8 @@ final class SystemUnderTest implements AutoCloseable {
     env.put("PORT", ports.get(0).toString());
     env.put("TASK_SERVICE_PORT", ports.get(1).toString());
     env.put("EMBEDDED_PG_PORT", ports.get(2).toString());
+    env.put("AUDIT_SERVICE_PORT", ports.get(3).toString());
+    env.remove("KAFKA_BROKERS");
     log.info("Starting {} (public port {}, task service port {}, PostgreSQL port {}, log in {})", jar, ports.get(0),
         ports.get(1), ports.get(2), logFile);
     var system = new SystemUnderTest(builder.start(), dataDir, ports.get(0), ports.get(1), ports.get(2), logFile);

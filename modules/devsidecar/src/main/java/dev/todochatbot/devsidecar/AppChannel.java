@@ -1,17 +1,21 @@
 package dev.todochatbot.devsidecar;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** The sidecar's calls to its own app: subscription discovery, event delivery, binding triggers. */
 final class AppChannel {
@@ -24,11 +28,13 @@ final class AppChannel {
   /** A plain answer: status and body. */
   record Answer(int status, Buffer body) {}
 
+  private final Vertx vertx;
   private final HttpClient client;
   private final String host;
   private final int port;
 
   AppChannel(Vertx vertx, String host, int port) {
+    this.vertx = vertx;
     this.host = host;
     this.port = port;
     this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2_000),
@@ -48,10 +54,44 @@ final class AppChannel {
 
   /** POSTs an event and reads the app's answer; a connection failure is a retry. */
   Future<Outcome> deliver(String path, MultiMap headers, Buffer envelope) {
-    return call(HttpMethod.POST, path, headers, envelope)
+    return deliver(path, headers, envelope, null);
+  }
+
+  /**
+   * As {@link #deliver(String, MultiMap, Buffer)}, bounded by {@code timeout} (a Resiliency timeout; null for
+   * none): when it passes first, the request is reset and the outcome is a retry, as daprd's cancelled
+   * context makes the delivery fail.
+   */
+  Future<Outcome> deliver(String path, MultiMap headers, Buffer envelope, Duration timeout) {
+    var options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setURI(path)
+        .setIdleTimeout(60_000).setHeaders(headers);
+    Promise<Outcome> outcome = Promise.promise();
+    var request = new AtomicReference<HttpClientRequest>();
+    long timer = timeout == null ? -1 : vertx.setTimer(Math.max(1, timeout.toMillis()), id -> {
+      if (outcome.tryComplete(new Outcome(Verdict.RETRY, "no answer within the timeout of " + timeout.toMillis()
+          + " ms"))) {
+        HttpClientRequest r = request.get();
+        if (r != null) {
+          r.reset();
+        }
+      }
+    });
+    client.request(options)
+        .compose(r -> {
+          request.set(r);
+          return r.send(envelope);
+        })
+        .compose(response -> response.body().map(b -> new Answer(response.statusCode(), b)))
         .map(AppChannel::verdict)
-        .recover(failure -> Future.succeededFuture(new Outcome(Verdict.RETRY,
-            "app not reachable at " + host + ":" + port + ": " + failure.getMessage())));
+        .otherwise(failure -> new Outcome(Verdict.RETRY,
+            "app not reachable at " + host + ":" + port + ": " + failure.getMessage()))
+        .onComplete(result -> {
+          if (timer >= 0) {
+            vertx.cancelTimer(timer);
+          }
+          outcome.tryComplete(result.result());
+        });
+    return outcome.future();
   }
 
   static Outcome verdict(Answer answer) {

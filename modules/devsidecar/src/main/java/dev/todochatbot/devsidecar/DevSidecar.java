@@ -106,8 +106,9 @@ public final class DevSidecar {
     if (config.appPort() > 0) {
       apps.register(config.appId(), config.appHost(), config.appPort());
     }
-    log.info("Dev sidecar of app {} listening on {} (app at {}:{}; components: {})", config.appId(), httpPort,
-        config.appHost(), config.appPort(), resources.components().stream().map(Component::name).toList());
+    log.info("Dev sidecar of app {} listening on {} (app at {}:{}; components: {}; resiliency: {})", config.appId(),
+        httpPort, config.appHost(), config.appPort(), resources.components().stream().map(Component::name).toList(),
+        resources.resiliency().loaded());
     context.runOnContext(v -> discover(0));
   }
 
@@ -135,6 +136,11 @@ public final class DevSidecar {
       subscribers.forEach(s -> topics.put(s.pubsubName(), s.topics()));
       return topics;
     }
+  }
+
+  /** The inbound Resiliency policy this sidecar applies to deliveries from a pub/sub component. */
+  Resiliency.InboundPolicy inboundPolicy(String pubsub) {
+    return resources.resiliency().pubsubInbound(pubsub);
   }
 
   /** Failed delivery attempts waiting for a retry, across this sidecar's consumers. */
@@ -234,7 +240,8 @@ public final class DevSidecar {
       var started = new ArrayList<KafkaSubscriber>();
       byPubsub.forEach((name, subs) -> {
         if (!subs.isEmpty()) {
-          started.add(new KafkaSubscriber(context, pubsubs.get(name), subs, app));
+          started.add(new KafkaSubscriber(context, pubsubs.get(name), subs, app,
+              resources.resiliency().pubsubInbound(name)));
         }
       });
       return started;

@@ -40,10 +40,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Settling follows daprd 1.16 (pkg/runtime/subscription and components-contrib kafka): success
  * and 404 are acked; DROP goes to the dead-letter topic when there is one; a failure (RETRY, an
- * unknown status, another HTTP status, no connection) goes straight to the dead-letter topic when
- * there is one (daprd only retries there under a Resiliency policy, which this stand-in does not
- * read), otherwise it is retried with the component's backoff; when {@code backOffMaxRetries} runs
- * out the record is logged and skipped, as the Kafka component moves on.
+ * unknown status, another HTTP status, no connection, the inbound timeout) is first retried by the
+ * Resiliency inbound policy of the component, if any, each attempt bounded by its timeout. When that
+ * policy gives up (at once without one) the record goes to the dead-letter topic when there is one;
+ * otherwise the component's backoff waits and the whole inbound policy runs again, as the Kafka
+ * component re-runs daprd's handler; when {@code backOffMaxRetries} runs out the record is logged and
+ * skipped, as the Kafka component moves on. The partition stays blocked throughout.
  */
 final class KafkaSubscriber {
 
@@ -52,6 +54,7 @@ final class KafkaSubscriber {
   private final KafkaPubSub pubsub;
   private final Map<String, AppSubscription> byTopic;
   private final AppChannel app;
+  private final Resiliency.InboundPolicy inbound;
   private final Context context;
   private final String appId;
   private final KafkaConsumer<byte[], byte[]> consumer;
@@ -80,7 +83,13 @@ final class KafkaSubscriber {
   }
 
   KafkaSubscriber(Context context, KafkaPubSub pubsub, List<AppSubscription> subscriptions, AppChannel app) {
+    this(context, pubsub, subscriptions, app, Resiliency.InboundPolicy.NONE);
+  }
+
+  KafkaSubscriber(Context context, KafkaPubSub pubsub, List<AppSubscription> subscriptions, AppChannel app,
+      Resiliency.InboundPolicy inbound) {
     this.context = context;
+    this.inbound = inbound;
     this.pubsub = pubsub;
     this.app = app;
     this.appId = pubsub.appId;
@@ -95,7 +104,8 @@ final class KafkaSubscriber {
 
   void start() {
     thread.start();
-    log.info("App {} subscribed on {} (group {}) to {}", appId, pubsub.name, pubsub.groupId, byTopic.keySet());
+    log.info("App {} subscribed on {} (group {}) to {}; inbound resiliency: {}", appId, pubsub.name, pubsub.groupId,
+        byTopic.keySet(), inbound);
   }
 
   /** Completes when the group first assigned partitions to this consumer. */
@@ -181,7 +191,11 @@ final class KafkaSubscriber {
     lane.inFlight = delivery;
     long epoch = lane.epoch;
     context.runOnContext(v -> delivery.attempt().onComplete(done -> {
-      settled.add(new Settled(partition, epoch, next.offset()));
+      // a delivery cancelled by close or a revoke is not settled: its offset stays uncommitted, so the
+      // record is delivered again by whoever consumes the partition next
+      if (!delivery.cancelled) {
+        settled.add(new Settled(partition, epoch, next.offset()));
+      }
       consumer.wakeup();
     }));
   }
@@ -275,7 +289,12 @@ final class KafkaSubscriber {
     private final Promise<Void> settledPromise = Promise.promise();
     private volatile boolean cancelled;
     private long timer = -1;
+    /** failed runs of the inbound policy, for the component's backoff */
     private int failures;
+    /** failed attempts in the current run of the inbound policy, and when that run started */
+    private int policyFailures;
+    private int attemptsFailed;
+    private long policyStarted = System.nanoTime();
 
     Delivery(ConsumerRecord<byte[], byte[]> record) {
       this.record = record;
@@ -317,7 +336,8 @@ final class KafkaSubscriber {
         toDeadLetter(false);
         return settledPromise.future();
       }
-      app.deliver(path.get(), headers(event.get()), Buffer.buffer(body)).onComplete(result -> settle(result.result()));
+      app.deliver(path.get(), headers(event.get()), Buffer.buffer(body), inbound.timeout().orElse(null))
+          .onComplete(result -> settle(result.result()));
       return settledPromise.future();
     }
 
@@ -328,8 +348,8 @@ final class KafkaSubscriber {
       }
       switch (outcome.verdict()) {
         case SUCCESS -> {
-          if (failures > 0) {
-            log.info("Delivered {} to app {} after {} failed attempt(s)", where(), appId, failures);
+          if (failures > 0 || policyFailures > 0) {
+            log.info("Delivered {} to app {} after {} failed attempt(s)", where(), appId, attemptsFailed);
           }
           settledPromise.tryComplete();
         }
@@ -350,6 +370,23 @@ final class KafkaSubscriber {
     }
 
     private void failed(String why) {
+      attemptsFailed++;
+      failedAttempts.incrementAndGet();
+      if (inbound.retry().isPresent()) {
+        policyFailures++;
+        Optional<Duration> wait = inbound.retry().get().next(policyFailures,
+            Duration.ofNanos(System.nanoTime() - policyStarted));
+        if (wait.isPresent()) {
+          log.warn("Delivering {} to app {} failed ({}); inbound retry {} in {} ms", where(), appId, why,
+              policyFailures, wait.get().toMillis());
+          later(wait.get());
+          return;
+        }
+        log.warn("Delivering {} to app {}: the inbound retry policy gave up after {} attempt(s)", where(), appId,
+            policyFailures);
+      }
+      policyFailures = 0;
+      policyStarted = System.nanoTime();
       if (subscription.deadLetterTopic().isPresent()) {
         log.warn("Delivering {} to app {} failed ({}): to dead-letter topic {}", where(), appId, why,
             subscription.deadLetterTopic().get());
@@ -359,9 +396,9 @@ final class KafkaSubscriber {
       retryLater(why);
     }
 
+    /** The component's backoff: waits, then runs the inbound policy again from its start. */
     private void retryLater(String why) {
       failures++;
-      failedAttempts.incrementAndGet();
       Optional<Duration> wait = pubsub.backoff.next(failures, Duration.ofNanos(System.nanoTime() - started));
       if (wait.isEmpty()) {
         log.error("Too many failed attempts at delivering {} to app {} ({}): skipped", where(), appId, why);
@@ -369,7 +406,16 @@ final class KafkaSubscriber {
         return;
       }
       log.warn("Delivering {} to app {} failed ({}); retrying in {} ms", where(), appId, why, wait.get().toMillis());
-      timer = context.owner().setTimer(Math.max(1, wait.get().toMillis()), id -> {
+      later(wait.get());
+    }
+
+    /** The next attempt after {@code wait}; {@link #cancel()} stops the wait at once. */
+    private void later(Duration wait) {
+      if (cancelled) {
+        settledPromise.tryComplete();
+        return;
+      }
+      timer = context.owner().setTimer(Math.max(1, wait.toMillis()), id -> {
         timer = -1;
         attempt();
       });
@@ -389,6 +435,7 @@ final class KafkaSubscriber {
         if (result.succeeded() || !mustSucceed) {
           settledPromise.tryComplete();
         } else {
+          failedAttempts.incrementAndGet();
           retryLater("dead-letter publish to " + topic.get() + " failed: " + result.cause().getMessage());
         }
       });

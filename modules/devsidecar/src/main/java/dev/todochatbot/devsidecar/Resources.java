@@ -18,9 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a resources directory as daprd does ({@code --resources-path}): every {@code .yaml}/{@code .yml}
- * file, several documents per file allowed. Keeps the components and subscriptions scoped to this app;
- * skips other kinds (Configuration, Resiliency, HTTPEndpoint...) with a debug line.
+ * Reads the resources directories as daprd does ({@code --resources-path}, repeatable): every
+ * {@code .yaml}/{@code .yml} file directly in each (subdirectories are not read), several documents per
+ * file allowed. Keeps the components, subscriptions and resiliency policies scoped to this app; skips
+ * other kinds (Configuration, HTTPEndpoint...) with a debug line. Applies the configuration's metadata
+ * overrides to the components as they load.
  */
 final class Resources {
 
@@ -29,7 +31,7 @@ final class Resources {
 
   /** What one sidecar loaded. */
   record Loaded(List<Component> components, Map<String, LocalFileSecretStore> secretStores,
-      List<AppSubscription> subscriptions) {
+      List<AppSubscription> subscriptions, Resiliency resiliency) {
 
     List<Component> ofType(String type) {
       return components.stream().filter(c -> c.type().equals(type)).toList();
@@ -44,7 +46,11 @@ final class Resources {
   static Loaded load(DevSidecarConfig config, Function<String, String> environment) {
     var raws = new ArrayList<Raw>();
     var subscriptions = new ArrayList<AppSubscription>();
-    for (Path file : files(config.resourcesPath())) {
+    var resiliency = new Resiliency();
+    var allComponentNames = new java.util.HashSet<String>();
+    var files = new ArrayList<Path>();
+    config.resourcesPaths().forEach(dir -> files.addAll(files(dir)));
+    for (Path file : files) {
       for (JsonNode doc : documents(file)) {
         String kind = doc.path("kind").asText("");
         List<String> scopes = new ArrayList<>();
@@ -53,6 +59,7 @@ final class Resources {
         String name = doc.path("metadata").path("name").asText("");
         switch (kind) {
           case "Component" -> {
+            allComponentNames.add(name);
             if (!inScope) {
               log.debug("{}: component {} is scoped to {}, not {}", file, name, scopes, config.appId());
               continue;
@@ -62,15 +69,32 @@ final class Resources {
               throw new IllegalArgumentException(file + ": a Component needs metadata.name and spec.type");
             }
             String store = doc.path("auth").path("secretStore").asText("");
-            raws.add(new Raw(name, spec.path("type").asText(), spec.path("metadata"), store, List.copyOf(scopes),
-                file.getFileName().toString()));
+            raws.add(new Raw(name, spec.path("type").asText(), overridden(name, spec.path("metadata"), config),
+                store, List.copyOf(scopes), file.getFileName().toString()));
           }
           case "Subscription" -> {
             if (inScope) {
               subscriptions.add(AppSubscription.fromYaml(doc, file.getFileName().toString()));
             }
           }
+          case "Resiliency" -> {
+            if (inScope) {
+              resiliency.add(doc, file.getFileName().toString());
+            } else {
+              log.debug("{}: resiliency {} is scoped to {}, not {}", file, name, scopes, config.appId());
+            }
+          }
           default -> log.debug("{}: skipping kind '{}' ({}): the devsidecar does not implement it", file, kind, name);
+        }
+      }
+    }
+    for (String key : config.metadataOverrides().keySet()) {
+      boolean loaded = raws.stream().anyMatch(r -> key.startsWith(r.name() + "."));
+      if (!loaded) {
+        if (allComponentNames.stream().anyMatch(n -> key.startsWith(n + "."))) {
+          log.debug("Metadata override {}: the component is not loaded for app {} (scopes)", key, config.appId());
+        } else {
+          log.warn("Metadata override {}: no component of that name in {}", key, config.resourcesPaths());
         }
       }
     }
@@ -95,7 +119,7 @@ final class Resources {
             c.type());
       }
     }
-    return new Loaded(List.copyOf(components), Map.copyOf(secretStores), List.copyOf(subscriptions));
+    return new Loaded(List.copyOf(components), Map.copyOf(secretStores), List.copyOf(subscriptions), resiliency);
   }
 
   /** The component types this stand-in implements. */
@@ -143,6 +167,37 @@ final class Resources {
       metadata.put(key, template(value, config.appId()));
     }
     return new Component(raw.name(), raw.type(), Map.copyOf(metadata), raw.scopes(), raw.file());
+  }
+
+  /**
+   * The component's metadata items with {@link DevSidecarConfig#metadataOverrides()} applied: an item whose
+   * name matches (case-insensitively, as Dapr reads metadata) gets the override as a plain {@code value};
+   * an override for a name the component lacks is added.
+   */
+  private static JsonNode overridden(String component, JsonNode metadata, DevSidecarConfig config) {
+    String prefix = component + ".";
+    var overrides = new LinkedHashMap<String, String>();
+    config.metadataOverrides().forEach((key, value) -> {
+      if (key.startsWith(prefix)) {
+        overrides.put(key.substring(prefix.length()), value);
+      }
+    });
+    if (overrides.isEmpty()) {
+      return metadata;
+    }
+    var items = YAML.createArrayNode();
+    for (JsonNode item : metadata) {
+      String name = item.path("name").asText("");
+      var match = overrides.keySet().stream().filter(k -> k.equalsIgnoreCase(name)).findFirst();
+      if (match.isPresent()) {
+        items.add(YAML.createObjectNode().put("name", name).put("value", overrides.remove(match.get())));
+        log.debug("Component {}: metadata {} overridden", component, name);
+      } else {
+        items.add(item);
+      }
+    }
+    overrides.forEach((name, value) -> items.add(YAML.createObjectNode().put("name", name).put("value", value)));
+    return items;
   }
 
   /** Dapr's metadata templates; {@code {podName}} is the app id outside Kubernetes. */

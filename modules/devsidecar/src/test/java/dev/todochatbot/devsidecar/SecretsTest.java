@@ -129,6 +129,29 @@ class SecretsTest extends SidecarTestSupport {
   }
 
   @Test
+  void aMetadataOverridePointsTheStoreAtAnotherFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path elsewhere)
+      throws java.io.IOException {
+    secretsFile();
+    file("store.yaml", store("secretstore", "../../../dapr/secrets.json", false, ""));
+    java.nio.file.Path generated = elsewhere.resolve("generated.json");
+    java.nio.file.Files.writeString(generated, new JsonObject().put("token", "from-override").encode());
+    var config = new DevSidecarConfig(appId("override"), 0, "127.0.0.1", 0, java.util.List.of(resources),
+        Optional.empty(), resources, Map.of("secretstore.secretsFile", generated.toString()));
+    var http = http(sidecar(config, Map.of()));
+
+    assertThat(http.get("/v1.0/secrets/secretstore/token", null).json().getMap())
+        .isEqualTo(Map.of("token", "from-override"));
+    assertError(http.get("/v1.0/secrets/secretstore/db:password", null), 500, "ERR_SECRET_GET");
+  }
+
+  @Test
+  void metadataOverridesNeedAComponentAndAMetadataName() {
+    var failure = org.assertj.core.api.Assertions.catchThrowable(() -> DevSidecarConfig.of("app", 0, 0,
+        java.util.List.of(resources), Optional.empty(), Map.of("secretsFile", "/x")));
+    assertThat(failure).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("<componentName>");
+  }
+
+  @Test
   void aSecretKeyRefToAMissingSecretStopsTheStart() {
     secretsFile();
     file("store.yaml", store("secretstore", "secrets.json", false, ""));

@@ -111,10 +111,19 @@ abstract class SidecarTestSupport {
   }
 
   DevSidecar sidecar(String appId, int appPort, Map<String, String> environment, Optional<String> brokers) {
-    var config = new DevSidecarConfig(appId, 0, "127.0.0.1", appPort, resources, brokers, resources);
+    return sidecar(new DevSidecarConfig(appId, 0, "127.0.0.1", appPort, resources, brokers, resources), environment);
+  }
+
+  /** A sidecar as configured, closed after the test. */
+  DevSidecar sidecar(DevSidecarConfig config, Map<String, String> environment) {
     DevSidecar sidecar = Await.result(DevSidecar.start(vertx, config, apps, environment::get));
     sidecars.add(sidecar);
     return sidecar;
+  }
+
+  /** For a test that closes the sidecar itself. */
+  void forget(DevSidecar sidecar) {
+    sidecars.remove(sidecar);
   }
 
   static TestHttp http(DevSidecar sidecar) {

@@ -1,45 +1,87 @@
 package dev.todochatbot.standalone;
 
+import dev.todochatbot.audit.AuditService;
+import dev.todochatbot.audit.AuditServiceConfig;
+import dev.todochatbot.devsidecar.AppDirectory;
+import dev.todochatbot.devsidecar.DevSidecar;
+import dev.todochatbot.devsidecar.DevSidecarConfig;
 import dev.todochatbot.edge.Edge;
 import dev.todochatbot.edge.EdgeConfig;
+import dev.todochatbot.embedded.EmbeddedKafka;
 import dev.todochatbot.embedded.EmbeddedPostgresServer;
 import dev.todochatbot.platform.Env;
 import dev.todochatbot.platform.Observability;
 import dev.todochatbot.platform.Shutdown;
+import dev.todochatbot.platform.Sidecar;
 import dev.todochatbot.tasks.TaskService;
 import dev.todochatbot.tasks.TaskServiceConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code make run}: the whole system in one JVM. Without {@code DATABASE_URL} it starts an embedded
- * PostgreSQL whose data lives under {@code DATA_DIR} (.data), so tasks survive a restart. Then the
- * task service and the edge, and it prints where to point a browser.
+ * PostgreSQL, without {@code KAFKA_BROKERS} an embedded Kafka broker, both keeping their data under
+ * {@code DATA_DIR} (.data) so that everything survives a restart. Each service gets an in-JVM
+ * stand-in for its Dapr sidecar (devsidecar) loaded from the same {@code dapr/components} that
+ * daprd loads, and reaches Kafka and the other services only through it, as in a deployment.
  */
 public final class Main {
 
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
+  static final String EDGE = "edge";
+  static final String TASK_SERVICE = "task-service";
+  static final String AUDIT_SERVICE = AuditService.APP_ID;
+  /** Environment variable to secret store key, for the credentials every service needs. */
+  static final Map<String, String> SECRET_KEYS = Map.of("DATABASE_URL", "database-url", "JWT_SECRET", "jwt-secret");
+
   private Main() {}
 
   /** What is running, so that tests and the benchmark can start and stop the same thing. */
-  public record Running(Vertx vertx, EmbeddedPostgresServer postgres, int port, int taskServicePort)
-      implements AutoCloseable {
-    /** Stops the services, then PostgreSQL once they have drained. */
+  public record Running(Vertx vertx, EmbeddedPostgresServer postgres, EmbeddedKafka kafka, List<DevSidecar> sidecars,
+      Map<String, String> deployments, int port, int taskServicePort, int auditServicePort) implements AutoCloseable {
+
+    /** The sidecar of one app id. */
+    public DevSidecar sidecar(String appId) {
+      return sidecars.stream().filter(s -> s.appId().equals(appId)).findFirst().orElseThrow();
+    }
+
+    /** Stops the sidecars (their Kafka clients first), the services once drained, then the broker and PostgreSQL. */
     @Override
     public void close() {
+      try {
+        Future.join(sidecars.stream().map(DevSidecar::close).toList())
+            .toCompletionStage().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("The sidecars did not stop cleanly: {}", e.toString());
+      }
       Shutdown.close(vertx);
+      if (kafka != null) {
+        kafka.close();
+      }
       if (postgres != null) {
         postgres.close();
       }
@@ -62,52 +104,188 @@ public final class Main {
       log.info("Stopping");
       running.close();
     }, "shutdown"));
-    log.info("todo-chatbot is ready at http://localhost:{} (task service on port {}) after {} ms",
-        running.port(), running.taskServicePort(), (System.nanoTime() - started) / 1_000_000);
+    log.info("todo-chatbot is ready at http://localhost:{} (task service on port {}, audit service on port {}) after {} ms",
+        running.port(), running.taskServicePort(), running.auditServicePort(), (System.nanoTime() - started) / 1_000_000);
   }
 
   public static Future<Running> start(Env systemEnv) {
     Path dataDir = Path.of(systemEnv.get("DATA_DIR", ".data"));
     EmbeddedPostgresServer postgres = null;
-    TaskServiceConfig tasks;
-    EdgeConfig edge;
+    EmbeddedKafka kafka = null;
+    Env env;
+    List<Path> resources;
+    Path secretsFile = dataDir.resolve("secrets.json");
     try {
       Map<String, String> filled = new HashMap<>();
+      // secrets go to the file the sidecars' secret store reads, not into the services' environment
+      var secrets = new JsonObject();
       if (systemEnv.optional("DATABASE_URL").isEmpty()) {
         postgres = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), systemEnv.getInt("EMBEDDED_PG_PORT", 0),
             EmbeddedPostgresServer.Mode.DURABLE);
-        filled.put("DATABASE_URL", postgres.url("postgres"));
+        secrets.put("database-url", postgres.url("postgres"));
+      }
+      if (systemEnv.optional("KAFKA_BROKERS").isEmpty()) {
+        kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), systemEnv.getInt("EMBEDDED_KAFKA_PORT", 0));
+        filled.put("KAFKA_BROKERS", kafka.bootstrapServers());
       }
       if (systemEnv.optional("JWT_SECRET").isEmpty()) {
-        filled.put("JWT_SECRET", localSecret(dataDir.resolve("jwt-secret")));
+        secrets.put("jwt-secret", localSecret(dataDir.resolve("jwt-secret")));
       }
-      Env env = systemEnv.with(filled);
-      tasks = TaskServiceConfig.fromEnv(env);
-      edge = EdgeConfig.fromEnv(env);
+      writeOwnerOnly(secretsFile, secrets.encodePrettily());
+      // the apps' ports are fixed before their sidecars start, as daprd's --app-port is
+      for (String name : List.of("PORT", "TASK_SERVICE_PORT", "AUDIT_SERVICE_PORT")) {
+        if (systemEnv.getInt(name, -1) == 0) {
+          filled.put(name, String.valueOf(freePort()));
+        }
+      }
+      env = systemEnv.with(filled);
+      resources = resourcesPaths(env, dataDir);
     } catch (RuntimeException e) {
-      if (postgres != null) {
-        postgres.close();
-      }
+      closeQuietly(kafka, postgres);
       return Future.failedFuture(e);
     }
 
+    int edgePort = env.getInt("PORT", 8080);
+    int taskPort = env.getInt("TASK_SERVICE_PORT", 8081);
+    int auditPort = env.getInt("AUDIT_SERVICE_PORT", 8082);
+    Optional<String> brokers = env.optional("KAFKA_BROKERS");
+    Map<String, String> overrides = Map.of("secretstore.secretsFile", secretsFile.toAbsolutePath().toString());
     Vertx vertx = Observability.newVertx();
+    var apps = new AppDirectory();
+    var sidecars = new ArrayList<DevSidecar>();
     EmbeddedPostgresServer db = postgres;
-    return TaskService.deploy(vertx, tasks)
-        .compose(id -> Edge.deploy(vertx, edge))
-        .map(id -> new Running(vertx, db, edge.port(), tasks.port()))
-        .recover(failure -> vertx.close().transform(closed -> {
-          if (db != null) {
-            db.close();
+    EmbeddedKafka broker = kafka;
+
+    Future<DevSidecar> edgeSidecar = sidecar(vertx, apps, sidecars, EDGE, edgePort, resources, brokers, overrides);
+    Future<DevSidecar> taskSidecar = edgeSidecar.compose(
+        v -> sidecar(vertx, apps, sidecars, TASK_SERVICE, taskPort, resources, brokers, overrides));
+    Future<DevSidecar> auditSidecar = taskSidecar.compose(
+        v -> sidecar(vertx, apps, sidecars, AUDIT_SERVICE, auditPort, resources, brokers, overrides));
+    var deployments = new java.util.LinkedHashMap<String, String>();
+    // completed off the event loops: on failure Vert.x is closed, and cannot run callbacks any more
+    Promise<Running> result = Promise.promise();
+    auditSidecar
+        .compose(v -> envOf(vertx, env, taskSidecar.result()))
+        .compose(taskEnv -> TaskService.deploy(vertx, TaskServiceConfig.fromEnv(taskEnv)))
+        .compose(id -> {
+          deployments.put(TASK_SERVICE, id);
+          return envOf(vertx, env, auditSidecar.result());
+        })
+        .compose(auditEnv -> AuditService.deploy(vertx, AuditServiceConfig.fromEnv(auditEnv)))
+        .compose(id -> {
+          deployments.put(AUDIT_SERVICE, id);
+          return envOf(vertx, env, edgeSidecar.result());
+        })
+        .compose(edgeEnv -> Edge.deploy(vertx, EdgeConfig.fromEnv(edgeEnv)))
+        .compose(id -> {
+          deployments.put(EDGE, id);
+          // ready means events flow: the audit service's subscription is in place
+          return auditSidecar.result().subscribed().timeout(60, java.util.concurrent.TimeUnit.SECONDS);
+        })
+        .map(v -> new Running(vertx, db, broker, List.copyOf(sidecars), Map.copyOf(deployments), edgePort, taskPort,
+            auditPort))
+        .onSuccess(result::complete)
+        .onFailure(failure -> Future.join(sidecars.stream().map(DevSidecar::close).toList())
+            .onComplete(closed -> new Thread(() -> {
+              Shutdown.close(vertx);
+              closeQuietly(broker, db);
+              result.fail(failure);
+            }, "start-failed").start()));
+    return result.future();
+  }
+
+  /**
+   * A service's environment: pointed at its own sidecar, with its credentials read from the secret
+   * store as a deployed service reads them (unless the environment already sets them).
+   */
+  static Future<Env> envOf(Vertx vertx, Env env, DevSidecar sidecar) {
+    Env own = env.with(Map.of("DAPR_HTTP_PORT", String.valueOf(sidecar.httpPort())));
+    return Sidecar.resolveSecrets(vertx, own, SECRET_KEYS);
+  }
+
+  private static Future<DevSidecar> sidecar(Vertx vertx, AppDirectory apps, List<DevSidecar> started, String appId,
+      int appPort, List<Path> resources, Optional<String> brokers, Map<String, String> overrides) {
+    return DevSidecar.start(vertx, DevSidecarConfig.of(appId, 0, appPort, resources, brokers, overrides), apps)
+        .onSuccess(started::add);
+  }
+
+  /**
+   * The Dapr resource directories the sidecars load, as {@code dapr run -f dapr/dapr.yaml} gives them
+   * to daprd: {@code DAPR_RESOURCES_PATH} (comma-separated), else {@code dapr/components} and
+   * {@code dapr/resiliency} of the checkout {@code make run} runs in, else the copies in this jar.
+   */
+  static List<Path> resourcesPaths(Env env, Path dataDir) {
+    Optional<String> configured = env.optional("DAPR_RESOURCES_PATH");
+    if (configured.isPresent()) {
+      return java.util.Arrays.stream(configured.get().split(",")).map(String::strip).map(Path::of).toList();
+    }
+    List<String> names = List.of("components", "resiliency");
+    if (Files.isDirectory(Path.of("dapr", "components"))) {
+      return names.stream().map(name -> Path.of("dapr", name)).filter(Files::isDirectory).toList();
+    }
+    var paths = new ArrayList<Path>();
+    for (String name : names) {
+      Path target = dataDir.resolve("dapr").resolve(name);
+      try {
+        URI packaged = Main.class.getResource("/dapr/" + name).toURI();
+        Files.createDirectories(target);
+        if (packaged.getScheme().equals("jar")) {
+          try (FileSystem jar = FileSystems.newFileSystem(packaged, Map.of())) {
+            copyYaml(jar.getPath("/dapr/" + name), target);
           }
-          return Future.<Running>failedFuture(failure);
-        }));
+        } else {
+          copyYaml(Path.of(packaged), target);
+        }
+        paths.add(target);
+      } catch (IOException | java.net.URISyntaxException | NullPointerException e) {
+        throw new IllegalStateException("No Dapr " + name + " files: set DAPR_RESOURCES_PATH or run from the checkout ("
+            + e.getMessage() + ")", e);
+      }
+    }
+    return paths;
+  }
+
+  private static void writeOwnerOnly(Path file, String content) {
+    try {
+      Files.createDirectories(file.getParent());
+      if (!Files.exists(file)) {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      }
+      Files.writeString(file, content);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void copyYaml(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.list(from)) {
+      for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".yaml")).toList()) {
+        Files.copy(file, to.resolve(file.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+  }
+
+  private static int freePort() {
+    try (var socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void closeQuietly(EmbeddedKafka kafka, EmbeddedPostgresServer postgres) {
+    if (kafka != null) {
+      kafka.close();
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
   }
 
   /**
    * The token-signing key of the single-process mode when JWT_SECRET is not set: made once, kept
-   * beside the data (owner-only) so that sign-ins survive a restart. Deployments set JWT_SECRET
-   * from their secret store instead.
+   * beside the data (owner-only) so that sign-ins survive a restart. Deployments read it from the
+   * Dapr secret store instead.
    */
   static String localSecret(Path file) {
     try {

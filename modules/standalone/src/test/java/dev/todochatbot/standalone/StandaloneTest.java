@@ -21,7 +21,8 @@ class StandaloneTest {
 
   private Env env(int port, int taskPort) {
     return new Env(Map.of("DATA_DIR", dataDir.toString(), "PORT", String.valueOf(port),
-        "TASK_SERVICE_PORT", String.valueOf(taskPort), "TASK_SERVICE_INSTANCES", "1", "EDGE_INSTANCES", "1"));
+        "TASK_SERVICE_PORT", String.valueOf(taskPort), "AUDIT_SERVICE_PORT", "0", "TASK_SERVICE_INSTANCES", "1",
+        "EDGE_INSTANCES", "1", "AUDIT_SERVICE_INSTANCES", "1"));
   }
 
   @Test
@@ -53,6 +54,11 @@ class StandaloneTest {
       var task = http.get("/api/tasks/" + taskId, token);
       assertThat(task.status()).isEqualTo(200);
       assertThat(task.json().getString("title")).isEqualTo("Write the first program");
+      // the embedded broker kept its data too: the task's event reached the audit trail, once
+      dev.todochatbot.platform.testing.Await.until("the creation in the task's history", java.time.Duration.ofSeconds(20),
+          () -> http.get("/api/tasks/" + taskId + "/history", token).status() == 200);
+      assertThat(http.get("/api/tasks/" + taskId + "/history", token).json().getJsonArray("items")).hasSize(1);
+      assertThat(dataDir.resolve("kafka")).isDirectory();
       var login = http.post("/api/auth/login", null,
           new JsonObject().put("email", "ada@example.com").put("password", "analytical engine"));
       assertThat(login.status()).isEqualTo(200);

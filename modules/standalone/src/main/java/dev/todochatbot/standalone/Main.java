@@ -156,11 +156,11 @@ public final class Main {
     EmbeddedPostgresServer db = postgres;
     EmbeddedKafka broker = kafka;
 
-    Future<DevSidecar> edgeSidecar = sidecar(vertx, apps, sidecars, EDGE, edgePort, resources, brokers, overrides);
+    Future<DevSidecar> edgeSidecar = sidecar(vertx, env, apps, sidecars, EDGE, edgePort, resources, brokers, overrides);
     Future<DevSidecar> taskSidecar = edgeSidecar.compose(
-        v -> sidecar(vertx, apps, sidecars, TASK_SERVICE, taskPort, resources, brokers, overrides));
+        v -> sidecar(vertx, env, apps, sidecars, TASK_SERVICE, taskPort, resources, brokers, overrides));
     Future<DevSidecar> auditSidecar = taskSidecar.compose(
-        v -> sidecar(vertx, apps, sidecars, AUDIT_SERVICE, auditPort, resources, brokers, overrides));
+        v -> sidecar(vertx, env, apps, sidecars, AUDIT_SERVICE, auditPort, resources, brokers, overrides));
     var deployments = new java.util.LinkedHashMap<String, String>();
     // completed off the event loops: on failure Vert.x is closed, and cannot run callbacks any more
     Promise<Running> result = Promise.promise();
@@ -203,9 +203,10 @@ public final class Main {
     return Sidecar.resolveSecrets(vertx, own, SECRET_KEYS);
   }
 
-  private static Future<DevSidecar> sidecar(Vertx vertx, AppDirectory apps, List<DevSidecar> started, String appId,
-      int appPort, List<Path> resources, Optional<String> brokers, Map<String, String> overrides) {
-    return DevSidecar.start(vertx, DevSidecarConfig.of(appId, 0, appPort, resources, brokers, overrides), apps)
+  private static Future<DevSidecar> sidecar(Vertx vertx, Env env, AppDirectory apps, List<DevSidecar> started,
+      String appId, int appPort, List<Path> resources, Optional<String> brokers, Map<String, String> overrides) {
+    return DevSidecar.start(vertx, DevSidecarConfig.of(appId, 0, appPort, resources, brokers, overrides), apps,
+            name -> env.optional(name).orElse(null))
         .onSuccess(started::add);
   }
 

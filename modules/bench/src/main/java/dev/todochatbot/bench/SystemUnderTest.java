@@ -59,7 +59,14 @@ final class SystemUnderTest implements AutoCloseable {
     Files.createDirectories(dataDir);
     Path logFile = outputDir.resolve("system.log");
     List<Integer> ports = freePorts(4);
-    var builder = new ProcessBuilder(javaExecutable(), "-Xms256m", "-Xmx1g", "-jar", jar.toAbsolutePath().toString())
+    var command = new java.util.ArrayList<>(List.of(javaExecutable(), "-Xms256m", "-Xmx1g"));
+    // extra options for the system's JVM, e.g. a flight recording while profiling
+    String extra = System.getenv().getOrDefault("BENCH_SYSTEM_JAVA_OPTS", "").strip();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
+    command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
+    var builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(logFile.toFile());
     var env = builder.environment();

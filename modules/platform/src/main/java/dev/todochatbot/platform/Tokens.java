@@ -98,7 +98,8 @@ public final class Tokens {
       } catch (RuntimeException e) {
         throw Problem.unauthorized("The token does not name a user.").exception();
       }
-      Long exp = claims.getLong("exp");
+      // vert.x keeps the expiry among the user's attributes, not in the principal
+      Long exp = user.attributes().getLong("exp", claims.getLong("exp"));
       if (exp != null) {
         verified.put(token, new Verified(principal, exp));
       }

@@ -1,0 +1,71 @@
+package dev.todochatbot.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Tokens the edge issues are accepted by every service, remembered once verified, and refused when altered. */
+class TokensTest {
+
+  private static final String SECRET = "a-test-secret-that-is-long-enough-0123456789";
+  private static Vertx vertx;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stop() {
+    vertx.close().await();
+  }
+
+  @Test
+  void anIssuedTokenNamesItsUser() {
+    var tokens = Tokens.create(vertx, SECRET, Duration.ofHours(1));
+    var person = new Principal(UUID.randomUUID(), "ada@example.com", "Europe/Paris");
+    Principal verified = tokens.verify(tokens.issue(person)).await();
+    assertThat(verified).isEqualTo(person);
+  }
+
+  @Test
+  void aVerifiedTokenIsRememberedUntilItExpires() {
+    var tokens = Tokens.create(vertx, SECRET, Duration.ofHours(1));
+    String token = tokens.issue(new Principal(UUID.randomUUID(), "bo@example.com", "UTC"));
+    Principal first = tokens.verify(token).await();
+    // the same instance back means the signature was not checked again
+    assertThat(tokens.verify(token).await()).isSameAs(first);
+    // another service's instance has its own memory but accepts the token too
+    assertThat(Tokens.create(vertx, SECRET, Duration.ofHours(1)).verify(token).await()).isEqualTo(first);
+  }
+
+  @Test
+  void anAlteredOrForeignTokenIsRefused() {
+    var tokens = Tokens.create(vertx, SECRET, Duration.ofHours(1));
+    String token = tokens.issue(new Principal(UUID.randomUUID(), "cy@example.com", "UTC"));
+    String altered = token.substring(0, token.length() - 2) + (token.endsWith("A") ? "BB" : "AA");
+    assertThat(refused(tokens, altered)).isTrue();
+    assertThat(refused(Tokens.create(vertx, SECRET.replace('a', 'b'), Duration.ofHours(1)), token)).isTrue();
+    assertThat(refused(tokens, token)).isFalse();
+  }
+
+  @Test
+  void anExpiredTokenIsRefusedEvenAfterItWasRemembered() throws InterruptedException {
+    var tokens = Tokens.create(vertx, SECRET, Duration.ofSeconds(1));
+    String token = tokens.issue(new Principal(UUID.randomUUID(), "di@example.com", "UTC"));
+    assertThat(refused(tokens, token)).isFalse();
+    // past the expiry and the 5 s leeway the issuer allows for clock skew
+    Thread.sleep(7_000);
+    assertThat(refused(tokens, token)).isTrue();
+  }
+
+  private static boolean refused(Tokens tokens, String token) {
+    return tokens.verify(token).transform(result -> Future.succeededFuture(result.failed())).await();
+  }
+}

@@ -10,7 +10,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -50,6 +49,12 @@ import org.slf4j.LoggerFactory;
 final class KafkaSubscriber {
 
   private static final Logger log = LoggerFactory.getLogger(KafkaSubscriber.class);
+  /**
+   * How often settled offsets are committed, as the Kafka component's consumer group does (Sarama
+   * commits marked offsets every second): a commit per record would cost the broker a write each.
+   * Revokes and closing commit at once.
+   */
+  private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
 
   private final KafkaPubSub pubsub;
   private final Map<String, AppSubscription> byTopic;
@@ -64,21 +69,39 @@ final class KafkaSubscriber {
   private final java.util.concurrent.atomic.AtomicLong failedAttempts = new java.util.concurrent.atomic.AtomicLong();
   /** settled deliveries, handed from Vert.x to the consumer thread */
   private final ConcurrentLinkedQueue<Settled> settled = new ConcurrentLinkedQueue<>();
+  /** lanes that delivered all their records and want more, handed from Vert.x to the consumer thread */
+  private final ConcurrentLinkedQueue<Lane> drained = new ConcurrentLinkedQueue<>();
   /** consumer-thread state only */
   private final Map<TopicPartition, Lane> lanes = new HashMap<>();
   private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
   private long epochs;
+  private long lastCommit = System.nanoTime();
 
   private record Settled(TopicPartition partition, long epoch, long offset) {}
 
-  /** A partition's queue of fetched records, delivered one at a time. */
+  /**
+   * A partition's records of one poll, delivered one at a time on the Vert.x context. The consumer
+   * thread hands records over only while the lane is idle (the partition is paused until the lane has
+   * delivered them all), so the two threads never fill and empty it at once.
+   */
   private static final class Lane {
+    final TopicPartition partition;
     final long epoch;
-    final ArrayDeque<ConsumerRecord<byte[], byte[]>> pending = new ArrayDeque<>();
-    Delivery inFlight;
+    final ConcurrentLinkedQueue<ConsumerRecord<byte[], byte[]>> pending = new ConcurrentLinkedQueue<>();
+    volatile Delivery inFlight;
+    volatile boolean revoked;
 
-    Lane(long epoch) {
+    Lane(TopicPartition partition, long epoch) {
+      this.partition = partition;
       this.epoch = epoch;
+    }
+
+    void revoke() {
+      revoked = true;
+      Delivery delivery = inFlight;
+      if (delivery != null) {
+        delivery.cancel();
+      }
     }
   }
 
@@ -141,7 +164,10 @@ final class KafkaSubscriber {
       consumer.subscribe(byTopic.keySet(), new Rebalance());
       while (running.get()) {
         applySettled();
-        commit(false);
+        resumeDrained();
+        if (System.nanoTime() - lastCommit >= COMMIT_INTERVAL.toNanos()) {
+          commit(false);
+        }
         ConsumerRecords<byte[], byte[]> records;
         try {
           records = consumer.poll(Duration.ofMillis(500));
@@ -155,7 +181,7 @@ final class KafkaSubscriber {
           }
           lane.pending.addAll(records.records(partition));
           consumer.pause(List.of(partition));
-          dispatch(partition, lane);
+          context.runOnContext(v -> deliverNext(lane));
         }
       }
     } catch (WakeupException e) {
@@ -163,11 +189,7 @@ final class KafkaSubscriber {
     } catch (RuntimeException e) {
       log.error("The consumer of app {} on {} stopped: {}", appId, pubsub.name, e.toString(), e);
     } finally {
-      lanes.values().forEach(l -> {
-        if (l.inFlight != null) {
-          l.inFlight.cancel();
-        }
-      });
+      lanes.values().forEach(Lane::revoke);
       try {
         applySettled();
         commit(true);
@@ -178,26 +200,35 @@ final class KafkaSubscriber {
     }
   }
 
-  private void dispatch(TopicPartition partition, Lane lane) {
-    if (lane.inFlight != null) {
+  /**
+   * On the Vert.x context: delivers the lane's next record, and the one after once it is settled,
+   * without a trip through the consumer thread; when the lane is empty, asks that thread for more.
+   */
+  private void deliverNext(Lane lane) {
+    if (lane.revoked) {
       return;
     }
     ConsumerRecord<byte[], byte[]> next = lane.pending.poll();
     if (next == null) {
-      consumer.resume(List.of(partition));
+      lane.inFlight = null;
+      drained.add(lane);
+      consumer.wakeup();
       return;
     }
     var delivery = new Delivery(next);
     lane.inFlight = delivery;
-    long epoch = lane.epoch;
-    context.runOnContext(v -> delivery.attempt().onComplete(done -> {
+    if (lane.revoked) {
+      // revoked while this delivery was being set up: the consumer thread may not have seen it
+      delivery.cancel();
+    }
+    delivery.attempt().onComplete(done -> {
       // a delivery cancelled by close or a revoke is not settled: its offset stays uncommitted, so the
       // record is delivered again by whoever consumes the partition next
       if (!delivery.cancelled) {
-        settled.add(new Settled(partition, epoch, next.offset()));
+        settled.add(new Settled(lane.partition, lane.epoch, next.offset()));
+        deliverNext(lane);
       }
-      consumer.wakeup();
-    }));
+    });
   }
 
   private void applySettled() {
@@ -207,9 +238,17 @@ final class KafkaSubscriber {
       if (lane == null || lane.epoch != s.epoch()) {
         continue; // the partition moved elsewhere meanwhile; its new owner redelivers
       }
-      lane.inFlight = null;
-      toCommit.put(s.partition(), new OffsetAndMetadata(s.offset() + 1));
-      dispatch(s.partition(), lane);
+      toCommit.merge(s.partition(), new OffsetAndMetadata(s.offset() + 1),
+          (a, b) -> a.offset() >= b.offset() ? a : b);
+    }
+  }
+
+  private void resumeDrained() {
+    Lane lane;
+    while ((lane = drained.poll()) != null) {
+      if (lanes.get(lane.partition) == lane) {
+        consumer.resume(List.of(lane.partition));
+      }
     }
   }
 
@@ -265,7 +304,7 @@ final class KafkaSubscriber {
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      partitions.forEach(tp -> lanes.put(tp, new Lane(++epochs)));
+      partitions.forEach(tp -> lanes.put(tp, new Lane(tp, ++epochs)));
       log.debug("App {} on {}: assigned {}", appId, pubsub.name, partitions);
       context.runOnContext(v -> firstAssignment.tryComplete());
     }
@@ -273,8 +312,8 @@ final class KafkaSubscriber {
     private void drop(Collection<TopicPartition> partitions) {
       for (TopicPartition tp : partitions) {
         Lane lane = lanes.remove(tp);
-        if (lane != null && lane.inFlight != null) {
-          lane.inFlight.cancel();
+        if (lane != null) {
+          lane.revoke();
         }
       }
     }

@@ -17,28 +17,34 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Publishes the outbox through the Dapr sidecar: each event to {@code task-events} and its browser
  * form to {@code task-updates}, with the user id as partition key and the event id as CloudEvent id,
- * then deletes the rows the broker has. One events of a user is published only after the previous
- * one of that user went out, so order per user holds; users go out in parallel.
+ * then deletes the rows the broker has.
+ *
+ * <p>It works as a pipeline, so an event waits for neither a batch nor another user: reads pick up
+ * rows not yet in hand, each user's events queue up and go out one after another (order per user
+ * holds), users in parallel, and acknowledged rows are deleted in groups in the background. A failed
+ * publish forgets that user's queue (its rows stay in the table) and pauses reading for a capped
+ * exponential backoff; the next read then finds that user's rows again, in order.
  *
  * <p>Only one relay publishes at a time, whatever the number of replicas: the one holding a
  * PostgreSQL advisory lock on a session of its own (it passes to another replica when that session
- * ends). The relay runs when a change of this process was written ({@link #nudger}), and every
- * {@code pollInterval} for changes of other replicas. While the sidecar or the broker fails, rows stay
- * and are retried after a capped exponential backoff.
+ * ends). The relay reads when a change of this process was written ({@link #nudger}), and every
+ * {@code pollInterval} for changes of other replicas.
  */
 public final class OutboxRelay extends VerticleBase {
 
@@ -49,8 +55,9 @@ public final class OutboxRelay extends VerticleBase {
   /** Any fixed number: the lock only has to be the same for every replica. */
   private static final long LEADER_LOCK = 0x7461736b73L; // "tasks"
 
-  private static final String SELECT_BATCH =
-      "SELECT id, user_id, payload::text, created_at FROM tasks.outbox ORDER BY id LIMIT $1";
+  /** rows not in hand yet, oldest first; the exclusion list is short (what is in flight or being deleted) */
+  private static final String SELECT_NEW =
+      "SELECT id, user_id, payload::text, created_at FROM tasks.outbox WHERE id <> ALL($2) ORDER BY id LIMIT $1";
   private static final String DELETE_SENT = "DELETE FROM tasks.outbox WHERE id = ANY($1)";
 
   /** The relay's settings; see {@link TaskServiceConfig}. */
@@ -60,16 +67,29 @@ public final class OutboxRelay extends VerticleBase {
         Duration.ofSeconds(10), Duration.ofSeconds(2));
   }
 
+  /** One outbox row in hand. */
+  private record Pending(long id, UUID userId, String payload, Instant written) {}
+
   private final TaskServiceConfig config;
   private final Settings settings;
   private Pool pool;
   private Sidecar sidecar;
   private SqlConnection leaderSession;
   private boolean stopping;
-  private boolean draining;
-  private boolean again;
+  private boolean reading;
+  private boolean readAgain;
   private boolean backingOff;
+  private boolean deleting;
+  /** a read was skipped because too much is in hand; the next delete makes room and reads */
+  private boolean readDeferred;
   private int failures;
+  /** counts failures: a read begun before one may hold rows of a forgotten queue, and is not used */
+  private long generation;
+  /** ids read and not yet deleted: queued, being published, or acknowledged and waiting for the delete */
+  private final Set<Long> inHand = new HashSet<>();
+  /** per user, the events read and not yet acknowledged; the head is being published */
+  private final Map<UUID, ArrayDeque<Pending>> queues = new HashMap<>();
+  private final List<Long> acknowledged = new ArrayList<>();
 
   private final Timer lag = Timer.builder("outbox.publish.lag")
       .description("From a change being written to its event being acknowledged by the broker")
@@ -99,8 +119,8 @@ public final class OutboxRelay extends VerticleBase {
   public Future<?> start() {
     pool = Database.pool(vertx, config.database(), 2, "tasks-outbox");
     sidecar = new Sidecar(vertx, config.sidecar());
-    vertx.eventBus().<Void>localConsumer(WRITTEN_ADDRESS, message -> wake());
-    vertx.setPeriodic(settings.pollInterval().toMillis(), id -> wake());
+    vertx.eventBus().<Void>localConsumer(WRITTEN_ADDRESS, message -> read());
+    vertx.setPeriodic(settings.pollInterval().toMillis(), id -> read());
     tryToLead();
     return Future.succeededFuture();
   }
@@ -135,7 +155,7 @@ public final class OutboxRelay extends VerticleBase {
               }
             });
             log.debug("This process publishes the outbox");
-            wake();
+            read();
           } else {
             if (result.failed()) {
               log.warn("The outbox relay could not reach the database: {}", result.cause().getMessage());
@@ -145,79 +165,121 @@ public final class OutboxRelay extends VerticleBase {
         });
   }
 
-  private void wake() {
-    if (draining) {
-      again = true;
+  /** Reads rows not in hand yet and queues them per user; one read at a time, again if asked meanwhile. */
+  private void read() {
+    if (reading) {
+      readAgain = true;
       return;
     }
     if (leaderSession == null || backingOff || stopping) {
       return;
     }
-    draining = true;
-    again = false;
-    drain().onComplete(result -> {
-      draining = false;
+    if (inHand.size() >= 4 * settings.batchSize()) {
+      readDeferred = true;
+      return;
+    }
+    reading = true;
+    readAgain = false;
+    readDeferred = false;
+    long readGeneration = generation;
+    Long[] exclude = inHand.toArray(Long[]::new);
+    pool.preparedQuery(SELECT_NEW).execute(Tuple.tuple().addInteger(settings.batchSize()).addArrayOfLong(exclude)).onComplete(result -> {
+      reading = false;
       if (result.failed()) {
         backOff(result.cause());
+        return;
+      }
+      if (readGeneration != generation) {
+        // a publish failed meanwhile and its user's queue was forgotten: these rows could overtake it
+        vertx.runOnContext(v -> read());
+        return;
+      }
+      boolean full = result.result().size() == settings.batchSize();
+      for (Row row : result.result()) {
+        var event = new Pending(row.getLong(0), row.getUUID(1), row.getString(2),
+            row.getOffsetDateTime(3).toInstant());
+        if (!inHand.add(event.id())) {
+          continue;
+        }
+        ArrayDeque<Pending> queue = queues.computeIfAbsent(event.userId(), k -> new ArrayDeque<>());
+        queue.add(event);
+        if (queue.size() == 1) {
+          publishHead(event.userId(), queue);
+        }
+      }
+      if (full || readAgain) {
+        vertx.runOnContext(v -> read());
+      }
+    });
+  }
+
+  /** Publishes the first event of a user's queue, then the next, until the queue is empty. */
+  private void publishHead(UUID userId, ArrayDeque<Pending> queue) {
+    Pending event = queue.peek();
+    publish(event).onComplete(result -> {
+      if (queues.get(userId) != queue) {
+        return; // forgotten after a failure meanwhile
+      }
+      if (result.failed()) {
+        // forget this user's events (their rows stay): the read after the backoff brings them back in order
+        queues.remove(userId);
+        queue.forEach(e -> inHand.remove(e.id()));
+        generation++;
+        backOff(result.cause());
+        return;
+      }
+      if (failures > 0 && !backingOff) {
+        log.info("Publishing task events resumed after {} failed attempts", failures);
+        failures = 0;
+      }
+      queue.poll();
+      acknowledged.add(event.id());
+      deleteAcknowledged();
+      if (queue.isEmpty()) {
+        queues.remove(userId);
       } else {
-        if (failures > 0) {
-          log.info("Publishing task events resumed after {} failed attempts", failures);
-          failures = 0;
-        }
-        if (result.result() || again) {
-          vertx.runOnContext(v -> wake());
-        }
+        publishHead(userId, queue);
       }
     });
   }
 
-  /** Publishes one batch; true when the batch was full (more may be waiting). */
-  private Future<Boolean> drain() {
-    return pool.preparedQuery(SELECT_BATCH).execute(Tuple.of(settings.batchSize())).compose(rows -> {
-      if (rows.size() == 0) {
-        return Future.succeededFuture(false);
+  /** Deletes acknowledged rows, a group at a time; a failed delete only means they are published again. */
+  private void deleteAcknowledged() {
+    if (deleting || acknowledged.isEmpty()) {
+      return;
+    }
+    deleting = true;
+    Long[] ids = acknowledged.toArray(Long[]::new);
+    acknowledged.clear();
+    pool.preparedQuery(DELETE_SENT).execute(Tuple.of(ids)).onComplete(result -> {
+      deleting = false;
+      if (result.failed()) {
+        log.warn("Deleting {} published outbox rows failed ({}); they will be published again",
+            ids.length, result.cause().getMessage());
       }
-      // one chain per user, each event after the previous one of that user
-      Map<UUID, List<Row>> byUser = new LinkedHashMap<>();
-      for (Row row : rows) {
-        byUser.computeIfAbsent(row.getUUID(1), k -> new ArrayList<>()).add(row);
+      for (Long id : ids) {
+        inHand.remove(id);
       }
-      List<Long> sent = new ArrayList<>(rows.size());
-      var firstFailure = new Throwable[1];
-      List<Future<Void>> chains = new ArrayList<>(byUser.size());
-      for (List<Row> events : byUser.values()) {
-        Future<Void> chain = Future.succeededFuture();
-        for (Row event : events) {
-          chain = chain.compose(v -> publish(event).onSuccess(ok -> sent.add(event.getLong(0))));
-        }
-        chains.add(chain.recover(failure -> {
-          firstFailure[0] = failure;
-          return Future.succeededFuture();
-        }));
+      deleteAcknowledged();
+      if (readDeferred) {
+        read();
       }
-      boolean full = rows.size() == settings.batchSize();
-      return Future.join(chains)
-          .compose(v -> sent.isEmpty() ? Future.succeededFuture()
-              : pool.preparedQuery(DELETE_SENT).execute(Tuple.of(sent.toArray(Long[]::new))))
-          .compose(v -> firstFailure[0] == null ? Future.succeededFuture(full) : Future.failedFuture(firstFailure[0]));
     });
   }
 
-  private Future<Void> publish(Row event) {
-    String payload = event.getString(2);
-    JsonObject json = new JsonObject(payload);
+  private Future<Void> publish(Pending event) {
+    JsonObject json = new JsonObject(event.payload());
     Map<String, String> metadata = Map.of(
         "partitionKey", json.getString("userId"),
         "cloudevent.id", json.getString("eventId"),
         "cloudevent.type", json.getString("type"));
-    Instant written = event.getOffsetDateTime(3).toInstant();
     return Future.all(
-            sidecar.publish(Topics.TASK_EVENTS, Buffer.buffer(payload), metadata),
+            sidecar.publish(Topics.TASK_EVENTS, Buffer.buffer(event.payload()), metadata),
             sidecar.publish(Topics.TASK_UPDATES, update(json).toBuffer(), metadata))
         .<Void>mapEmpty()
         .onSuccess(v -> {
           published.increment();
-          lag.record(Math.max(0, Instant.now().toEpochMilli() - written.toEpochMilli()), TimeUnit.MILLISECONDS);
+          lag.record(Math.max(0, Instant.now().toEpochMilli() - event.written().toEpochMilli()), TimeUnit.MILLISECONDS);
         })
         .onFailure(failure -> failed.increment());
   }
@@ -234,6 +296,9 @@ public final class OutboxRelay extends VerticleBase {
   }
 
   private void backOff(Throwable cause) {
+    if (backingOff) {
+      return; // several users' publishes failing together are one failed attempt
+    }
     failures++;
     long max = settings.backoffMax().toMillis();
     long base = Math.min(max, settings.backoffMin().toMillis() << Math.min(failures - 1, 20));
@@ -246,7 +311,7 @@ public final class OutboxRelay extends VerticleBase {
     backingOff = true;
     vertx.setTimer(delay, id -> {
       backingOff = false;
-      wake();
+      read();
     });
   }
 }

@@ -27,12 +27,19 @@ import java.util.UUID;
 public final class Tokens {
 
   public static final String ISSUER = "todo-chatbot";
+  /**
+   * The issuer of tokens one service sends another on a user's behalf (the recurrence service creating
+   * the next occurrence, say). A user route refuses them (their issuer is not {@link #ISSUER}) and an
+   * internal route refuses user tokens, so neither kind opens the other's doors.
+   */
+  public static final String SERVICE_ISSUER = "todo-chatbot/services";
   private static final int MIN_SECRET_BYTES = 32;
 
   private static final int VERIFIED_CACHE_SIZE = 10_000;
 
   private final JWTAuth auth;
   private final Duration ttl;
+  private final String issuer;
   /**
    * Tokens already verified, until they expire: a signed-in person sends the same token with every
    * request, and checking its signature and claims each time is a large share of a simple read.
@@ -48,12 +55,23 @@ public final class Tokens {
 
   private record Verified(Principal principal, long expiresAtEpochSecond) {}
 
-  private Tokens(JWTAuth auth, Duration ttl) {
+  private Tokens(JWTAuth auth, Duration ttl, String issuer) {
     this.auth = auth;
     this.ttl = ttl;
+    this.issuer = issuer;
   }
 
+  /** Tokens of signed-in people: issued by the edge, checked by every user route. */
   public static Tokens create(Vertx vertx, String secret, Duration ttl) {
+    return create(vertx, secret, ttl, ISSUER);
+  }
+
+  /** Tokens services send each other on a user's behalf ({@link #issueForService}, {@link #requireService}). */
+  public static Tokens forServices(Vertx vertx, String secret) {
+    return create(vertx, secret, Duration.ofMinutes(5), SERVICE_ISSUER);
+  }
+
+  private static Tokens create(Vertx vertx, String secret, Duration ttl, String issuer) {
     if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
       throw new IllegalArgumentException("JWT_SECRET must be at least " + MIN_SECRET_BYTES + " bytes long");
     }
@@ -62,8 +80,8 @@ public final class Tokens {
     }
     var options = new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret))
-        .setJWTOptions(new JWTOptions().setIssuer(ISSUER).setLeeway(5));
-    return new Tokens(JWTAuth.create(vertx, options), ttl);
+        .setJWTOptions(new JWTOptions().setIssuer(issuer).setLeeway(5));
+    return new Tokens(JWTAuth.create(vertx, options), ttl, issuer);
   }
 
   /** A signed token and the instant it stops working. */
@@ -80,8 +98,61 @@ public final class Tokens {
         .put("email", principal.email())
         .put("tz", principal.timeZone())
         .put("exp", expiresAt);
-    var options = new JWTOptions().setAlgorithm("HS256").setIssuer(ISSUER);
+    var options = new JWTOptions().setAlgorithm("HS256").setIssuer(issuer);
     return new Issued(auth.generateToken(claims, options), java.time.Instant.ofEpochSecond(expiresAt));
+  }
+
+  /** A short-lived token with which {@code service} acts for {@code principal} on an internal route. */
+  public String issueForService(Principal principal, String service) {
+    if (!issuer.equals(SERVICE_ISSUER)) {
+      throw new IllegalStateException("service tokens come from Tokens.forServices");
+    }
+    long expiresAt = java.time.Instant.now().getEpochSecond() + ttl.toSeconds();
+    var claims = new JsonObject()
+        .put("sub", principal.userId().toString())
+        .put("email", principal.email())
+        .put("tz", principal.timeZone())
+        .put("svc", service)
+        .put("exp", expiresAt);
+    return auth.generateToken(claims, new JWTOptions().setAlgorithm("HS256").setIssuer(issuer));
+  }
+
+  /**
+   * Route handler for internal routes: 401 unless the request carries a valid service token, 403
+   * unless that token was issued to one of {@code services}. The request then acts for the token's user.
+   */
+  public Handler<RoutingContext> requireService(String... services) {
+    if (!issuer.equals(SERVICE_ISSUER)) {
+      throw new IllegalStateException("internal routes check tokens of Tokens.forServices");
+    }
+    var allowed = java.util.Set.of(services);
+    return ctx -> {
+      String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+      if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+        HttpProblems.send(ctx, Problem.unauthorized("This route is internal: it needs a service token."));
+        return;
+      }
+      auth.authenticate(new TokenCredentials(header.substring(7).trim())).onComplete(result -> {
+        if (result.failed()) {
+          HttpProblems.send(ctx, Problem.unauthorized("The service token is invalid or has expired."));
+          return;
+        }
+        JsonObject claims = result.result().principal();
+        if (!allowed.contains(claims.getString("svc", ""))) {
+          HttpProblems.send(ctx, Problem.of(403, "forbidden", "Forbidden",
+              "This route is open to " + String.join(", ", allowed) + " only."));
+          return;
+        }
+        try {
+          ctx.put(Principal.CONTEXT_KEY, new Principal(UUID.fromString(claims.getString("sub")),
+              claims.getString("email"), claims.getString("tz", "UTC")));
+        } catch (RuntimeException e) {
+          HttpProblems.send(ctx, Problem.unauthorized("The service token does not name a user."));
+          return;
+        }
+        ctx.next();
+      });
+    };
   }
 
   public Future<Principal> verify(String token) {

@@ -65,6 +65,17 @@ class TokensTest {
     assertThat(refused(tokens, token)).isTrue();
   }
 
+  @Test
+  void serviceTokensAndUserTokensDoNotOpenEachOthersRoutes() {
+    var users = Tokens.create(vertx, SECRET, Duration.ofHours(1));
+    var services = Tokens.forServices(vertx, SECRET);
+    var person = new Principal(UUID.randomUUID(), "ed@example.com", "UTC");
+    String serviceToken = services.issueForService(person, "recurrence-service");
+    assertThat(refused(users, serviceToken)).as("a service token on a user route").isTrue();
+    assertThat(refused(services, users.issue(person))).as("a user token on an internal route").isTrue();
+    assertThat(services.verify(serviceToken).await()).isEqualTo(person);
+  }
+
   private static boolean refused(Tokens tokens, String token) {
     return tokens.verify(token).transform(result -> Future.succeededFuture(result.failed())).await();
   }

@@ -1,6 +1,7 @@
 package dev.todochatbot.tasks;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.todochatbot.platform.recurrence.Recurrence;
 import java.io.IOException;
 import io.vertx.sqlclient.Row;
 import java.time.Instant;
@@ -24,7 +25,10 @@ public record Task(
     Instant createdAt,
     Instant updatedAt,
     Instant completedAt,
-    int version) {
+    int version,
+    Recurrence recurrence,
+    UUID seriesId,
+    Integer occurrence) {
 
   public Task {
     tags = List.copyOf(tags);
@@ -47,7 +51,10 @@ public record Task(
         instant(row, 10),
         instant(row, 11),
         instant(row, 12),
-        row.getInteger(13));
+        row.getInteger(13),
+        row.getString(14) == null ? null : Recurrence.of(row.getString(14), row.getString(15)),
+        row.getUUID(16),
+        row.getInteger(17));
   }
 
   private static Instant instant(Row row, int column) {
@@ -59,7 +66,8 @@ public record Task(
   boolean sameContentAs(Task other) {
     return java.util.Objects.equals(title, other.title) && java.util.Objects.equals(description, other.description)
         && status == other.status && priority == other.priority && tags.equals(other.tags)
-        && java.util.Objects.equals(dueAt, other.dueAt) && timeZone.equals(other.timeZone) && allDay == other.allDay;
+        && java.util.Objects.equals(dueAt, other.dueAt) && timeZone.equals(other.timeZone) && allDay == other.allDay
+        && java.util.Objects.equals(recurrence, other.recurrence);
   }
 
   /** A quoted entity tag for the version, as sent in ETag and accepted in If-Match. */
@@ -91,6 +99,20 @@ public record Task(
     json.writeStringField("updatedAt", IsoTime.utc(updatedAt));
     json.writeStringField("completedAt", completedAt == null ? null : IsoTime.utc(completedAt));
     json.writeNumberField("version", version);
+    if (recurrence == null) {
+      json.writeNullField("recurrence");
+    } else {
+      json.writeObjectFieldStart("recurrence");
+      json.writeStringField("rule", recurrence.rule());
+      json.writeStringField("mode", recurrence.mode().json());
+      json.writeEndObject();
+    }
+    json.writeStringField("seriesId", seriesId == null ? null : seriesId.toString());
+    if (occurrence == null) {
+      json.writeNullField("occurrence");
+    } else {
+      json.writeNumberField("occurrence", occurrence);
+    }
     json.writeEndObject();
   }
 
@@ -100,7 +122,16 @@ public record Task(
       return this;
     }
     return new Task(id, userId, title, description, newStatus, priority, tags, dueAt, timeZone, allDay, createdAt,
-        now, newStatus == TaskStatus.COMPLETED ? now : null, version + 1);
+        now, newStatus == TaskStatus.COMPLETED ? now : null, version + 1, recurrence, seriesId, occurrence);
+  }
+
+  /**
+   * The next occurrence of this task's series, due at {@code due}: a new open task with the same
+   * content, numbered {@code occurrence}.
+   */
+  Task nextOccurrence(UUID newId, int nextOccurrence, Instant due, Instant now) {
+    return new Task(newId, userId, title, description, TaskStatus.OPEN, priority, tags, due, timeZone, allDay,
+        now, now, null, 1, recurrence, seriesId, nextOccurrence);
   }
 
 }

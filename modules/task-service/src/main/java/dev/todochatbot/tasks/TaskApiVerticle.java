@@ -26,6 +26,8 @@ import java.util.UUID;
 public final class TaskApiVerticle extends VerticleBase {
 
   static final long MAX_BODY_BYTES = 1024 * 1024;
+  /** The app id allowed to create occurrences of a series. */
+  static final String RECURRENCE_SERVICE = "recurrence-service";
 
   private final TaskServiceConfig config;
   private Pool pool;
@@ -57,6 +59,10 @@ public final class TaskApiVerticle extends VerticleBase {
         .handler(ctx -> setStatus(ctx, TaskStatus.COMPLETED));
     router.post("/api/tasks/:id/reopen").handler(body).handler(signedIn)
         .handler(ctx -> setStatus(ctx, TaskStatus.OPEN));
+    // internal: reached through Dapr service invocation only (the edge does not route /internal)
+    Tokens serviceTokens = Tokens.forServices(vertx, config.jwtSecret());
+    router.post("/internal/series/:seriesId/occurrences").handler(body)
+        .handler(serviceTokens.requireService(RECURRENCE_SERVICE)).handler(this::nextOccurrence);
     HttpProblems.install(router);
 
     return HttpServers.listen(vertx, router, config.port(), "TASK_SERVICE_PORT");
@@ -113,9 +119,70 @@ public final class TaskApiVerticle extends VerticleBase {
   }
 
   private void delete(RoutingContext ctx) {
-    tasks.delete(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), Actor.USER, now())
+    String series = ctx.queryParams().get("series");
+    if (series != null && !series.equals("stop")) {
+      throw Problem.invalidParameters(java.util.List.of(new Problem.FieldError("series",
+          "may only be \"stop\": deleting an occurrence of a repeating task with series=stop ends the series; "
+              + "without it the next occurrence still comes"))).exception();
+    }
+    tasks.delete(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), Actor.USER, now(), series != null)
         .onSuccess(deleted -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * {@code {previousTaskId, occurrence, dueAt}}: creates that occurrence of the series as a copy of the
+   * previous one (201), or answers the one created before (200; {@code deleted: true} when it has been
+   * deleted since). Repeating the call never makes a second one.
+   */
+  private void nextOccurrence(RoutingContext ctx) {
+    var json = HttpProblems.jsonObjectBody(ctx);
+    var errors = new dev.todochatbot.platform.FieldErrors();
+    UUID seriesId = uuidOrNull(ctx.pathParam("seriesId"));
+    if (seriesId == null) {
+      throw Problem.notFound("There is no series " + ctx.pathParam("seriesId") + ": series ids are UUIDs.").exception();
+    }
+    UUID previous = json.getValue("previousTaskId") instanceof String s ? uuidOrNull(s) : null;
+    if (previous == null) {
+      errors.add("previousTaskId", "must be the id of the occurrence before");
+    }
+    Object number = json.getValue("occurrence");
+    if (!(number instanceof Integer n) || n < 2) {
+      errors.add("occurrence", "must be a whole number from 2");
+    }
+    Instant due = null;
+    try {
+      due = json.getValue("dueAt") instanceof String s ? Instant.parse(s) : null;
+    } catch (java.time.format.DateTimeParseException e) {
+      // reported below
+    }
+    if (due == null || !InputRules.isInRange(due)) {
+      errors.add("dueAt", "must be an instant such as \"2026-12-01T16:00:00Z\"");
+    }
+    errors.throwIfInvalidBody();
+    int occurrence = (Integer) number;
+    Principal user = Principal.of(ctx);
+    tasks.nextOccurrence(user.userId(), seriesId, previous, occurrence, due.truncatedTo(ChronoUnit.MICROS), now())
+        .onSuccess(result -> {
+          if (result.created()) {
+            ctx.response().putHeader(HttpHeaders.LOCATION, "/api/tasks/" + result.task().id());
+            sendTask(ctx, 201, result.task());
+          } else if (result.task() != null) {
+            sendTask(ctx, 200, result.task());
+          } else {
+            sendJson(ctx, 200, new io.vertx.core.json.JsonObject().put("seriesId", seriesId.toString())
+                .put("occurrence", occurrence).put("deleted", true).toBuffer());
+          }
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private static UUID uuidOrNull(String text) {
+    try {
+      return text == null ? null : UUID.fromString(text);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static UUID taskId(RoutingContext ctx) {

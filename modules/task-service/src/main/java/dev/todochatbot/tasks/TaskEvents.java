@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.todochatbot.platform.events.Actor;
 import dev.todochatbot.platform.events.TaskEventType;
+import dev.todochatbot.platform.recurrence.Recurrence;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -36,11 +37,17 @@ final class TaskEvents {
     return write(type, next.updatedAt(), actor, next, previous);
   }
 
-  static Pending deleted(Task last, Instant at, Actor actor) {
-    return write(TaskEventType.DELETED, at, actor, last, null);
+  /** {@code seriesStopped}: deleted with {@code ?series=stop}, so no next occurrence follows. */
+  static Pending deleted(Task last, Instant at, Actor actor, boolean seriesStopped) {
+    return write(TaskEventType.DELETED, at, actor, last, null, seriesStopped);
   }
 
   private static Pending write(TaskEventType type, Instant occurredAt, Actor actor, Task task, Task previous) {
+    return write(type, occurredAt, actor, task, previous, false);
+  }
+
+  private static Pending write(TaskEventType type, Instant occurredAt, Actor actor, Task task, Task previous,
+      boolean seriesStopped) {
     UUID eventId = UUID.randomUUID();
     var out = new StringWriter(640);
     try (JsonGenerator json = FACTORY.createGenerator(out)) {
@@ -55,6 +62,9 @@ final class TaskEvents {
       task.writeJson(json);
       if (previous != null) {
         writeChanges(json, previous, task);
+      }
+      if (seriesStopped) {
+        json.writeBooleanField("seriesStopped", true);
       }
       json.writeEndObject();
     } catch (IOException e) {
@@ -87,7 +97,24 @@ final class TaskEvents {
       json.writeEndObject();
     }
     change(json, "completedAt", utc(before.completedAt()), utc(after.completedAt()));
+    if (!Objects.equals(before.recurrence(), after.recurrence())) {
+      json.writeObjectFieldStart("recurrence");
+      writeRecurrence(json, "previous", before.recurrence());
+      writeRecurrence(json, "current", after.recurrence());
+      json.writeEndObject();
+    }
     json.writeEndObject();
+  }
+
+  private static void writeRecurrence(JsonGenerator json, String field, Recurrence recurrence) throws IOException {
+    if (recurrence == null) {
+      json.writeNullField(field);
+    } else {
+      json.writeObjectFieldStart(field);
+      json.writeStringField("rule", recurrence.rule());
+      json.writeStringField("mode", recurrence.mode().json());
+      json.writeEndObject();
+    }
   }
 
   private static void change(JsonGenerator json, String field, String previous, String current) throws IOException {

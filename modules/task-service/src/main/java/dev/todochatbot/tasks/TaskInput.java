@@ -2,6 +2,7 @@ package dev.todochatbot.tasks;
 
 import dev.todochatbot.platform.FieldErrors;
 import dev.todochatbot.platform.InputRules;
+import dev.todochatbot.platform.recurrence.Recurrence;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -32,8 +33,9 @@ final class TaskInput {
   static final int MAX_TAG = 40;
   private static final Pattern TAG = Pattern.compile("[\\p{L}\\p{N}_\\-./:]+");
   private static final Set<String> WRITABLE =
-      Set.of("title", "description", "status", "priority", "tags", "dueAt", "timeZone", "allDay");
-  private static final Set<String> READ_ONLY = Set.of("id", "createdAt", "updatedAt", "completedAt", "version");
+      Set.of("title", "description", "status", "priority", "tags", "dueAt", "timeZone", "allDay", "recurrence");
+  private static final Set<String> READ_ONLY =
+      Set.of("id", "createdAt", "updatedAt", "completedAt", "version", "seriesId", "occurrence");
 
   /** A field of the input: present or not, and its value when present (which may be null). */
   record Field<T>(boolean present, T value) {
@@ -57,12 +59,13 @@ final class TaskInput {
   Field<Due> dueAt = Field.absent();
   Field<String> timeZone = Field.absent();
   Field<Boolean> allDay = Field.absent();
+  Field<Recurrence> recurrence = Field.absent();
 
   private TaskInput() {}
 
   boolean isEmpty() {
     return !(title.present || description.present || status.present || priority.present || tags.present
-        || dueAt.present || timeZone.present || allDay.present);
+        || dueAt.present || timeZone.present || allDay.present || recurrence.present);
   }
 
   static TaskInput parse(JsonObject json) {
@@ -118,6 +121,11 @@ final class TaskInput {
       } else {
         input.allDay = Field.of(b);
       }
+    }
+    if (json.containsKey("recurrence")) {
+      Object value = json.getValue("recurrence");
+      // null stops a task repeating; anything else must be a valid recurrence
+      input.recurrence = Field.of(value == null ? null : Recurrence.fromJson(value, "recurrence", errors));
     }
     errors.throwIfInvalidBody();
     return input;
@@ -248,11 +256,17 @@ final class TaskInput {
     String zone = timeZone.present ? timeZone.value : defaultZone;
     boolean isAllDay = allDay.present && allDay.value;
     Instant due = resolveDue(dueAt.present ? dueAt.value : null, null, zone, null, isAllDay, errors);
+    Recurrence repeats = recurrence.present ? recurrence.value : null;
+    if (repeats != null && due == null) {
+      errors.add("recurrence", "needs a due date: set dueAt to the first occurrence");
+    }
     errors.throwIfInvalidBody();
     TaskStatus initial = status.present ? status.value : TaskStatus.OPEN;
-    return new Task(UUID.randomUUID(), userId, title.value, description.value, initial,
+    UUID id = UUID.randomUUID();
+    return new Task(id, userId, title.value, description.value, initial,
         priority.present ? priority.value : Priority.NONE, tags.present ? tags.value : List.of(), due, zone,
-        isAllDay && due != null, now, now, initial == TaskStatus.COMPLETED ? now : null, 1);
+        isAllDay && due != null, now, now, initial == TaskStatus.COMPLETED ? now : null, 1,
+        repeats, repeats == null ? null : id, repeats == null ? null : 1);
   }
 
   /** The task after this patch, with a new version; the same task when the patch sets nothing. */
@@ -272,7 +286,15 @@ final class TaskInput {
       // keep the instant; an all-day task keeps its date, re-anchored to the start of that day in its zone
       due = resolveDue(null, current.dueAt(), zone, ZoneId.of(current.timeZone()), isAllDay, errors);
     }
+    Recurrence repeats = recurrence.present ? recurrence.value : current.recurrence();
+    if (repeats != null && due == null) {
+      errors.add(dueAt.present ? "dueAt" : "recurrence", "a repeating task needs a due date: keep dueAt, or set "
+          + "recurrence to null first");
+    }
     errors.throwIfInvalidBody();
+    // a task that starts repeating begins a series of its own; one that stops keeps its place in the old one
+    UUID series = current.seriesId() != null ? current.seriesId() : repeats != null ? current.id() : null;
+    Integer number = current.occurrence() != null ? current.occurrence() : repeats != null ? Integer.valueOf(1) : null;
     Task statused = current.withStatus(status.present ? status.value : current.status(), now);
     var next = new Task(current.id(), current.userId(),
         title.present ? title.value : current.title(),
@@ -280,7 +302,8 @@ final class TaskInput {
         statused.status(),
         priority.present ? priority.value : current.priority(),
         tags.present ? tags.value : current.tags(),
-        due, zone, isAllDay && due != null, current.createdAt(), now, statused.completedAt(), current.version() + 1);
+        due, zone, isAllDay && due != null, current.createdAt(), now, statused.completedAt(), current.version() + 1,
+        repeats, series, number);
     // a patch that sets every field to what it already is changes nothing, not even the version
     return next.sameContentAs(current) ? current : next;
   }

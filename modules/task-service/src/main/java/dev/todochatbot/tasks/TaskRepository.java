@@ -73,9 +73,9 @@ final class TaskRepository {
     });
   }
 
-  Future<Task> delete(UUID userId, UUID id, Integer expectedVersion, Actor actor, Instant now) {
+  Future<Task> delete(UUID userId, UUID id, Integer expectedVersion, Actor actor, Instant now, boolean stopSeries) {
     return pool.withTransaction(conn -> lock(conn, userId, id, expectedVersion).compose(current -> {
-      TaskEvents.Pending event = TaskEvents.deleted(current, now, actor);
+      TaskEvents.Pending event = TaskEvents.deleted(current, now, actor, stopSeries && current.recurrence() != null);
       return conn.preparedQuery(TaskSql.DELETE_WITH_EVENT)
           .execute(Tuple.of(id, userId, event.eventId(), event.type().wireName(), event.payload()))
           .map(current);
@@ -83,6 +83,42 @@ final class TaskRepository {
       if (deleted.succeeded()) {
         eventWritten.run();
       }
+    });
+  }
+
+  /** What {@link #nextOccurrence} did: created the occurrence, or found it already there. */
+  record Occurrence(Task task, boolean created) {}
+
+  /**
+   * Creates occurrence {@code number} of the series of {@code previousId}, due at {@code due}, as a
+   * copy of that task; when that occurrence exists already (a redelivery, another replica, a second
+   * completion), answers it instead and writes nothing.
+   */
+  Future<Occurrence> nextOccurrence(UUID userId, UUID seriesId, UUID previousId, int number, Instant due,
+      Instant now) {
+    return find(userId, previousId).compose(previous -> {
+      if (!seriesId.equals(previous.seriesId()) || previous.recurrence() == null) {
+        return Future.failedFuture(Problem.conflict("Task " + previousId + " is not a repeating task of series "
+            + seriesId + ".").exception());
+      }
+      if (previous.occurrence() == null || number != previous.occurrence() + 1) {
+        return Future.failedFuture(Problem.conflict("The occurrence after number " + previous.occurrence()
+            + " of series " + seriesId + " is " + (previous.occurrence() == null ? 1 : previous.occurrence() + 1)
+            + ", not " + number + ".").exception());
+      }
+      Task next = previous.nextOccurrence(UUID.randomUUID(), number, due, now);
+      return pool.preparedQuery(TaskSql.INSERT_OCCURRENCE_WITH_EVENT)
+          .execute(TaskSql.rowParamsWithEvent(next, TaskEvents.created(next, Actor.RECURRENCE)))
+          .compose(rows -> {
+            if (rows.rowCount() > 0) {
+              eventWritten.run();
+              return Future.succeededFuture(new Occurrence(next, true));
+            }
+            return pool.preparedQuery(TaskSql.SELECT_OCCURRENCE).execute(Tuple.of(seriesId, number, userId))
+                // null: it was created and has been deleted since; the series went on without it
+                .map(existing -> new Occurrence(
+                    existing.size() == 0 ? null : Task.fromRow(existing.iterator().next()), false));
+          });
     });
   }
 

@@ -19,10 +19,12 @@ final class TaskSql {
 
   /** The columns of a task, in the order {@link Task#fromRow} reads them. */
   static final String COLUMNS = "id, user_id, title, description, status, priority, tags, due_at, time_zone, "
-      + "all_day, created_at, updated_at, completed_at, version";
+      + "all_day, created_at, updated_at, completed_at, version, recurrence_rule, recurrence_mode, series_id, "
+      + "occurrence";
 
   static final String INSERT = "INSERT INTO tasks.task (" + COLUMNS + ", search) "
-      + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, array_to_tsvector($15))";
+      + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
+      + "array_to_tsvector($19))";
 
   static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM tasks.task WHERE id = $1 AND user_id = $2";
 
@@ -31,7 +33,8 @@ final class TaskSql {
   /** Writes the whole row, with the parameters of {@link #rowParams} (created_at is written back unchanged). */
   static final String UPDATE = "UPDATE tasks.task SET title = $3, description = $4, status = $5, priority = $6, "
       + "tags = $7, due_at = $8, time_zone = $9, all_day = $10, created_at = $11, updated_at = $12, "
-      + "completed_at = $13, version = $14, search = array_to_tsvector($15) WHERE id = $1 AND user_id = $2";
+      + "completed_at = $13, version = $14, recurrence_rule = $15, recurrence_mode = $16, series_id = $17, "
+      + "occurrence = $18, search = array_to_tsvector($19) WHERE id = $1 AND user_id = $2";
 
   static final String DELETE = "DELETE FROM tasks.task WHERE id = $1 AND user_id = $2";
 
@@ -43,9 +46,24 @@ final class TaskSql {
   private static final String OUTBOX_INSERT =
       " INSERT INTO tasks.outbox (event_id, user_id, type, payload) VALUES ($%d, $2, $%d, ($%d::text)::json)";
 
-  static final String INSERT_WITH_EVENT = "WITH changed AS (" + INSERT + ")" + OUTBOX_INSERT.formatted(16, 17, 18);
+  static final String INSERT_WITH_EVENT = "WITH changed AS (" + INSERT + ")" + OUTBOX_INSERT.formatted(20, 21, 22);
 
-  static final String UPDATE_WITH_EVENT = "WITH changed AS (" + UPDATE + ")" + OUTBOX_INSERT.formatted(16, 17, 18);
+  static final String UPDATE_WITH_EVENT = "WITH changed AS (" + UPDATE + ")" + OUTBOX_INSERT.formatted(20, 21, 22);
+
+  /**
+   * The next occurrence of a series and its event, unless that occurrence exists already: then
+   * nothing is written and no row comes back.
+   */
+  static final String INSERT_OCCURRENCE_WITH_EVENT = "WITH claimed AS (INSERT INTO tasks.series_occurrence "
+      + "(series_id, occurrence, task_id) VALUES ($17, $18, $1) ON CONFLICT DO NOTHING RETURNING task_id), "
+      + "changed AS (INSERT INTO tasks.task (" + COLUMNS + ", search) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, "
+      + "$10, $11, $12, $13, $14, $15, $16, $17, $18, array_to_tsvector($19) FROM claimed RETURNING id) "
+      + "INSERT INTO tasks.outbox (event_id, user_id, type, payload) SELECT $20, $2, $21, ($22::text)::json "
+      + "FROM changed RETURNING id";
+
+  /** The task created as an occurrence of a series, if it still exists. */
+  static final String SELECT_OCCURRENCE = "SELECT " + COLUMNS + " FROM tasks.task WHERE id = (SELECT task_id "
+      + "FROM tasks.series_occurrence WHERE series_id = $1 AND occurrence = $2) AND user_id = $3";
 
   static final String DELETE_WITH_EVENT = "WITH changed AS (" + DELETE + ")" + OUTBOX_INSERT.formatted(3, 4, 5);
 
@@ -61,6 +79,9 @@ final class TaskSql {
         .addArrayOfString(t.tags().toArray(String[]::new)).addOffsetDateTime(utc(t.dueAt()))
         .addString(t.timeZone()).addBoolean(t.allDay()).addOffsetDateTime(utc(t.createdAt()))
         .addOffsetDateTime(utc(t.updatedAt())).addOffsetDateTime(utc(t.completedAt())).addInteger(t.version())
+        .addString(t.recurrence() == null ? null : t.recurrence().rule())
+        .addString(t.recurrence() == null ? null : t.recurrence().mode().json())
+        .addUUID(t.seriesId()).addInteger(t.occurrence())
         .addArrayOfString(SearchText.document(t.userId(), t.title(), t.description(), t.tags()));
   }
 

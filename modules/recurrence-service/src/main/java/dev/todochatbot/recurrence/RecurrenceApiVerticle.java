@@ -1,0 +1,250 @@
+package dev.todochatbot.recurrence;
+
+import dev.todochatbot.platform.HttpProblems;
+import dev.todochatbot.platform.HttpServers;
+import dev.todochatbot.platform.Observability;
+import dev.todochatbot.platform.ServiceInvoker.ServiceResponse;
+import dev.todochatbot.platform.Sidecar;
+import dev.todochatbot.platform.Tokens;
+import dev.todochatbot.platform.events.CloudEvent;
+import dev.todochatbot.platform.events.InvalidEventException;
+import dev.todochatbot.platform.events.TaskEvent;
+import dev.todochatbot.platform.events.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The recurrence service over HTTP: the callback the Dapr sidecar delivers task events to. When an
+ * event ends an occurrence of a series ({@link NextOccurrence}), it asks the task service, through
+ * the sidecar, to create the next one, acting for the task's owner with a service token.
+ *
+ * <p>Every delivered event is answered 200 with the status that tells the sidecar what to do
+ * (DAPR-CONTRACT.md): SUCCESS once the next occurrence exists (or none is due), RETRY while the task
+ * service cannot be reached or fails, DROP when it never can succeed (to the dead-letter topic). The
+ * task service creates an occurrence once per (series, number), so a redelivered event is harmless.
+ */
+public final class RecurrenceApiVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(RecurrenceApiVerticle.class);
+
+  static final String EVENTS_ROUTE = "/events/" + Topics.TASK_EVENTS;
+  /** Larger than any event the task service can publish, and than a Kafka record by default. */
+  static final long MAX_EVENT_BYTES = 1024 * 1024;
+  static final String TASK_SERVICE = "task-service";
+  /**
+   * The task service's answers that will be the same on every delivery, with the reason counted:
+   * the series or its owner is gone (404), it has moved past this occurrence (409), the request is
+   * refused (400, 422) or this service is not admitted (403). Any other failure is retried.
+   */
+  private static final Map<Integer, String> REFUSALS =
+      Map.of(400, "invalid", 403, "forbidden", 404, "not-found", 409, "conflict", 422, "invalid");
+  /** W3C trace context, passed on so that one trace shows the completion and the occurrence it caused. */
+  private static final List<String> TRACE_HEADERS = List.of("traceparent", "tracestate");
+  private static final int MAX_DETAIL_CHARS = 300;
+
+  private final RecurrenceServiceConfig config;
+  private Sidecar sidecar;
+  private Tokens tokens;
+  private MeterRegistry metrics;
+  private Counter created;
+  private Counter existed;
+  private Counter retried;
+  private Router router;
+  private HttpServer server;
+
+  public RecurrenceApiVerticle(RecurrenceServiceConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    sidecar = new Sidecar(vertx, config.sidecar());
+    tokens = Tokens.forServices(vertx, config.jwtSecret());
+    registerMetrics();
+
+    router = Router.router(vertx);
+    // nothing of its own to wait for: while the task service is away, events are answered RETRY
+    Observability.mountHealthAndMetrics(router, () -> Future.succeededFuture());
+    // called by the sidecar, not by people: no token; any body, since what cannot be read is dropped
+    router.get("/dapr/subscribe").handler(this::subscriptions);
+    router.post(EVENTS_ROUTE).handler(BodyHandler.create(false).setBodyLimit(MAX_EVENT_BYTES))
+        .handler(this::receiveTaskEvent).failureHandler(this::unreadableTaskEvent);
+    HttpProblems.install(router);
+
+    return HttpServers.listen(vertx, router, config.port(), "RECURRENCE_SERVICE_PORT")
+        .onSuccess(listening -> server = listening);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return sidecar == null ? Future.succeededFuture() : sidecar.close();
+  }
+
+  /** The routes, for tests and the edge's OpenAPI check. */
+  public Router router() {
+    return router;
+  }
+
+  /** The port it listens on, which the system chose when configured as 0. */
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** Counters on the registry Observability serves at /metrics. */
+  private void registerMetrics() {
+    metrics = Observability.registry();
+    created = requested("created", "Next occurrences the task service created on this service's request");
+    existed = requested("existed",
+        "Next occurrences requested again (a redelivered or repeated event) that the task service already had");
+    retried = Counter.builder("recurrence.events.retried")
+        .description("Task events handed back to the sidecar to deliver again, because the task service could not "
+            + "be asked or failed")
+        .register(metrics);
+  }
+
+  private Counter requested(String outcome, String description) {
+    return Counter.builder("recurrence.occurrences.requested").tag("outcome", outcome).description(description)
+        .register(metrics);
+  }
+
+  private void subscriptions(RoutingContext ctx) {
+    var subscription = new JsonObject()
+        .put("pubsubname", config.pubsubName())
+        .put("topic", Topics.TASK_EVENTS)
+        .put("route", EVENTS_ROUTE)
+        .put("deadLetterTopic", Topics.TASK_EVENTS_DEADLETTER);
+    sendJson(ctx, new JsonArray().add(subscription).toBuffer());
+  }
+
+  private void receiveTaskEvent(RoutingContext ctx) {
+    CloudEvent envelope = null;
+    TaskEvent event;
+    Optional<NextOccurrence> next;
+    try {
+      envelope = CloudEvent.parse(ctx.body().buffer());
+      event = TaskEvent.fromJson(envelope.data());
+      next = NextOccurrence.after(event, envelope.data());
+    } catch (InvalidEventException e) {
+      drop(ctx, idOf(envelope), e.reason(), e.getMessage());
+      return;
+    }
+    if (next.isEmpty()) {
+      sendStatus(ctx, "SUCCESS");
+      return;
+    }
+    NextOccurrence wanted = next.get();
+    requestOccurrence(wanted, ctx.request().headers())
+        .onComplete(result -> answerFromTaskService(ctx, event.eventId(), wanted, result));
+  }
+
+  /** POST /internal/series/{seriesId}/occurrences on the task service, as its owner, through the sidecar. */
+  private Future<ServiceResponse> requestOccurrence(NextOccurrence next, MultiMap delivered) {
+    MultiMap headers = HttpHeaders.headers()
+        .add(HttpHeaders.AUTHORIZATION, "Bearer " + tokens.issueForService(next.owner(), RecurrenceService.APP_ID))
+        .add(HttpHeaders.CONTENT_TYPE, "application/json");
+    for (String name : TRACE_HEADERS) {
+      String value = delivered.get(name);
+      if (value != null) {
+        headers.add(name, value);
+      }
+    }
+    return sidecar.invoke(TASK_SERVICE, HttpMethod.POST, next.path(), headers, next.body().toBuffer());
+  }
+
+  /** 201 created or 200 already there: done. A refusal that will not change: dropped. Anything else: retried. */
+  private void answerFromTaskService(RoutingContext ctx, UUID eventId, NextOccurrence next,
+      AsyncResult<ServiceResponse> result) {
+    String what = "occurrence " + next.occurrence() + " of series " + next.seriesId();
+    if (result.failed()) {
+      retry(ctx, eventId, "the sidecar could not be reached to ask for " + what + ": " + result.cause().getMessage());
+      return;
+    }
+    int status = result.result().status();
+    if (status == 201) {
+      created.increment();
+      log.info("Task event {}: {} created, due {}", eventId, what, next.dueAt());
+      sendStatus(ctx, "SUCCESS");
+    } else if (status == 200) {
+      existed.increment();
+      log.debug("Task event {}: {} existed already", eventId, what);
+      sendStatus(ctx, "SUCCESS");
+    } else if (REFUSALS.containsKey(status)) {
+      drop(ctx, eventId.toString(), REFUSALS.get(status),
+          "the task service refused " + what + ": " + status + " " + detail(result.result().body()));
+    } else {
+      retry(ctx, eventId, "the task service did not create " + what + ": " + status + " "
+          + detail(result.result().body()));
+    }
+  }
+
+  /** A failure on the events route before the handler answered: a body over the limit, or a bug here. */
+  private void unreadableTaskEvent(RoutingContext ctx) {
+    if (ctx.statusCode() == 413) {
+      drop(ctx, "(unread)", "too-large", "the body is over " + MAX_EVENT_BYTES + " bytes");
+    } else {
+      retried.increment();
+      log.error("Task event not handled, the sidecar will deliver it again", ctx.failure());
+      sendStatus(ctx, "RETRY");
+    }
+  }
+
+  private void retry(RoutingContext ctx, UUID eventId, String why) {
+    retried.increment();
+    log.warn("Task event {} handed back, the sidecar will deliver it again: {}", eventId, why);
+    sendStatus(ctx, "RETRY");
+  }
+
+  /** An event that can never be handled: counted, logged, and sent on to the dead-letter topic. */
+  private void drop(RoutingContext ctx, String eventId, String reason, String why) {
+    Counter.builder("recurrence.events.dropped").tag("reason", reason)
+        .description("Task events that can never be handled, sent to the dead-letter topic").register(metrics)
+        .increment();
+    log.warn("Task event {} dropped to {} ({}): {}", eventId, Topics.TASK_EVENTS_DEADLETTER, reason, why);
+    sendStatus(ctx, "DROP");
+  }
+
+  /** The event's own id when its data has one, else the envelope's. */
+  private static String idOf(CloudEvent envelope) {
+    if (envelope == null) {
+      return "(unreadable)";
+    }
+    Object eventId = envelope.data() == null ? null : envelope.data().getValue("eventId");
+    return eventId instanceof String id ? id : envelope.id() == null ? "(no id)" : envelope.id();
+  }
+
+  /** The start of the task service's answer (a problem document), for the log. */
+  private static String detail(Buffer body) {
+    String text = body == null ? "" : body.toString();
+    return text.length() <= MAX_DETAIL_CHARS ? text : text.substring(0, MAX_DETAIL_CHARS) + "...";
+  }
+
+  private static void sendStatus(RoutingContext ctx, String status) {
+    sendJson(ctx, new JsonObject().put("status", status).toBuffer());
+  }
+
+  private static void sendJson(RoutingContext ctx, Buffer body) {
+    ctx.response()
+        .setStatusCode(200)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(body);
+  }
+}

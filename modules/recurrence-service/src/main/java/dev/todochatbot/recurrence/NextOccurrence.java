@@ -23,8 +23,11 @@ import org.slf4j.LoggerFactory;
  * @param occurrence the number of the one to create: the ended one's plus one
  * @param dueAt when it is due, by the series' rule on the task zone's wall clock
  * @param owner the person it is created for, in the task's time zone
+ * @param skipped for a skipped (deleted) occurrence, what it held: the task service can no longer copy it
+ *     from the task, which is gone; null when it was completed
  */
-record NextOccurrence(UUID seriesId, UUID previousTaskId, int occurrence, Instant dueAt, Principal owner) {
+record NextOccurrence(UUID seriesId, UUID previousTaskId, int occurrence, Instant dueAt, Principal owner,
+    JsonObject skipped) {
 
   private static final Logger log = LoggerFactory.getLogger(NextOccurrence.class);
 
@@ -59,8 +62,15 @@ record NextOccurrence(UUID seriesId, UUID previousTaskId, int occurrence, Instan
       return Optional.empty();
     }
     String email = task.getValue("email") instanceof String text ? text : "";
+    JsonObject skipped = null;
+    if (event.type() == dev.todochatbot.platform.events.TaskEventType.DELETED) {
+      skipped = new JsonObject();
+      for (String field : new String[] {"title", "description", "priority", "tags", "timeZone", "allDay", "recurrence"}) {
+        skipped.put(field, task.getValue(field));
+      }
+    }
     return Optional.of(new NextOccurrence(seriesId, event.taskId(), occurrence + 1, nextDue.get(),
-        new Principal(event.userId(), email, zone.getId())));
+        new Principal(event.userId(), email, zone.getId()), skipped));
   }
 
   /** The task service's route that creates it, idempotent on (series, occurrence). */
@@ -69,10 +79,14 @@ record NextOccurrence(UUID seriesId, UUID previousTaskId, int occurrence, Instan
   }
 
   JsonObject body() {
-    return new JsonObject()
+    var body = new JsonObject()
         .put("previousTaskId", previousTaskId.toString())
         .put("occurrence", occurrence)
         .put("dueAt", dueAt.toString());
+    if (skipped != null) {
+      body.put("skipped", skipped);
+    }
+    return body;
   }
 
   /** Completed, or deleted while open without stopping the series. Deleting a completed one asks nothing more. */

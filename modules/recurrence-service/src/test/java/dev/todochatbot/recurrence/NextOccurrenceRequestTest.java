@@ -101,10 +101,20 @@ class NextOccurrenceRequestTest {
     assertStatus(service.deliver(task.deleted(Instant.parse("2026-03-14T12:00:00Z"))), "SUCCESS");
 
     assertThat(service.sidecar.requestsFor(task.seriesId)).singleElement()
-        .satisfies(request -> assertThat(request.json()).isEqualTo(new JsonObject()
-            .put("previousTaskId", task.taskId.toString())
-            .put("occurrence", 4)
-            .put("dueAt", "2026-03-23T13:00:00Z")));
+        .satisfies(request -> {
+          JsonObject body = request.json();
+          assertThat(body.copy().put("skipped", (Object) null)).isEqualTo(new JsonObject()
+              .put("previousTaskId", task.taskId.toString())
+              .put("occurrence", 4)
+              .put("dueAt", "2026-03-23T13:00:00Z")
+              .put("skipped", (Object) null));
+          // the deleted task is gone: what it held travels with the request, for the task service to copy
+          JsonObject skipped = body.getJsonObject("skipped");
+          assertThat(skipped.fieldNames()).containsExactlyInAnyOrder("title", "description", "priority", "tags",
+              "timeZone", "allDay", "recurrence");
+          assertThat(skipped.getString("timeZone")).isEqualTo(NEW_YORK);
+          assertThat(skipped.getJsonObject("recurrence").getString("rule")).isEqualTo(WEEKLY_ON_MONDAY);
+        });
   }
 
   @Test

@@ -54,7 +54,8 @@ class EventsEndToEndTest {
         "KAFKA_BROKERS", TestKafka.bootstrapServers(),
         "JWT_SECRET", "end-to-end-secret-that-is-long-enough-for-hs256",
         "PORT", "0", "TASK_SERVICE_PORT", "0", "AUDIT_SERVICE_PORT", "0",
-        "TASK_SERVICE_INSTANCES", "1", "EDGE_INSTANCES", "1", "AUDIT_SERVICE_INSTANCES", "1"));
+        "TASK_SERVICE_INSTANCES", "1", "EDGE_INSTANCES", "1", "AUDIT_SERVICE_INSTANCES", "1"))
+        .with(Map.of("RECURRENCE_SERVICE_PORT", "0"));
     running = Await.result(Main.start(env));
     http = new TestHttp(running.port());
   }

@@ -159,10 +159,15 @@ public final class TaskApiVerticle extends VerticleBase {
     if (due == null || !InputRules.isInRange(due)) {
       errors.add("dueAt", "must be an instant such as \"2026-12-01T16:00:00Z\"");
     }
+    Task skipped = null;
+    if (json.getValue("skipped") != null && previous != null && due != null && number instanceof Integer n) {
+      skipped = skippedOccurrence(json.getValue("skipped"), previous, seriesId, n - 1, due, Principal.of(ctx), errors);
+    }
     errors.throwIfInvalidBody();
     int occurrence = (Integer) number;
     Principal user = Principal.of(ctx);
-    tasks.nextOccurrence(user.userId(), seriesId, previous, occurrence, due.truncatedTo(ChronoUnit.MICROS), now())
+    tasks.nextOccurrence(user.userId(), seriesId, previous, occurrence, due.truncatedTo(ChronoUnit.MICROS), now(),
+            skipped)
         .onSuccess(result -> {
           if (result.created()) {
             ctx.response().putHeader(HttpHeaders.LOCATION, "/api/tasks/" + result.task().id());
@@ -175,6 +180,32 @@ public final class TaskApiVerticle extends VerticleBase {
           }
         })
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The occurrence that was skipped (deleted while open), from what the request says it held: title,
+   * description, priority, tags, timeZone, allDay and recurrence, checked as a create would check them.
+   */
+  private static Task skippedOccurrence(Object value, UUID id, UUID seriesId, int number, Instant due,
+      Principal user, dev.todochatbot.platform.FieldErrors errors) {
+    if (!(value instanceof io.vertx.core.json.JsonObject content) || content.getValue("recurrence") == null) {
+      errors.add("skipped", "must hold the skipped occurrence's title, description, priority, tags, timeZone, "
+          + "allDay and recurrence");
+      return null;
+    }
+    var fields = content.copy().put("dueAt", due.toString());
+    fields.remove("allDay"); // the due instant is what counts; an all-day task's date is re-derived from it
+    Task template;
+    try {
+      template = TaskInput.parse(fields).create(user.userId(), zoneOf(user), now());
+    } catch (dev.todochatbot.platform.ProblemException e) {
+      errors.add("skipped", "is not a valid occurrence: " + e.problem().toJson().getString("detail"));
+      return null;
+    }
+    boolean allDay = Boolean.TRUE.equals(content.getValue("allDay"));
+    return new Task(id, template.userId(), template.title(), template.description(), TaskStatus.OPEN,
+        template.priority(), template.tags(), template.dueAt(), template.timeZone(), allDay, template.createdAt(),
+        template.updatedAt(), null, 1, template.recurrence(), seriesId, number);
   }
 
   private static UUID uuidOrNull(String text) {

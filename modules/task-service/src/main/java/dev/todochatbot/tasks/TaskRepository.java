@@ -95,8 +95,12 @@ final class TaskRepository {
    * completion), answers it instead and writes nothing.
    */
   Future<Occurrence> nextOccurrence(UUID userId, UUID seriesId, UUID previousId, int number, Instant due,
-      Instant now) {
-    return find(userId, previousId).compose(previous -> {
+      Instant now, Task skipped) {
+    // a skipped occurrence was deleted: its content comes with the request
+    Future<Task> previousTask = skipped != null
+        ? find(userId, previousId).recover(gone -> Future.succeededFuture(skipped))
+        : find(userId, previousId);
+    return previousTask.compose(previous -> {
       if (!seriesId.equals(previous.seriesId()) || previous.recurrence() == null) {
         return Future.failedFuture(Problem.conflict("Task " + previousId + " is not a repeating task of series "
             + seriesId + ".").exception());

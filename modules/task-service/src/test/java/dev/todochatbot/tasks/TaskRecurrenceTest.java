@@ -179,6 +179,36 @@ class TaskRecurrenceTest {
   }
 
   @Test
+  void aSkippedOccurrenceIsFollowedFromWhatItHeld() {
+    User user = newUser("Europe/London");
+    JsonObject first = service.create(user.token(), new JsonObject().put("title", "Piano practice")
+        .put("tags", List.of("music")).put("dueAt", "2026-03-28T18:00:00Z")
+        .put("recurrence", new JsonObject().put("rule", "FREQ=DAILY")));
+    assertThat(service.http.delete("/api/tasks/" + first.getString("id"), user.token()).status()).isEqualTo(204);
+    JsonObject skipped = new JsonObject().put("title", "Piano practice").putNull("description").put("priority", "none")
+        .put("tags", List.of("music")).put("timeZone", "Europe/London").put("allDay", false)
+        .put("recurrence", first.getJsonObject("recurrence"));
+    String token = user.serviceToken("recurrence-service");
+    var body = new JsonObject().put("previousTaskId", first.getString("id")).put("occurrence", 2)
+        .put("dueAt", "2026-03-29T17:00:00Z").put("skipped", skipped);
+    var created = service.http.send("POST", "/internal/series/" + first.getString("seriesId") + "/occurrences", token,
+        body, Map.of());
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    assertThat(created.json().getString("title")).isEqualTo("Piano practice");
+    assertThat(created.json().getJsonArray("tags")).containsExactly("music");
+    assertThat(created.json().getString("dueAt")).isEqualTo("2026-03-29T18:00:00+01:00");
+    assertThat(created.json().getString("seriesId")).isEqualTo(first.getString("id"));
+    assertThat(created.json().getInteger("occurrence")).isEqualTo(2);
+    // without what it held, a deleted occurrence cannot be followed
+    var unknown = next(token, first, 2, "2026-03-29T17:00:00Z");
+    assertThat(unknown.status()).isEqualTo(404);
+    var bad = service.http.send("POST", "/internal/series/" + first.getString("seriesId") + "/occurrences", token,
+        body.copy().put("occurrence", 3).put("skipped", skipped.copy().put("title", "")), Map.of());
+    assertThat(bad.status()).isEqualTo(422);
+    assertThat(bad.body()).contains("skipped");
+  }
+
+  @Test
   void twoCallersAtOnceMakeOneOccurrence() throws Exception {
     User user = newUser("UTC");
     JsonObject first = service.create(user.token(), new JsonObject().put("title", "Water the plants")

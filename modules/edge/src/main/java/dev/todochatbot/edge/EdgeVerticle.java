@@ -76,6 +76,7 @@ public final class EdgeVerticle extends VerticleBase {
     router.get("/api/audit").handler(signedIn).handler(ctx -> forward(ctx, AUDIT_SERVICE, "History"));
     router.route("/api/tasks").handler(body).handler(signedIn).handler(ctx -> forward(ctx, TASK_SERVICE, "Tasks"));
     router.route("/api/tasks/*").handler(body).handler(signedIn).handler(ctx -> forward(ctx, TASK_SERVICE, "Tasks"));
+    router.route("/api/reminders/*").handler(body).handler(signedIn).handler(ctx -> forward(ctx, TASK_SERVICE, "Tasks"));
     router.get("/openapi.yaml").handler(this::sendOpenApi);
     router.route("/*").handler(StaticHandler.create("webroot"));
     HttpProblems.install(router);

@@ -96,7 +96,7 @@ class OpenApiContractTest {
     String token = edge.newUser(); // without one the edge answers 401 before forwarding anything
     for (String operation : documentedOperations()) {
       String method = operation.substring(0, operation.indexOf(' '));
-      String path = operation.substring(method.length() + 1).replace("{id}", "00000000-0000-0000-0000-000000000000");
+      String path = operation.substring(method.length() + 1).replaceAll("\\{\\w+\\}", "00000000-0000-0000-0000-000000000000");
       Answer answer = edge.http.send(method, path, token, method.equals("GET") || method.equals("DELETE") ? null : "{}",
           Map.of());
       assertThat(answer.status()).as(operation).isNotEqualTo(401);

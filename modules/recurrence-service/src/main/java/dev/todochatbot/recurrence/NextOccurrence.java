@@ -65,8 +65,11 @@ record NextOccurrence(UUID seriesId, UUID previousTaskId, int occurrence, Instan
     JsonObject skipped = null;
     if (event.type() == dev.todochatbot.platform.events.TaskEventType.DELETED) {
       skipped = new JsonObject();
-      for (String field : new String[] {"title", "description", "priority", "tags", "timeZone", "allDay", "recurrence"}) {
-        skipped.put(field, task.getValue(field));
+      for (String field : new String[] {"title", "description", "priority", "tags", "timeZone", "allDay", "recurrence",
+          "dueAt", "reminders"}) {
+        if (task.containsKey(field)) {
+          skipped.put(field, task.getValue(field));
+        }
       }
     }
     return Optional.of(new NextOccurrence(seriesId, event.taskId(), occurrence + 1, nextDue.get(),

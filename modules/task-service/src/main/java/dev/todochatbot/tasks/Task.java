@@ -28,10 +28,12 @@ public record Task(
     int version,
     Recurrence recurrence,
     UUID seriesId,
-    Integer occurrence) {
+    Integer occurrence,
+    List<Reminder> reminders) {
 
   public Task {
     tags = List.copyOf(tags);
+    reminders = reminders == null ? List.of() : List.copyOf(reminders);
   }
 
   /** A row selected as {@link TaskSql#COLUMNS}, read by position (looking names up costs per row). */
@@ -54,7 +56,8 @@ public record Task(
         row.getInteger(13),
         row.getString(14) == null ? null : Recurrence.of(row.getString(14), row.getString(15)),
         row.getUUID(16),
-        row.getInteger(17));
+        row.getInteger(17),
+        Reminder.fromStored(row.getValue(18)));
   }
 
   private static Instant instant(Row row, int column) {
@@ -67,7 +70,7 @@ public record Task(
     return java.util.Objects.equals(title, other.title) && java.util.Objects.equals(description, other.description)
         && status == other.status && priority == other.priority && tags.equals(other.tags)
         && java.util.Objects.equals(dueAt, other.dueAt) && timeZone.equals(other.timeZone) && allDay == other.allDay
-        && java.util.Objects.equals(recurrence, other.recurrence);
+        && java.util.Objects.equals(recurrence, other.recurrence) && reminders.equals(other.reminders);
   }
 
   /** A quoted entity tag for the version, as sent in ETag and accepted in If-Match. */
@@ -113,6 +116,11 @@ public record Task(
     } else {
       json.writeNumberField("occurrence", occurrence);
     }
+    json.writeArrayFieldStart("reminders");
+    for (Reminder reminder : reminders) {
+      reminder.writeJson(json);
+    }
+    json.writeEndArray();
     json.writeEndObject();
   }
 
@@ -122,7 +130,16 @@ public record Task(
       return this;
     }
     return new Task(id, userId, title, description, newStatus, priority, tags, dueAt, timeZone, allDay, createdAt,
-        now, newStatus == TaskStatus.COMPLETED ? now : null, version + 1, recurrence, seriesId, occurrence);
+        now, newStatus == TaskStatus.COMPLETED ? now : null, version + 1, recurrence, seriesId, occurrence, reminders);
+  }
+
+  /** This task with {@code newReminders}: a new version, or this same task if they are the same. */
+  Task withReminders(List<Reminder> newReminders, Instant now) {
+    if (newReminders.equals(reminders)) {
+      return this;
+    }
+    return new Task(id, userId, title, description, status, priority, tags, dueAt, timeZone, allDay, createdAt,
+        now, completedAt, version + 1, recurrence, seriesId, occurrence, newReminders);
   }
 
   /**
@@ -130,8 +147,10 @@ public record Task(
    * content, numbered {@code occurrence}.
    */
   Task nextOccurrence(UUID newId, int nextOccurrence, Instant due, Instant now) {
+    ZoneId zone = ZoneId.of(timeZone);
     return new Task(newId, userId, title, description, TaskStatus.OPEN, priority, tags, due, timeZone, allDay,
-        now, now, null, 1, recurrence, seriesId, nextOccurrence);
+        now, now, null, 1, recurrence, seriesId, nextOccurrence,
+        reminders.stream().map(r -> r.forOccurrence(dueAt, due, zone)).toList());
   }
 
 }

@@ -20,6 +20,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /** The task API over HTTP. The route table below is the whole of it. */
@@ -59,6 +61,10 @@ public final class TaskApiVerticle extends VerticleBase {
         .handler(ctx -> setStatus(ctx, TaskStatus.COMPLETED));
     router.post("/api/tasks/:id/reopen").handler(body).handler(signedIn)
         .handler(ctx -> setStatus(ctx, TaskStatus.OPEN));
+    router.get("/api/tasks/:id/reminders").handler(signedIn).handler(this::listReminders);
+    router.post("/api/tasks/:id/reminders").handler(body).handler(signedIn).handler(this::addReminder);
+    router.delete("/api/tasks/:id/reminders/:reminderId").handler(signedIn).handler(this::deleteReminder);
+    router.post("/api/reminders/:reminderId/snooze").handler(body).handler(signedIn).handler(this::snooze);
     // internal: reached through Dapr service invocation only (the edge does not route /internal)
     Tokens serviceTokens = Tokens.forServices(vertx, config.jwtSecret());
     router.post("/internal/series/:seriesId/occurrences").handler(body)
@@ -130,6 +136,88 @@ public final class TaskApiVerticle extends VerticleBase {
         .onFailure(ctx::fail);
   }
 
+  private void listReminders(RoutingContext ctx) {
+    tasks.find(Principal.of(ctx).userId(), taskId(ctx))
+        .onSuccess(task -> sendJson(ctx, 200, new io.vertx.core.json.JsonObject()
+            .put("items", Reminder.toJson(task.reminders())).toBuffer()))
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code {at}} or {@code {before, time?}}: 201 with the reminder (its computed {@code at}). */
+  private void addReminder(RoutingContext ctx) {
+    var json = HttpProblems.jsonObjectBody(ctx);
+    Instant now = now();
+    var added = new Reminder[1];
+    tasks.change(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), Actor.USER, current -> {
+          if (current.reminders().size() >= Reminder.MAX_PER_TASK) {
+            throw Problem.conflict("The task has " + Reminder.MAX_PER_TASK + " reminders, the most it can have: "
+                + "delete one first.").exception();
+          }
+          added[0] = Reminder.parse(json, current.dueAt(), java.time.ZoneId.of(current.timeZone()));
+          var reminders = new ArrayList<>(current.reminders());
+          reminders.add(added[0]);
+          reminders.sort(java.util.Comparator.comparing(Reminder::at));
+          return current.withReminders(reminders, now);
+        })
+        .onSuccess(task -> {
+          ctx.response().putHeader(HttpHeaders.ETAG, task.etag())
+              .putHeader(HttpHeaders.LOCATION, "/api/tasks/" + task.id() + "/reminders/" + added[0].id());
+          sendJson(ctx, 201, added[0].toJson().toBuffer());
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void deleteReminder(RoutingContext ctx) {
+    UUID reminderId = uuidOrNull(ctx.pathParam("reminderId"));
+    Instant now = now();
+    tasks.change(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), Actor.USER, current -> {
+          var kept = current.reminders().stream().filter(r -> !r.id().equals(reminderId)).toList();
+          if (kept.size() == current.reminders().size()) {
+            throw Problem.notFound("The task has no reminder " + ctx.pathParam("reminderId") + ".").exception();
+          }
+          return current.withReminders(kept, now);
+        })
+        .onSuccess(task -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code {minutes}}: the reminder fires again that many minutes from now (1 to 1440); it becomes absolute. */
+  private void snooze(RoutingContext ctx) {
+    UUID reminderId = uuidOrNull(ctx.pathParam("reminderId"));
+    if (reminderId == null) {
+      throw Problem.notFound("You have no reminder " + ctx.pathParam("reminderId") + ": reminder ids are UUIDs.")
+          .exception();
+    }
+    var json = HttpProblems.jsonObjectBody(ctx);
+    if (!(json.getValue("minutes") instanceof Integer minutes) || minutes < 1 || minutes > 1440) {
+      throw Problem.validation(List.of(new Problem.FieldError("minutes", "must be a whole number from 1 to 1440")))
+          .exception();
+    }
+    Principal user = Principal.of(ctx);
+    Instant now = now();
+    Instant at = now.plus(java.time.Duration.ofMinutes(minutes)).truncatedTo(ChronoUnit.SECONDS);
+    var snoozed = new Reminder[1];
+    tasks.findByReminder(user.userId(), reminderId)
+        .compose(holder -> tasks.change(user.userId(), holder.id(), null, Actor.USER, current -> {
+          var reminders = new ArrayList<Reminder>();
+          for (Reminder r : current.reminders()) {
+            if (r.id().equals(reminderId)) {
+              snoozed[0] = new Reminder(r.id(), at, null, null);
+              reminders.add(snoozed[0]);
+            } else {
+              reminders.add(r);
+            }
+          }
+          if (snoozed[0] == null) {
+            throw Problem.notFound("You have no reminder " + reminderId + ".").exception();
+          }
+          reminders.sort(java.util.Comparator.comparing(Reminder::at));
+          return current.withReminders(reminders, now);
+        }))
+        .onSuccess(task -> sendJson(ctx, 200, snoozed[0].toJson().put("taskId", task.id().toString()).toBuffer()))
+        .onFailure(ctx::fail);
+  }
+
   /**
    * {@code {previousTaskId, occurrence, dueAt}}: creates that occurrence of the series as a copy of the
    * previous one (201), or answers the one created before (200; {@code deleted: true} when it has been
@@ -161,7 +249,7 @@ public final class TaskApiVerticle extends VerticleBase {
     }
     Task skipped = null;
     if (json.getValue("skipped") != null && previous != null && due != null && number instanceof Integer n) {
-      skipped = skippedOccurrence(json.getValue("skipped"), previous, seriesId, n - 1, due, Principal.of(ctx), errors);
+      skipped = skippedOccurrence(json.getValue("skipped"), previous, seriesId, n - 1, Principal.of(ctx), errors);
     }
     errors.throwIfInvalidBody();
     int occurrence = (Integer) number;
@@ -183,29 +271,38 @@ public final class TaskApiVerticle extends VerticleBase {
   }
 
   /**
-   * The occurrence that was skipped (deleted while open), from what the request says it held: title,
-   * description, priority, tags, timeZone, allDay and recurrence, checked as a create would check them.
+   * The occurrence that was skipped (deleted while open) as it was, from what the request says it held
+   * (its event's task: title, description, priority, tags, timeZone, allDay, recurrence, dueAt,
+   * reminders), checked as a create would check them. {@link TaskRepository#nextOccurrence} then makes
+   * the next one from it as from any previous occurrence.
    */
-  private static Task skippedOccurrence(Object value, UUID id, UUID seriesId, int number, Instant due,
-      Principal user, dev.todochatbot.platform.FieldErrors errors) {
-    if (!(value instanceof io.vertx.core.json.JsonObject content) || content.getValue("recurrence") == null) {
+  private static Task skippedOccurrence(Object value, UUID id, UUID seriesId, int number, Principal user,
+      dev.todochatbot.platform.FieldErrors errors) {
+    if (!(value instanceof io.vertx.core.json.JsonObject content) || content.getValue("recurrence") == null
+        || !(content.getValue("dueAt") instanceof String)) {
       errors.add("skipped", "must hold the skipped occurrence's title, description, priority, tags, timeZone, "
-          + "allDay and recurrence");
+          + "allDay, recurrence, dueAt and reminders");
       return null;
     }
-    var fields = content.copy().put("dueAt", due.toString());
-    fields.remove("allDay"); // the due instant is what counts; an all-day task's date is re-derived from it
+    var fields = content.copy();
+    Object reminders = fields.remove("reminders");
+    fields.remove("allDay"); // checked below: with allDay, dueAt would be read as a date
     Task template;
+    List<Reminder> held;
     try {
       template = TaskInput.parse(fields).create(user.userId(), zoneOf(user), now());
+      held = Reminder.fromStored(reminders);
     } catch (dev.todochatbot.platform.ProblemException e) {
       errors.add("skipped", "is not a valid occurrence: " + e.problem().toJson().getString("detail"));
       return null;
+    } catch (RuntimeException e) {
+      errors.add("skipped.reminders", "must be the reminders as the skipped occurrence's event holds them");
+      return null;
     }
-    boolean allDay = Boolean.TRUE.equals(content.getValue("allDay"));
     return new Task(id, template.userId(), template.title(), template.description(), TaskStatus.OPEN,
-        template.priority(), template.tags(), template.dueAt(), template.timeZone(), allDay, template.createdAt(),
-        template.updatedAt(), null, 1, template.recurrence(), seriesId, number);
+        template.priority(), template.tags(), template.dueAt(), template.timeZone(),
+        Boolean.TRUE.equals(content.getValue("allDay")), template.createdAt(), template.updatedAt(), null, 1,
+        template.recurrence(), seriesId, number, held);
   }
 
   private static UUID uuidOrNull(String text) {

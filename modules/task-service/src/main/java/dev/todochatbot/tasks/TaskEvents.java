@@ -97,6 +97,14 @@ final class TaskEvents {
       json.writeEndObject();
     }
     change(json, "completedAt", utc(before.completedAt()), utc(after.completedAt()));
+    if (!before.reminders().equals(after.reminders())) {
+      json.writeObjectFieldStart("reminders");
+      json.writeFieldName("previous");
+      writeReminders(json, before);
+      json.writeFieldName("current");
+      writeReminders(json, after);
+      json.writeEndObject();
+    }
     if (!Objects.equals(before.recurrence(), after.recurrence())) {
       json.writeObjectFieldStart("recurrence");
       writeRecurrence(json, "previous", before.recurrence());
@@ -104,6 +112,14 @@ final class TaskEvents {
       json.writeEndObject();
     }
     json.writeEndObject();
+  }
+
+  private static void writeReminders(JsonGenerator json, Task task) throws IOException {
+    json.writeStartArray();
+    for (Reminder reminder : task.reminders()) {
+      reminder.writeJson(json);
+    }
+    json.writeEndArray();
   }
 
   private static void writeRecurrence(JsonGenerator json, String field, Recurrence recurrence) throws IOException {

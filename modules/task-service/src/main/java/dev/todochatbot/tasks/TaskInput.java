@@ -266,7 +266,7 @@ final class TaskInput {
     return new Task(id, userId, title.value, description.value, initial,
         priority.present ? priority.value : Priority.NONE, tags.present ? tags.value : List.of(), due, zone,
         isAllDay && due != null, now, now, initial == TaskStatus.COMPLETED ? now : null, 1,
-        repeats, repeats == null ? null : id, repeats == null ? null : 1);
+        repeats, repeats == null ? null : id, repeats == null ? null : 1, List.of());
   }
 
   /** The task after this patch, with a new version; the same task when the patch sets nothing. */
@@ -291,7 +291,14 @@ final class TaskInput {
       errors.add(dueAt.present ? "dueAt" : "recurrence", "a repeating task needs a due date: keep dueAt, or set "
           + "recurrence to null first");
     }
+    if (due == null && current.reminders().stream().anyMatch(r -> r.before() != null)) {
+      errors.add("dueAt", "the task has reminders relative to its due time: delete them first, or keep a due date");
+    }
     errors.throwIfInvalidBody();
+    // reminders relative to the due time move with it
+    ZoneId newZone = ZoneId.of(zone);
+    List<Reminder> reminders = due == null ? current.reminders()
+        : current.reminders().stream().map(r -> r.movedTo(due, newZone)).toList();
     // a task that starts repeating begins a series of its own; one that stops keeps its place in the old one
     UUID series = current.seriesId() != null ? current.seriesId() : repeats != null ? current.id() : null;
     Integer number = current.occurrence() != null ? current.occurrence() : repeats != null ? Integer.valueOf(1) : null;
@@ -303,7 +310,7 @@ final class TaskInput {
         priority.present ? priority.value : current.priority(),
         tags.present ? tags.value : current.tags(),
         due, zone, isAllDay && due != null, current.createdAt(), now, statused.completedAt(), current.version() + 1,
-        repeats, series, number);
+        repeats, series, number, reminders);
     // a patch that sets every field to what it already is changes nothing, not even the version
     return next.sameContentAs(current) ? current : next;
   }

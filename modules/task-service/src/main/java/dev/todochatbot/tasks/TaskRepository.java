@@ -86,6 +86,18 @@ final class TaskRepository {
     });
   }
 
+  /** The user's task that holds reminder {@code reminderId}; 404 when there is none. */
+  Future<Task> findByReminder(UUID userId, UUID reminderId) {
+    String holds = new io.vertx.core.json.JsonArray().add(new io.vertx.core.json.JsonObject()
+        .put("id", reminderId.toString())).encode();
+    return pool.preparedQuery(TaskSql.SELECT_BY_REMINDER).execute(Tuple.of(userId, holds)).map(rows -> {
+      if (rows.size() == 0) {
+        throw Problem.notFound("You have no reminder " + reminderId + ".").exception();
+      }
+      return Task.fromRow(rows.iterator().next());
+    });
+  }
+
   /** What {@link #nextOccurrence} did: created the occurrence, or found it already there. */
   record Occurrence(Task task, boolean created) {}
 

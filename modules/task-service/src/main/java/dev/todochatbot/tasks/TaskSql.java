@@ -20,11 +20,11 @@ final class TaskSql {
   /** The columns of a task, in the order {@link Task#fromRow} reads them. */
   static final String COLUMNS = "id, user_id, title, description, status, priority, tags, due_at, time_zone, "
       + "all_day, created_at, updated_at, completed_at, version, recurrence_rule, recurrence_mode, series_id, "
-      + "occurrence";
+      + "occurrence, reminders";
 
   static final String INSERT = "INSERT INTO tasks.task (" + COLUMNS + ", search) "
-      + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
-      + "array_to_tsvector($19))";
+      + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "
+      + "array_to_tsvector($20))";
 
   static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM tasks.task WHERE id = $1 AND user_id = $2";
 
@@ -34,7 +34,11 @@ final class TaskSql {
   static final String UPDATE = "UPDATE tasks.task SET title = $3, description = $4, status = $5, priority = $6, "
       + "tags = $7, due_at = $8, time_zone = $9, all_day = $10, created_at = $11, updated_at = $12, "
       + "completed_at = $13, version = $14, recurrence_rule = $15, recurrence_mode = $16, series_id = $17, "
-      + "occurrence = $18, search = array_to_tsvector($19) WHERE id = $1 AND user_id = $2";
+      + "occurrence = $18, reminders = $19, search = array_to_tsvector($20) WHERE id = $1 AND user_id = $2";
+
+  /** The user's task that holds a reminder ($2: {@code [{"id": "<reminder id>"}]}). */
+  static final String SELECT_BY_REMINDER = "SELECT " + COLUMNS
+      + " FROM tasks.task WHERE user_id = $1 AND reminders @> ($2::text)::jsonb";
 
   static final String DELETE = "DELETE FROM tasks.task WHERE id = $1 AND user_id = $2";
 
@@ -46,9 +50,9 @@ final class TaskSql {
   private static final String OUTBOX_INSERT =
       " INSERT INTO tasks.outbox (event_id, user_id, type, payload) VALUES ($%d, $2, $%d, ($%d::text)::json)";
 
-  static final String INSERT_WITH_EVENT = "WITH changed AS (" + INSERT + ")" + OUTBOX_INSERT.formatted(20, 21, 22);
+  static final String INSERT_WITH_EVENT = "WITH changed AS (" + INSERT + ")" + OUTBOX_INSERT.formatted(21, 22, 23);
 
-  static final String UPDATE_WITH_EVENT = "WITH changed AS (" + UPDATE + ")" + OUTBOX_INSERT.formatted(20, 21, 22);
+  static final String UPDATE_WITH_EVENT = "WITH changed AS (" + UPDATE + ")" + OUTBOX_INSERT.formatted(21, 22, 23);
 
   /**
    * The next occurrence of a series and its event, unless that occurrence exists already: then
@@ -57,8 +61,8 @@ final class TaskSql {
   static final String INSERT_OCCURRENCE_WITH_EVENT = "WITH claimed AS (INSERT INTO tasks.series_occurrence "
       + "(series_id, occurrence, task_id) VALUES ($17, $18, $1) ON CONFLICT DO NOTHING RETURNING task_id), "
       + "changed AS (INSERT INTO tasks.task (" + COLUMNS + ", search) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, "
-      + "$10, $11, $12, $13, $14, $15, $16, $17, $18, array_to_tsvector($19) FROM claimed RETURNING id) "
-      + "INSERT INTO tasks.outbox (event_id, user_id, type, payload) SELECT $20, $2, $21, ($22::text)::json "
+      + "$10, $11, $12, $13, $14, $15, $16, $17, $18, $19, array_to_tsvector($20) FROM claimed RETURNING id) "
+      + "INSERT INTO tasks.outbox (event_id, user_id, type, payload) SELECT $21, $2, $22, ($23::text)::json "
       + "FROM changed RETURNING id";
 
   /** The task created as an occurrence of a series, if it still exists. */
@@ -82,6 +86,7 @@ final class TaskSql {
         .addString(t.recurrence() == null ? null : t.recurrence().rule())
         .addString(t.recurrence() == null ? null : t.recurrence().mode().json())
         .addUUID(t.seriesId()).addInteger(t.occurrence())
+        .addValue(Reminder.toJson(t.reminders()))
         .addArrayOfString(SearchText.document(t.userId(), t.title(), t.description(), t.tags()));
   }
 

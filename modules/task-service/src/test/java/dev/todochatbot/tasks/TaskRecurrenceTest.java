@@ -187,7 +187,9 @@ class TaskRecurrenceTest {
     assertThat(service.http.delete("/api/tasks/" + first.getString("id"), user.token()).status()).isEqualTo(204);
     JsonObject skipped = new JsonObject().put("title", "Piano practice").putNull("description").put("priority", "none")
         .put("tags", List.of("music")).put("timeZone", "Europe/London").put("allDay", false)
-        .put("recurrence", first.getJsonObject("recurrence"));
+        .put("recurrence", first.getJsonObject("recurrence")).put("dueAt", first.getString("dueAt"))
+        .put("reminders", List.of(new JsonObject().put("id", UUID.randomUUID().toString())
+            .put("at", "2026-03-28T17:30:00Z").put("before", "PT30M").putNull("time")));
     String token = user.serviceToken("recurrence-service");
     var body = new JsonObject().put("previousTaskId", first.getString("id")).put("occurrence", 2)
         .put("dueAt", "2026-03-29T17:00:00Z").put("skipped", skipped);
@@ -199,6 +201,9 @@ class TaskRecurrenceTest {
     assertThat(created.json().getString("dueAt")).isEqualTo("2026-03-29T18:00:00+01:00");
     assertThat(created.json().getString("seriesId")).isEqualTo(first.getString("id"));
     assertThat(created.json().getInteger("occurrence")).isEqualTo(2);
+    // its reminder followed it: 30 minutes before the new due time
+    assertThat(created.json().getJsonArray("reminders").getJsonObject(0).getString("at"))
+        .isEqualTo("2026-03-29T16:30:00Z");
     // without what it held, a deleted occurrence cannot be followed
     var unknown = next(token, first, 2, "2026-03-29T17:00:00Z");
     assertThat(unknown.status()).isEqualTo(404);

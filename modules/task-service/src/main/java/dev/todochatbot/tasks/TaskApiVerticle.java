@@ -54,6 +54,7 @@ public final class TaskApiVerticle extends VerticleBase {
     Handler<RoutingContext> signedIn = tokens.requireUser();
     router.post("/api/tasks").handler(body).handler(signedIn).handler(this::create);
     router.get("/api/tasks").handler(signedIn).handler(this::list);
+    router.get("/api/tasks/changes").handler(signedIn).handler(this::changes);
     router.get("/api/tasks/:id").handler(signedIn).handler(this::get);
     router.patch("/api/tasks/:id").handler(body).handler(signedIn).handler(this::update);
     router.delete("/api/tasks/:id").handler(signedIn).handler(this::delete);
@@ -133,6 +134,53 @@ public final class TaskApiVerticle extends VerticleBase {
     }
     tasks.delete(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), Actor.USER, now(), series != null)
         .onSuccess(deleted -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  static final int MAX_CHANGES = 500;
+
+  /**
+   * {@code ?since=<cursor>&limit=}: what a screen that was away missed, oldest first: each task changed
+   * since (as it is now) and each one deleted since. The cursor is the {@code cursor} of the last change
+   * the screen has (live messages carry it too), or just an instant.
+   */
+  private void changes(RoutingContext ctx) {
+    String since = ctx.queryParams().get("since");
+    var errors = new dev.todochatbot.platform.FieldErrors();
+    Instant sinceAt = null;
+    UUID sinceId = new UUID(0, 0);
+    if (since == null || since.isBlank()) {
+      errors.add("since", "is required: the cursor of the last change you have (or an instant)");
+    } else {
+      int tilde = since.indexOf('~');
+      try {
+        sinceAt = Instant.parse(tilde < 0 ? since : since.substring(0, tilde));
+        if (tilde >= 0) {
+          sinceId = UUID.fromString(since.substring(tilde + 1));
+        }
+      } catch (RuntimeException e) {
+        errors.add("since", "is not a cursor of this feed: pass the cursor of the last change as it came");
+      }
+    }
+    int limit = MAX_CHANGES;
+    String limitText = ctx.queryParams().get("limit");
+    if (limitText != null) {
+      try {
+        limit = Integer.parseInt(limitText);
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > MAX_CHANGES) {
+        errors.add("limit", "must be a whole number from 1 to " + MAX_CHANGES);
+      }
+    }
+    errors.throwIfInvalidParameters();
+    int pageSize = limit;
+    tasks.changesSince(Principal.of(ctx).userId(), sinceAt, sinceId, pageSize + 1)
+        .onSuccess(changes -> {
+          var page = changes.size() > pageSize ? changes.subList(0, pageSize) : changes;
+          sendJson(ctx, 200, TaskJson.changes(page, changes.size() > pageSize));
+        })
         .onFailure(ctx::fail);
   }
 

@@ -33,6 +33,34 @@ final class TaskJson {
     });
   }
 
+  /**
+   * {@code {"items": [{"type", "taskId", "version", "cursor", "task"}], "nextCursor"}}: type
+   * {@code task.changed} with the task as it is now, or {@code task.deleted} with task null.
+   */
+  static Buffer changes(List<TaskRepository.Change> changes, boolean more) {
+    return write(64 + changes.size() * 480, json -> {
+      json.writeStartObject();
+      json.writeArrayFieldStart("items");
+      for (TaskRepository.Change change : changes) {
+        json.writeStartObject();
+        json.writeStringField("type", change.task() == null ? "task.deleted" : "task.changed");
+        json.writeStringField("taskId", change.taskId().toString());
+        json.writeNumberField("version", change.version());
+        json.writeStringField("cursor", change.cursor());
+        json.writeFieldName("task");
+        if (change.task() == null) {
+          json.writeNull();
+        } else {
+          change.task().writeJson(json);
+        }
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.writeStringField("nextCursor", more && !changes.isEmpty() ? changes.get(changes.size() - 1).cursor() : null);
+      json.writeEndObject();
+    });
+  }
+
   private interface Writer {
     void write(JsonGenerator json) throws IOException;
   }

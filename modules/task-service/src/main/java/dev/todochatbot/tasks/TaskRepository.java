@@ -77,7 +77,7 @@ final class TaskRepository {
     return pool.withTransaction(conn -> lock(conn, userId, id, expectedVersion).compose(current -> {
       TaskEvents.Pending event = TaskEvents.deleted(current, now, actor, stopSeries && current.recurrence() != null);
       return conn.preparedQuery(TaskSql.DELETE_WITH_EVENT)
-          .execute(Tuple.of(id, userId, event.eventId(), event.type().wireName(), event.payload()))
+          .execute(Tuple.of(id, userId, event.eventId(), event.type().wireName(), event.payload(), TaskSql.utc(now)))
           .map(current);
     })).andThen(deleted -> {
       if (deleted.succeeded()) {
@@ -96,6 +96,36 @@ final class TaskRepository {
       }
       return Task.fromRow(rows.iterator().next());
     });
+  }
+
+  /** One entry of the changes feed: a task as it is now, or the tombstone of a deleted one. */
+  record Change(Instant at, UUID taskId, int version, Task task) {
+    String cursor() {
+      return IsoTime.utc(at) + "~" + taskId;
+    }
+  }
+
+  /**
+   * What changed for the user after {@code (sinceAt, sinceId)}, oldest first, at most {@code limit}:
+   * the tasks changed since (as they are now) and those deleted since, merged in one order (the one
+   * PostgreSQL uses: instants, then ids compared as their text).
+   */
+  Future<List<Change>> changesSince(UUID userId, Instant sinceAt, UUID sinceId, int limit) {
+    Tuple params = Tuple.of(userId, TaskSql.utc(sinceAt), sinceId, limit);
+    return Future.all(pool.preparedQuery(TaskSql.CHANGED_SINCE).execute(params),
+            pool.preparedQuery(TaskSql.DELETED_SINCE).execute(params))
+        .map(both -> {
+          var changes = new ArrayList<Change>();
+          for (Row row : both.<io.vertx.sqlclient.RowSet<Row>>resultAt(0)) {
+            Task task = Task.fromRow(row);
+            changes.add(new Change(task.updatedAt(), task.id(), task.version(), task));
+          }
+          for (Row row : both.<io.vertx.sqlclient.RowSet<Row>>resultAt(1)) {
+            changes.add(new Change(row.getOffsetDateTime(1).toInstant(), row.getUUID(0), row.getInteger(2), null));
+          }
+          changes.sort(java.util.Comparator.comparing(Change::at).thenComparing(c -> c.taskId().toString()));
+          return changes.size() > limit ? List.copyOf(changes.subList(0, limit)) : changes;
+        });
   }
 
   /** What {@link #nextOccurrence} did: created the occurrence, or found it already there. */

@@ -69,7 +69,17 @@ final class TaskSql {
   static final String SELECT_OCCURRENCE = "SELECT " + COLUMNS + " FROM tasks.task WHERE id = (SELECT task_id "
       + "FROM tasks.series_occurrence WHERE series_id = $1 AND occurrence = $2) AND user_id = $3";
 
-  static final String DELETE_WITH_EVENT = "WITH changed AS (" + DELETE + ")" + OUTBOX_INSERT.formatted(3, 4, 5);
+  /** The delete, its tombstone for the changes feed ($6: when), and its event. */
+  static final String DELETE_WITH_EVENT = "WITH changed AS (" + DELETE + " RETURNING id, version), "
+      + "tombstone AS (INSERT INTO tasks.deleted_task (id, user_id, deleted_at, version) "
+      + "SELECT id, $2, $6, version + 1 FROM changed)" + OUTBOX_INSERT.formatted(3, 4, 5);
+
+  /** Tasks changed after a position ($2 instant, $3 id) in (updated_at, id) order, for the changes feed. */
+  static final String CHANGED_SINCE = "SELECT " + COLUMNS + " FROM tasks.task WHERE user_id = $1 "
+      + "AND (updated_at, id) > ($2, $3) ORDER BY updated_at, id LIMIT $4";
+
+  static final String DELETED_SINCE = "SELECT id, deleted_at, version FROM tasks.deleted_task WHERE user_id = $1 "
+      + "AND (deleted_at, id) > ($2, $3) ORDER BY deleted_at, id LIMIT $4";
 
   /** {@link #rowParams} followed by the event's id, type and payload. */
   static Tuple rowParamsWithEvent(Task t, TaskEvents.Pending event) {

@@ -317,17 +317,15 @@ final class DaprChecks {
           + doc.node().path("spec").path("type").asText("no type"));
       return;
     }
+    // a swap-in replaces the loaded pub/sub of the same name (pubsub: what the services publish to,
+    // PUBSUB_NAME; realtime: the edge's per-replica reading of the same topics)
     List<Document> mains = loaded.values().stream()
         .filter(d -> d.node().path("spec").path("type").asText("").startsWith("pubsub.")).toList();
-    if (mains.size() != 1) {
-      problems.add(where + ": there must be exactly one loaded pub/sub component to swap with, found " + mains.size());
-      return;
-    }
-    Document main = mains.get(0);
-    if (!doc.name().equals(main.name())) {
-      problems.add(where + ": declares '" + doc.name() + "' but " + files.show(main.file()) + " declares '"
-          + main.name() + "'; a swap-in must keep the name the services publish to (PUBSUB_NAME), or copying it over"
-          + " the main file breaks every publish");
+    if (mains.stream().noneMatch(main -> main.name().equals(doc.name()))) {
+      problems.add(where + ": declares '" + doc.name() + "' but the loaded pub/sub components are "
+          + mains.stream().map(m -> "'" + m.name() + "' (" + files.show(m.file()) + ")").toList()
+          + "; a swap-in must keep the name of the one it replaces, or copying it over that file breaks every"
+          + " publish and subscription to it");
     }
   }
 

@@ -44,8 +44,9 @@ class DaprFilesTest {
 
     assertThat(files.documents())
         .filteredOn(d -> d.file().getParent().getFileName().toString().equals("alternatives"))
-        .extracting(d -> d.node().path("spec").path("type").asText())
-        .containsExactlyInAnyOrder("pubsub.redis", "pubsub.rabbitmq", "pubsub.jetstream");
+        .extracting(d -> d.name() + " " + d.node().path("spec").path("type").asText())
+        .containsExactlyInAnyOrder("pubsub pubsub.redis", "pubsub pubsub.rabbitmq", "pubsub pubsub.jetstream",
+            "realtime pubsub.redis", "realtime pubsub.rabbitmq", "realtime pubsub.jetstream");
   }
 
   @BeforeEach

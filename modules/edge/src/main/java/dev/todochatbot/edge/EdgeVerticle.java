@@ -49,6 +49,8 @@ public final class EdgeVerticle extends VerticleBase {
   private ServiceInvoker services;
   private Buffer openApi;
   private Router router;
+  private Router eventsRouter;
+  private Realtime realtime;
 
   EdgeVerticle(EdgeConfig config) {
     this.config = config;
@@ -77,15 +79,26 @@ public final class EdgeVerticle extends VerticleBase {
     router.route("/api/tasks").handler(body).handler(signedIn).handler(ctx -> forward(ctx, TASK_SERVICE, "Tasks"));
     router.route("/api/tasks/*").handler(body).handler(signedIn).handler(ctx -> forward(ctx, TASK_SERVICE, "Tasks"));
     router.route("/api/reminders/*").handler(body).handler(signedIn).handler(ctx -> forward(ctx, TASK_SERVICE, "Tasks"));
+    realtime = new Realtime(vertx, tokens, services, new Realtime.Settings(config.heartbeat(), config.writeQueueBytes()));
+    router.get("/ws").handler(realtime::accept);
     router.get("/openapi.yaml").handler(this::sendOpenApi);
     router.route("/*").handler(StaticHandler.create("webroot"));
     HttpProblems.install(router);
 
+    // the port the sidecar delivers to: subscriptions and health only, never exposed to the public
+    eventsRouter = Router.router(vertx);
+    Observability.mountHealthAndMetrics(eventsRouter, () -> pool.query("SELECT 1").execute());
+    realtime.mountSubscription(eventsRouter);
+    HttpProblems.install(eventsRouter);
+
+    var publicOptions = new io.vertx.core.http.HttpServerOptions()
+        .setWebSocketSubProtocols(List.of(Realtime.BEARER_PROTOCOL));
     return vertx.fileSystem().readFile("openapi.yaml")
         .compose(document -> {
           openApi = document;
-          return HttpServers.listen(vertx, router, config.port(), "PORT");
-        });
+          return HttpServers.listen(vertx, eventsRouter, config.eventsPort(), "EDGE_EVENTS_PORT");
+        })
+        .compose(events -> HttpServers.listen(vertx, publicOptions, router, config.port(), "PORT"));
   }
 
   @Override

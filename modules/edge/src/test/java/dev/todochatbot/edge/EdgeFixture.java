@@ -65,7 +65,8 @@ final class EdgeFixture implements AutoCloseable {
     var taskConfig = new TaskServiceConfig(TestHttp.freePort(), 1, 4, database, SECRET, Duration.ofHours(1),
         new SidecarConfig("127.0.0.1", TestHttp.freePort(), "pubsub", "secretstore"), OutboxRelay.Settings.DEFAULT);
     var auditConfig = new AuditServiceConfig(TestHttp.freePort(), 1, 4, database, SECRET, Duration.ofHours(1), "pubsub");
-    var edgeConfig = new EdgeConfig(edgePort, 1, 4, database, SECRET, Duration.ofHours(1), sidecarConfig);
+    var edgeConfig = new EdgeConfig(edgePort, 0, 1, 4, database, SECRET, Duration.ofHours(1), Duration.ofSeconds(20),
+        256 * 1024, sidecarConfig);
     if (withServices) {
       Await.result(TaskService.deploy(vertx, taskConfig));
       Await.result(AuditService.deploy(vertx, auditConfig));

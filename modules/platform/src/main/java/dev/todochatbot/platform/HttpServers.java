@@ -13,7 +13,12 @@ public final class HttpServers {
   private HttpServers() {}
 
   public static Future<HttpServer> listen(Vertx vertx, Router router, int port, String portVariable) {
-    return vertx.createHttpServer(new HttpServerOptions())
+    return listen(vertx, new HttpServerOptions(), router, port, portVariable);
+  }
+
+  public static Future<HttpServer> listen(Vertx vertx, HttpServerOptions options, Router router, int port,
+      String portVariable) {
+    return vertx.createHttpServer(options)
         .requestHandler(router)
         .listen(port)
         .recover(failure -> Future.failedFuture(failure instanceof BindException

@@ -136,7 +136,8 @@ public final class Main {
       }
       writeOwnerOnly(secretsFile, secrets.encodePrettily());
       // the apps' ports are fixed before their sidecars start, as daprd's --app-port is
-      for (String name : List.of("PORT", "TASK_SERVICE_PORT", "AUDIT_SERVICE_PORT", "RECURRENCE_SERVICE_PORT")) {
+      for (String name : List.of("PORT", "EDGE_EVENTS_PORT", "TASK_SERVICE_PORT", "AUDIT_SERVICE_PORT",
+          "RECURRENCE_SERVICE_PORT")) {
         if (systemEnv.getInt(name, -1) == 0) {
           filled.put(name, String.valueOf(freePort()));
         }
@@ -149,6 +150,8 @@ public final class Main {
     }
 
     int edgePort = env.getInt("PORT", 8080);
+    // where the edge's sidecar delivers the real-time subscriptions (daprd's --app-port for the edge)
+    int edgeEventsPort = env.getInt("EDGE_EVENTS_PORT", 8090);
     int taskPort = env.getInt("TASK_SERVICE_PORT", 8081);
     int auditPort = env.getInt("AUDIT_SERVICE_PORT", 8082);
     int recurrencePort = env.getInt("RECURRENCE_SERVICE_PORT", 8084);
@@ -160,7 +163,8 @@ public final class Main {
     EmbeddedPostgresServer db = postgres;
     EmbeddedKafka broker = kafka;
 
-    Future<DevSidecar> edgeSidecar = sidecar(vertx, env, apps, sidecars, EDGE, edgePort, resources, brokers, overrides);
+    Future<DevSidecar> edgeSidecar = sidecar(vertx, env, apps, sidecars, EDGE, edgeEventsPort, resources, brokers,
+        overrides);
     Future<DevSidecar> taskSidecar = edgeSidecar.compose(
         v -> sidecar(vertx, env, apps, sidecars, TASK_SERVICE, taskPort, resources, brokers, overrides));
     Future<DevSidecar> auditSidecar = taskSidecar.compose(
@@ -190,9 +194,9 @@ public final class Main {
         .compose(edgeEnv -> Edge.deploy(vertx, EdgeConfig.fromEnv(edgeEnv)))
         .compose(id -> {
           deployments.put(EDGE, id);
-          // ready means events flow: the audit and recurrence services' subscriptions are in place
-          return Future.all(auditSidecar.result().subscribed(), recurrenceSidecar.result().subscribed())
-              .timeout(60, java.util.concurrent.TimeUnit.SECONDS);
+          // ready means events flow: the audit, recurrence and edge subscriptions are in place
+          return Future.all(auditSidecar.result().subscribed(), recurrenceSidecar.result().subscribed(),
+              edgeSidecar.result().subscribed()).timeout(60, java.util.concurrent.TimeUnit.SECONDS);
         })
         .map(v -> new Running(vertx, db, broker, List.copyOf(sidecars), Map.copyOf(deployments), edgePort, taskPort,
             auditPort))

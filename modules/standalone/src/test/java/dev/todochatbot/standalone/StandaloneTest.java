@@ -21,7 +21,7 @@ class StandaloneTest {
 
   private Env env(int port, int taskPort) {
     return new Env(Map.of("DATA_DIR", dataDir.toString(), "PORT", String.valueOf(port),
-        "TASK_SERVICE_PORT", String.valueOf(taskPort), "AUDIT_SERVICE_PORT", "0", "RECURRENCE_SERVICE_PORT", "0", "TASK_SERVICE_INSTANCES", "1",
+        "TASK_SERVICE_PORT", String.valueOf(taskPort), "AUDIT_SERVICE_PORT", "0", "RECURRENCE_SERVICE_PORT", "0", "EDGE_EVENTS_PORT", "0", "TASK_SERVICE_INSTANCES", "1",
         "EDGE_INSTANCES", "1", "AUDIT_SERVICE_INSTANCES", "1"));
   }
 

@@ -1,0 +1,295 @@
+package dev.todochatbot.edge;
+
+import dev.todochatbot.platform.HttpProblems;
+import dev.todochatbot.platform.Observability;
+import dev.todochatbot.platform.Principal;
+import dev.todochatbot.platform.Problem;
+import dev.todochatbot.platform.ServiceInvoker;
+import dev.todochatbot.platform.Tokens;
+import dev.todochatbot.platform.events.CloudEvent;
+import dev.todochatbot.platform.events.InvalidEventException;
+import dev.todochatbot.platform.events.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Real-time sync: the WebSocket at {@code /ws} on the public port, and the Dapr subscription that
+ * feeds it on the edge's events port.
+ *
+ * <p>Every edge replica subscribes to {@code task-updates} and {@code reminders} through the
+ * {@code realtime} pub/sub component, whose consumer group is unique per sidecar ({@code {uuid}}), so
+ * each replica gets every message and forwards it to its own sockets of that user (the event bus,
+ * local only, reaches the sockets of every verticle instance of this process).
+ *
+ * <p>A socket that connects with {@code cursor} first gets what it missed, from the task service's
+ * changes feed (not from memory), then live messages; those that arrive meanwhile wait and follow. A
+ * socket whose write queue is full is closed with a reason rather than slowing anyone else; one that
+ * answers no ping for three heartbeats is closed as dead.
+ */
+final class Realtime {
+
+  private static final Logger log = LoggerFactory.getLogger(Realtime.class);
+
+  static final String PUBSUB = "realtime";
+  static final String BEARER_PROTOCOL = "bearer";
+  /** close codes: 4001 the token, 4008 too slow, 4002 no heartbeat */
+  static final short CLOSE_UNAUTHORIZED = 4001;
+  static final short CLOSE_NO_HEARTBEAT = 4002;
+  static final short CLOSE_TOO_SLOW = 4008;
+  /** changes fetched on resume before the client is told to reload instead */
+  private static final int MAX_RESUME_PAGES = 10;
+
+  private static final AtomicInteger OPEN = new AtomicInteger();
+  private static final Counter SENT = Counter.builder("realtime.messages.sent")
+      .description("Messages written to WebSockets").register(Observability.registry());
+  private static final Counter SLOW = Counter.builder("realtime.sockets.too.slow")
+      .description("WebSockets closed because they could not keep up").register(Observability.registry());
+
+  static {
+    io.micrometer.core.instrument.Gauge.builder("realtime.sockets.open", OPEN, AtomicInteger::get)
+        .description("Open WebSockets on this replica").register(Observability.registry());
+  }
+
+  /** Heartbeat period and per-socket write queue bound; see {@link EdgeConfig}. */
+  record Settings(Duration heartbeat, int writeQueueBytes) {}
+
+  private final Vertx vertx;
+  private final Tokens tokens;
+  private final ServiceInvoker services;
+  private final Settings settings;
+
+  Realtime(Vertx vertx, Tokens tokens, ServiceInvoker services, Settings settings) {
+    this.vertx = vertx;
+    this.tokens = tokens;
+    this.services = services;
+    this.settings = settings;
+  }
+
+  static String address(String userId) {
+    return "realtime.user." + userId;
+  }
+
+  /** The Dapr callback routes, for the events port. */
+  void mountSubscription(Router router) {
+    router.get("/dapr/subscribe").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(new JsonArray()
+            .add(new JsonObject().put("pubsubname", PUBSUB).put("topic", Topics.TASK_UPDATES)
+                .put("route", "/events/task-updates"))
+            .add(new JsonObject().put("pubsubname", PUBSUB).put("topic", Topics.REMINDERS)
+                .put("route", "/events/reminders"))
+            .toBuffer()));
+    router.post("/events/task-updates").handler(ctx -> deliver(ctx, this::taskMessage));
+    router.post("/events/reminders").handler(ctx -> deliver(ctx, this::reminderMessage));
+  }
+
+  private interface Shape {
+    JsonObject message(JsonObject data);
+  }
+
+  /**
+   * Forwards one delivery to the user's sockets. Always SUCCESS for a readable event: a socket that
+   * missed it catches up with its cursor, so redelivering would only repeat it. DROP when unreadable.
+   */
+  private void deliver(RoutingContext ctx, Shape shape) {
+    ctx.request().body().onComplete(body -> {
+      String status;
+      try {
+        if (body.failed()) {
+          throw new InvalidEventException("malformed", "the body could not be read");
+        }
+        JsonObject data = CloudEvent.parse(body.result()).data();
+        String userId = data.getString("userId");
+        if (userId == null) {
+          throw new InvalidEventException("malformed", "the event names no userId");
+        }
+        vertx.eventBus().publish(address(userId), shape.message(data).toBuffer());
+        status = "SUCCESS";
+      } catch (InvalidEventException | ClassCastException | IllegalArgumentException e) {
+        log.warn("Dropping a {} delivery the edge cannot read: {}", ctx.request().path(), e.getMessage());
+        status = "DROP";
+      }
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end(new JsonObject().put("status", status).toBuffer());
+    });
+  }
+
+  /** {@code {type, task, taskId, version, cursor}}; type is the event's kind without its version. */
+  JsonObject taskMessage(JsonObject update) {
+    String type = update.getString("type", "");
+    String kind = type.endsWith(".v1") ? type.substring(0, type.length() - 3) : type;
+    JsonObject task = update.getJsonObject("task");
+    int version = task == null ? 0 : task.getInteger("version", 0);
+    if (kind.equals("task.deleted")) {
+      version++; // as the changes feed counts a deletion
+    }
+    return new JsonObject().put("type", kind).put("taskId", update.getString("taskId"))
+        .put("task", kind.equals("task.deleted") ? null : task).put("version", version)
+        .put("cursor", update.getString("occurredAt") + "~" + update.getString("taskId"));
+  }
+
+  JsonObject reminderMessage(JsonObject reminder) {
+    return new JsonObject().put("type", "reminder").put("reminder", reminder).putNull("cursor");
+  }
+
+  /**
+   * {@code GET /ws}: the token as {@code access_token}, as the second subprotocol after {@code bearer}
+   * (browsers cannot set headers on a WebSocket), or in {@code Authorization}.
+   */
+  void accept(RoutingContext ctx) {
+    if (!"websocket".equalsIgnoreCase(String.valueOf(ctx.request().getHeader(HttpHeaders.UPGRADE)))) {
+      HttpProblems.send(ctx, Problem.badRequest("This is the WebSocket for live updates: connect with a WebSocket "
+          + "client (Upgrade: websocket)."));
+      return;
+    }
+    String token = ctx.queryParams().get("access_token");
+    String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (token == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      token = authorization.substring(7).strip();
+    }
+    String protocols = ctx.request().getHeader("Sec-WebSocket-Protocol");
+    if (token == null && protocols != null) {
+      String[] offered = protocols.split(",");
+      if (offered.length == 2 && offered[0].strip().equals(BEARER_PROTOCOL)) {
+        token = offered[1].strip();
+      }
+    }
+    if (token == null || token.isBlank()) {
+      HttpProblems.send(ctx, Problem.unauthorized("Connect with ?access_token=<token>, or with the subprotocols "
+          + "'bearer, <token>'."));
+      return;
+    }
+    String bearer = token;
+    String cursor = ctx.queryParams().get("cursor");
+    tokens.verify(bearer).onComplete(verified -> {
+      if (verified.failed()) {
+        HttpProblems.send(ctx, Problem.unauthorized("The token is invalid or has expired: sign in again."));
+        return;
+      }
+      ctx.request().toWebSocket().onSuccess(socket -> open(socket, verified.result(), bearer, cursor))
+          .onFailure(failure -> log.debug("WebSocket upgrade failed: {}", failure.getMessage()));
+    });
+  }
+
+  private void open(ServerWebSocket socket, Principal user, String bearer, String cursor) {
+    OPEN.incrementAndGet();
+    socket.setWriteQueueMaxSize(settings.writeQueueBytes());
+    var state = new SocketState(socket);
+    MessageConsumer<Buffer> consumer = vertx.eventBus().localConsumer(address(user.userId().toString()),
+        message -> state.send(message.body()));
+    long[] missed = {0};
+    long heartbeat = vertx.setPeriodic(settings.heartbeat().toMillis(), id -> {
+      if (++missed[0] > 3) {
+        socket.close(CLOSE_NO_HEARTBEAT, "no answer to pings");
+      } else {
+        socket.writePing(Buffer.buffer("hb"));
+      }
+    });
+    socket.pongHandler(pong -> missed[0] = 0);
+    socket.textMessageHandler(text -> missed[0] = 0); // any message from the client also shows it is alive
+    socket.closeHandler(v -> {
+      OPEN.decrementAndGet();
+      vertx.cancelTimer(heartbeat);
+      consumer.unregister();
+    });
+    socket.exceptionHandler(e -> log.debug("WebSocket of user {}: {}", user.userId(), e.toString()));
+    consumer.completion().onComplete(registered -> {
+      if (cursor == null || cursor.isBlank()) {
+        state.live();
+      } else {
+        resume(state, bearer, cursor, 0);
+      }
+    });
+  }
+
+  /** Sends what the socket missed since {@code cursor}, page by page, then lets live messages through. */
+  private void resume(SocketState state, String bearer, String cursor, int page) {
+    if (page == MAX_RESUME_PAGES) {
+      state.write(new JsonObject().put("type", "resync").put("reason", "too much changed while you were away: "
+          + "reload your lists").toBuffer());
+      state.live();
+      return;
+    }
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add(HttpHeaders.AUTHORIZATION, "Bearer " + bearer);
+    services.invoke(EdgeVerticle.TASK_SERVICE, HttpMethod.GET,
+            "/api/tasks/changes?since=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8), headers, null)
+        .onComplete(result -> {
+          if (result.failed() || result.result().status() != 200) {
+            String why = result.failed() ? result.cause().getMessage() : "status " + result.result().status();
+            log.debug("Catching a socket up failed ({}); telling it to reload", why);
+            state.write(new JsonObject().put("type", "resync").put("reason", result.succeeded()
+                && result.result().status() == 400 ? "the cursor is not one this server made" : "changes could not "
+                + "be read right now: reload your lists").toBuffer());
+            state.live();
+            return;
+          }
+          JsonObject body = result.result().body().toJsonObject();
+          for (Object item : body.getJsonArray("items")) {
+            state.write(((JsonObject) item).toBuffer());
+          }
+          String next = body.getString("nextCursor");
+          if (next == null) {
+            state.live();
+          } else {
+            resume(state, bearer, next, page + 1);
+          }
+        });
+  }
+
+  /** One socket: holds live messages back while it catches up, and closes it when it cannot keep up. */
+  private static final class SocketState {
+    private final ServerWebSocket socket;
+    private List<Buffer> waiting = new ArrayList<>();
+
+    SocketState(ServerWebSocket socket) {
+      this.socket = socket;
+    }
+
+    void send(Buffer message) {
+      if (waiting != null) {
+        waiting.add(message);
+      } else {
+        write(message);
+      }
+    }
+
+    void live() {
+      List<Buffer> held = waiting;
+      waiting = null;
+      if (held != null) {
+        held.forEach(this::write);
+      }
+    }
+
+    void write(Buffer message) {
+      if (socket.isClosed()) {
+        return;
+      }
+      if (socket.writeQueueFull()) {
+        SLOW.increment();
+        socket.close(CLOSE_TOO_SLOW, "too slow: messages were not read fast enough; reconnect with your cursor");
+        return;
+      }
+      socket.writeTextMessage(message.toString(StandardCharsets.UTF_8));
+      SENT.increment();
+    }
+  }
+}

@@ -1,0 +1,203 @@
+package dev.todochatbot.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.todochatbot.devsidecar.AppDirectory;
+import dev.todochatbot.devsidecar.DevSidecar;
+import dev.todochatbot.devsidecar.DevSidecarConfig;
+import dev.todochatbot.edge.Edge;
+import dev.todochatbot.edge.EdgeConfig;
+import dev.todochatbot.embedded.testing.TestKafka;
+import dev.todochatbot.platform.Env;
+import dev.todochatbot.platform.SidecarConfig;
+import dev.todochatbot.platform.testing.Await;
+import dev.todochatbot.platform.testing.TestHttp;
+import dev.todochatbot.platform.testing.TestPostgres;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real-time sync with two edge replicas, each with its own devsidecar on the real Kafka broker: a
+ * change made through either reaches every open socket of that user on both, and nobody else's; a
+ * socket that reconnects with its cursor gets what it missed from the task service, then live ones.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RealtimeEndToEndTest {
+
+  static final Duration PATIENCE = Duration.ofSeconds(30);
+  static final String SECRET = "end-to-end-secret-that-is-long-enough-for-hs256";
+
+  @TempDir
+  static Path dataDir;
+
+  Main.Running running;
+  TestHttp edgeA;
+  int portA;
+  int portB;
+  DevSidecar sidecarB;
+  io.vertx.core.Vertx replicaB;
+  WebSocketClient client;
+
+  @BeforeAll
+  void start() {
+    var database = TestPostgres.newDatabase("realtime_e2e");
+    String databaseUrl = dev.todochatbot.platform.DatabaseConfig.url(database.host(), database.port(),
+        database.database(), database.user(), database.password());
+    var env = new Env(Map.of(
+        "DATA_DIR", dataDir.toString(),
+        "DATABASE_URL", databaseUrl,
+        "KAFKA_BROKERS", TestKafka.bootstrapServers(),
+        "JWT_SECRET", SECRET,
+        "PORT", "0", "EDGE_EVENTS_PORT", "0", "TASK_SERVICE_PORT", "0", "AUDIT_SERVICE_PORT", "0",
+        "RECURRENCE_SERVICE_PORT", "0", "EDGE_INSTANCES", "2"));
+    running = Await.result(Main.start(env));
+    portA = running.port();
+    edgeA = new TestHttp(portA);
+
+    // a second edge replica, as another process would be: its own Vert.x (so its own event bus), its own
+    // sidecar (app id edge, its own consumer group) and its own ports
+    replicaB = io.vertx.core.Vertx.vertx();
+    var apps = new AppDirectory();
+    apps.register("task-service", "127.0.0.1", running.taskServicePort());
+    apps.register("audit-service", "127.0.0.1", running.auditServicePort());
+    int eventsPortB = TestHttp.freePort();
+    portB = TestHttp.freePort();
+    sidecarB = Await.result(DevSidecar.start(replicaB, DevSidecarConfig.of("edge", 0, eventsPortB,
+            List.of(Path.of("../../dapr/components"), Path.of("../../dapr/resiliency")),
+            Optional.of(TestKafka.bootstrapServers()),
+            Map.of("secretstore.secretsFile", dataDir.resolve("secrets.json").toAbsolutePath().toString())),
+        apps, name -> null));
+    var configB = EdgeConfig.fromEnv(new Env(Map.of("DATABASE_URL", databaseUrl, "JWT_SECRET", SECRET,
+        "PORT", String.valueOf(portB), "EDGE_EVENTS_PORT", String.valueOf(eventsPortB), "EDGE_INSTANCES", "1")))
+        .withSidecar(new SidecarConfig("127.0.0.1", sidecarB.httpPort(), "pubsub", "secretstore"));
+    Await.result(Edge.deploy(replicaB, configB));
+    Await.result(sidecarB.subscribed());
+    client = running.vertx().createWebSocketClient();
+  }
+
+  @AfterAll
+  void stop() {
+    Await.result(sidecarB.close());
+    Await.result(replicaB.close());
+    running.close();
+  }
+
+  String signUp() {
+    var answer = edgeA.post("/api/auth/signup", null, new JsonObject().put("email", "rt-" + UUID.randomUUID()
+        + "@example.com").put("password", "correct horse battery").put("name", "Ria"));
+    assertThat(answer.status()).as(answer.toString()).isEqualTo(201);
+    return answer.json().getString("token");
+  }
+
+  /** A socket and what it has received. */
+  record Socket(WebSocket ws, ConcurrentLinkedQueue<JsonObject> received) {
+    List<JsonObject> of(String taskId) {
+      return received.stream().filter(m -> taskId.equals(m.getString("taskId"))).toList();
+    }
+
+    List<JsonObject> await(String taskId, int count) {
+      Await.until(count + " messages about " + taskId, PATIENCE, () -> of(taskId).size() >= count);
+      return of(taskId);
+    }
+  }
+
+  Socket open(int port, String query, List<String> protocols) {
+    var options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws" + query);
+    if (protocols != null) {
+      options.setSubProtocols(protocols);
+    }
+    var received = new ConcurrentLinkedQueue<JsonObject>();
+    WebSocket ws = Await.result(client.connect(options));
+    ws.textMessageHandler(text -> received.add(new JsonObject(text)));
+    return new Socket(ws, received);
+  }
+
+  Socket open(int port, String token) {
+    return open(port, "?access_token=" + token, null);
+  }
+
+  @Test
+  void aChangeThroughEitherEdgeReachesEverySocketOfThatUserAndNoOneElse() {
+    String token = signUp();
+    String other = signUp();
+    Socket onA = open(portA, token);
+    // a browser sends the token as a subprotocol
+    Socket onB = open(portB, "", List.of("bearer", token));
+    Socket stranger = open(portA, other);
+
+    var created = edgeA.post("/api/tasks", token, new JsonObject().put("title", "Call the plumber")).json();
+    String taskId = created.getString("id");
+    for (Socket socket : List.of(onA, onB)) {
+      JsonObject message = socket.await(taskId, 1).get(0);
+      assertThat(message.getString("type")).isEqualTo("task.created");
+      assertThat(message.getJsonObject("task").getString("title")).isEqualTo("Call the plumber");
+      assertThat(message.getInteger("version")).isEqualTo(1);
+      assertThat(message.getString("cursor")).endsWith("~" + taskId);
+    }
+
+    // through the other replica, the other way round
+    new TestHttp(portB).post("/api/tasks/" + taskId + "/complete", token, null);
+    for (Socket socket : List.of(onA, onB)) {
+      assertThat(socket.await(taskId, 2).get(1).getString("type")).isEqualTo("task.completed");
+    }
+
+    // the other person only ever hears of their own tasks
+    String theirs = edgeA.post("/api/tasks", other, new JsonObject().put("title", "Theirs")).json().getString("id");
+    stranger.await(theirs, 1);
+    assertThat(stranger.received()).allMatch(m -> m.getString("taskId").equals(theirs));
+    assertThat(onA.of(theirs)).isEmpty();
+  }
+
+  @Test
+  void aSocketThatReconnectsWithItsCursorGetsWhatItMissedThenLiveOnes() {
+    String token = signUp();
+    Socket first = open(portA, token);
+    String kept = edgeA.post("/api/tasks", token, new JsonObject().put("title", "Kept")).json().getString("id");
+    String cursor = first.await(kept, 1).get(0).getString("cursor");
+    Await.result(first.ws().close());
+
+    // while it is away
+    edgeA.patch("/api/tasks/" + kept, token, new JsonObject().put("priority", "high"));
+    String gone = edgeA.post("/api/tasks", token, new JsonObject().put("title", "Gone")).json().getString("id");
+    edgeA.delete("/api/tasks/" + gone, token);
+
+    Socket back = open(portB, "?access_token=" + token + "&cursor=" + java.net.URLEncoder.encode(cursor,
+        java.nio.charset.StandardCharsets.UTF_8), null);
+    JsonObject changed = back.await(kept, 1).get(0);
+    assertThat(changed.getString("type")).isEqualTo("task.changed");
+    assertThat(changed.getJsonObject("task").getString("priority")).isEqualTo("high");
+    assertThat(back.await(gone, 1).get(0).getString("type")).isEqualTo("task.deleted");
+
+    String live = edgeA.post("/api/tasks", token, new JsonObject().put("title", "Live")).json().getString("id");
+    assertThat(back.await(live, 1).get(0).getString("type")).isEqualTo("task.created");
+  }
+
+  static Throwable failure(io.vertx.core.Future<?> future) {
+    Throwable cause = Await.result(future.transform(result -> io.vertx.core.Future.succeededFuture(result.cause())));
+    assertThat(cause).as("the connection should have been refused").isNotNull();
+    return cause;
+  }
+
+  @Test
+  void withoutAValidTokenThereIsNoSocket() {
+    var noToken = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(portA).setURI("/ws"));
+    assertThat(failure(noToken).getMessage()).contains("401");
+    var badToken = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(portA)
+        .setURI("/ws?access_token=not-a-token"));
+    assertThat(failure(badToken).getMessage()).contains("401");
+  }
+}

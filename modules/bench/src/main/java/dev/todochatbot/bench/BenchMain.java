@@ -130,6 +130,7 @@ public final class BenchMain {
 
     // sessions 0 .. accounts-1 are one of each account (session i signed in as account i mod accounts)
     List<Api.Session> onePerAccount = sessions.subList(0, Math.min(accounts.size(), sessions.size()));
+    JsonObject live = runLive(sessions, onePerAccount);
     List<Recorder> capacity = runCapacity(onePerAccount, eventLoops);
 
     var results = new Report.Results(config, machine(postgresVersion), signups, logins, seeded, users,
@@ -137,11 +138,73 @@ public final class BenchMain {
         (System.nanoTime() - started) / 1e9);
     JsonObject summary = Report.summary(results);
     summary.put("eventsDuringUsers", events);
+    summary.put("live", live);
+    addLiveTargets(summary, live);
     Report.write(config.outputDir(), results, summary);
     System.out.println(Report.console(summary));
     log.info("Wrote {}, {} and {}", config.outputDir().resolve("summary.json"),
         config.outputDir().resolve("report.html"), config.outputDir().resolve("query-plans.md"));
     await(db.close());
+  }
+
+  /**
+   * The live scenario ({@link LiveScenario}): {@code BENCH_SOCKETS} WebSockets (10,000), then
+   * {@code BENCH_LIVE_CHANGES} task changes (300, 10 a second), {@code BENCH_LIVE_COMPLETIONS}
+   * completions of repeating tasks (200, 10 a second) and {@code BENCH_LIVE_REMINDERS} reminders due
+   * over 20 s (200), all at once.
+   */
+  private JsonObject runLive(List<Api.Session> sessions, List<Api.Session> onePerAccount) {
+    int sockets = envInt("BENCH_SOCKETS", 10_000);
+    int changes = envInt("BENCH_LIVE_CHANGES", 300);
+    int completions = envInt("BENCH_LIVE_COMPLETIONS", 200);
+    int reminders = envInt("BENCH_LIVE_REMINDERS", 200);
+    var api = new Api(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(16)), system.publicPort);
+    var live = new LiveScenario(vertx, api, system.publicPort);
+    log.info("Scenario live: opening {} WebSockets", sockets);
+    long opening = System.nanoTime();
+    await(live.open(sessions, sockets));
+    double secondsToOpen = Seeder.round((System.nanoTime() - opening) / 1e9);
+    log.info("Opened {} WebSockets in {} s; {} changes, {} completions and {} reminders", live.openSockets(),
+        secondsToOpen, changes, completions, reminders);
+    SystemUnderTest.CpuTime before = system.cpuTime();
+    await(Future.all(live.changes(onePerAccount, changes, 10), live.completions(onePerAccount, completions, 10),
+        live.reminders(onePerAccount, reminders, 20)));
+    await(live.settle(30));
+    coresUsed.put("live", system.cpuTime().coresUsedSince(before));
+    JsonObject result = live.json().put("secondsToOpen", secondsToOpen);
+    log.info("live: {}", result.encode());
+    await(live.close());
+    return result;
+  }
+
+  private static int envInt(String name, int fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : Integer.parseInt(value.strip());
+  }
+
+  /** The live targets of DESIGN.md, added to the summary's list like the others. */
+  private static void addLiveTargets(JsonObject summary, JsonObject live) {
+    var targets = summary.getJsonArray("targets");
+    boolean allMet = summary.getBoolean("allTargetsMet");
+    Object[][] rows = {
+        {"change -> every open WebSocket of that user: p99 <= 100 ms", "fanOut", "p99Ms", 100.0, true},
+        {"change -> every open WebSocket of that user: 100 % delivered", "fanOut", "deliveredShare", 1.0, false},
+        {"completion -> next occurrence: p99 <= 1 s", "recurrence", "p99Ms", 1000.0, true},
+        {"completion -> next occurrence: 100 % created", "recurrence", "deliveredShare", 1.0, false},
+        {"reminder due -> delivered to open browsers: p99 <= 2 s", "reminders", "p99Ms", 2000.0, true},
+        {"reminder due -> delivered to open browsers: 100 %", "reminders", "deliveredShare", 1.0, false}};
+    for (Object[] row : rows) {
+      double value = live.getJsonObject((String) row[1]).getDouble((String) row[2]);
+      double limit = (Double) row[3];
+      boolean atMost = (Boolean) row[4];
+      boolean pass = atMost ? value <= limit : value >= limit;
+      allMet &= pass;
+      targets.add(new JsonObject().put("target", row[0]).put("scenario", "live").put("kind", row[1])
+          .put("metric", row[2]).put("limit", limit).put("comparison", atMost ? "<=" : ">=").put("value", value)
+          .put("pass", pass));
+    }
+    summary.put("allTargetsMet", allMet);
   }
 
   private void explainQueries(String userId, Seeder.Seeded seeded, String postgresVersion) throws IOException {

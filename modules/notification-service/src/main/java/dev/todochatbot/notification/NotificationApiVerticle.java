@@ -1,0 +1,245 @@
+package dev.todochatbot.notification;
+
+import dev.todochatbot.platform.Database;
+import dev.todochatbot.platform.HttpProblems;
+import dev.todochatbot.platform.HttpServers;
+import dev.todochatbot.platform.Observability;
+import dev.todochatbot.platform.Principal;
+import dev.todochatbot.platform.Problem;
+import dev.todochatbot.platform.Sidecar;
+import dev.todochatbot.platform.Tokens;
+import dev.todochatbot.platform.events.CloudEvent;
+import dev.todochatbot.platform.events.InvalidEventException;
+import dev.todochatbot.platform.events.TaskEvent;
+import dev.todochatbot.platform.events.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The notification service over HTTP: the callback the Dapr sidecar delivers task events to (which
+ * keep the projection of reminders), the sweep the cron binding calls, and the reminders of signed-in
+ * users. The route table below is the whole of it.
+ *
+ * <p>Every delivered event is answered 200 with the status that tells the sidecar what to do
+ * (DAPR-CONTRACT.md): SUCCESS once the projection has it (or had it, or has something newer), RETRY
+ * while it cannot be stored now, DROP when it never can be (to the dead-letter topic).
+ */
+public final class NotificationApiVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(NotificationApiVerticle.class);
+
+  static final String EVENTS_ROUTE = "/events/" + Topics.TASK_EVENTS;
+  /** The reminder-sweep binding's route (dapr/components/reminder-sweep.yaml). */
+  static final String SWEEP_ROUTE = "/reminders/sweep";
+  /** Larger than any event the task service can publish, and than a Kafka record by default. */
+  static final long MAX_EVENT_BYTES = 1024 * 1024;
+
+  private final NotificationServiceConfig config;
+  private Pool pool;
+  private Sidecar sidecar;
+  private ReminderRepository reminders;
+  private ReminderSweep reminderSweep;
+  private MeterRegistry metrics;
+  private Counter applied;
+  private Counter stale;
+  private Counter retried;
+  private Router router;
+  private HttpServer server;
+
+  public NotificationApiVerticle(NotificationServiceConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = Database.pool(vertx, config.database(), config.poolSizePerInstance(), "notify");
+    sidecar = new Sidecar(vertx, config.sidecar());
+    reminders = new ReminderRepository(pool);
+    Tokens tokens = Tokens.create(vertx, config.jwtSecret(), config.tokenTtl());
+    registerMetrics();
+    reminderSweep = new ReminderSweep(vertx, reminders, sidecar, config, claimer(), metrics);
+
+    router = Router.router(vertx);
+    Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute());
+    // called by the sidecar, not by people: no token; any body, since what cannot be read is dropped
+    router.get("/dapr/subscribe").handler(this::subscriptions);
+    router.post(EVENTS_ROUTE).handler(BodyHandler.create(false).setBodyLimit(MAX_EVENT_BYTES))
+        .handler(this::receiveTaskEvent).failureHandler(this::unreadableTaskEvent);
+    // called by the cron binding with an empty body, which is read and ignored
+    router.post(SWEEP_ROUTE).handler(BodyHandler.create(false).setBodyLimit(64 * 1024)).handler(this::sweep);
+    router.get("/api/reminders").handler(tokens.requireUser()).handler(this::list);
+    HttpProblems.install(router);
+
+    return HttpServers.listen(vertx, router, config.port(), "NOTIFICATION_SERVICE_PORT")
+        .onSuccess(listening -> server = listening);
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (pool == null) {
+      return Future.succeededFuture();
+    }
+    return reminderSweep.releaseAll()
+        .onSuccess(released -> {
+          if (released > 0) {
+            log.info("Handed back {} claimed reminders for another replica to fire", released);
+          }
+        })
+        .onFailure(failure -> log.warn("Claimed reminders not handed back, other replicas take them over after {}: {}",
+            config.claimTimeout(), failure.toString()))
+        .eventually(sidecar::close)
+        .eventually(pool::close);
+  }
+
+  /** The routes, for tests and the edge's OpenAPI check. */
+  public Router router() {
+    return router;
+  }
+
+  /** The port it listens on, which the system chose when configured as 0. */
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** Who claims in the database: this pod (or process) and this verticle instance, for people reading the rows. */
+  private static String claimer() {
+    String host = System.getenv().getOrDefault("HOSTNAME", "pid-" + ProcessHandle.current().pid());
+    return host + "/" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Counters on the registry Observability serves at /metrics. */
+  private void registerMetrics() {
+    metrics = Observability.registry();
+    applied = Counter.builder("notification.events.applied")
+        .description("Task events applied to the projection of reminders").register(metrics);
+    stale = Counter.builder("notification.events.stale")
+        .description("Task events delivered again, or older than one already applied to their task: acknowledged, "
+            + "nothing changed")
+        .register(metrics);
+    retried = Counter.builder("notification.events.retried")
+        .description("Task events handed back to the sidecar to deliver again, because they could not be stored now")
+        .register(metrics);
+  }
+
+  private void subscriptions(RoutingContext ctx) {
+    var subscription = new JsonObject()
+        .put("pubsubname", config.pubsubName())
+        .put("topic", Topics.TASK_EVENTS)
+        .put("route", EVENTS_ROUTE)
+        .put("deadLetterTopic", Topics.TASK_EVENTS_DEADLETTER);
+    sendJson(ctx, new JsonArray().add(subscription).toBuffer());
+  }
+
+  private void receiveTaskEvent(RoutingContext ctx) {
+    CloudEvent envelope = null;
+    TaskReminders event;
+    try {
+      envelope = CloudEvent.parse(ctx.body().buffer());
+      event = TaskReminders.of(TaskEvent.fromJson(envelope.data()));
+    } catch (InvalidEventException e) {
+      drop(ctx, idOf(envelope), e.reason(), e.getMessage());
+      return;
+    }
+    reminders.apply(event, config.reminderGrace()).onComplete(result -> {
+      if (result.succeeded()) {
+        (result.result().newer() ? applied : stale).increment();
+        reminderSweep.missedOnArrival(event, result.result().missedOnArrival());
+        sendStatus(ctx, "SUCCESS");
+      } else if (isRefusedByPostgres(result.cause())) {
+        drop(ctx, event.eventId().toString(), "unstorable", "PostgreSQL refuses it: " + result.cause().getMessage());
+      } else {
+        retried.increment();
+        log.warn("Task event {} not applied, the sidecar will deliver it again: {}", event.eventId(),
+            result.cause().toString());
+        sendStatus(ctx, "RETRY");
+      }
+    });
+  }
+
+  /** A failure on the events route before the handler answered: a body over the limit, or a bug here. */
+  private void unreadableTaskEvent(RoutingContext ctx) {
+    if (ctx.statusCode() == 413) {
+      drop(ctx, "(unread)", "too-large", "the body is over " + MAX_EVENT_BYTES + " bytes");
+    } else {
+      retried.increment();
+      log.error("Task event not handled, the sidecar will deliver it again", ctx.failure());
+      sendStatus(ctx, "RETRY");
+    }
+  }
+
+  /** An event that can never be applied: counted, logged, and sent on to the dead-letter topic. */
+  private void drop(RoutingContext ctx, String eventId, String reason, String why) {
+    Counter.builder("notification.events.dropped").tag("reason", reason)
+        .description("Task events that can never be applied, sent to the dead-letter topic").register(metrics)
+        .increment();
+    log.warn("Task event {} dropped to {} ({}): {}", eventId, Topics.TASK_EVENTS_DEADLETTER, reason, why);
+    sendStatus(ctx, "DROP");
+  }
+
+  /** The event's own id when its data has one, else the envelope's. */
+  private static String idOf(CloudEvent envelope) {
+    if (envelope == null) {
+      return "(unreadable)";
+    }
+    Object eventId = envelope.data() == null ? null : envelope.data().getValue("eventId");
+    return eventId instanceof String id ? id : envelope.id() == null ? "(no id)" : envelope.id();
+  }
+
+  /**
+   * PostgreSQL's data exceptions (class 22: a NUL in a title, an instant it cannot hold) and integrity
+   * violations (class 23) come back the same on every delivery: retrying would block the partition.
+   */
+  private static boolean isRefusedByPostgres(Throwable failure) {
+    return failure instanceof PgException pg && pg.getSqlState() != null
+        && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"));
+  }
+
+  /**
+   * 200 {@code {"claimed": n}} once the due reminders are claimed (they fire later, from timers). When
+   * the database cannot be reached, a 503 problem: daprd logs it, and the next tick sweeps again.
+   */
+  private void sweep(RoutingContext ctx) {
+    reminderSweep.sweep().onComplete(result -> {
+      if (result.succeeded()) {
+        sendJson(ctx, new JsonObject().put("claimed", result.result()).toBuffer());
+      } else {
+        log.warn("Reminder sweep failed, the next tick tries again: {}", result.cause().toString());
+        HttpProblems.send(ctx, Problem.of(503, "sweep-failed", "Sweep failed",
+            "The reminders could not be claimed now (the database is unavailable); the next tick tries again."));
+      }
+    });
+  }
+
+  private void list(RoutingContext ctx) {
+    ReminderQuery query = ReminderQuery.parse(ctx.queryParams());
+    reminders.list(Principal.of(ctx).userId(), query)
+        .onSuccess(page -> sendJson(ctx, page.toBuffer()))
+        .onFailure(ctx::fail);
+  }
+
+  private static void sendStatus(RoutingContext ctx, String status) {
+    sendJson(ctx, new JsonObject().put("status", status).toBuffer());
+  }
+
+  private static void sendJson(RoutingContext ctx, Buffer body) {
+    ctx.response()
+        .setStatusCode(200)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(body);
+  }
+}

@@ -1,0 +1,151 @@
+package dev.todochatbot.notification;
+
+import dev.todochatbot.notification.ReminderRepository.Due;
+import dev.todochatbot.platform.Sidecar;
+import dev.todochatbot.platform.events.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One replica's part in firing reminders. A sweep (every tick of the cron binding, in every replica)
+ * claims what is due before the next tick plus a margin; each claimed reminder is then published at
+ * its instant from a timer of this event loop, and settled:
+ * <ul>
+ *   <li>published: delivered (or missed, see below), with the lateness measured;
+ *   <li>the sidecar refused or was unreachable: pending again, for the next sweep;
+ *   <li>cancelled or taken over since the claim (checked just before publishing): left alone.
+ * </ul>
+ * A pending reminder swept later than the grace window after its instant (the system was down) is
+ * not rung late: it is published at once with {@code "missed": true}, so that the person's open
+ * screens can list it quietly, and recorded as missed. (One that was past the window before the
+ * projection even heard of it is recorded missed without a notice: see
+ * {@link ReminderSql#UPSERT_WANTED}.) Delivery is at least once: a replica that dies between
+ * publishing and settling leaves its claims to be taken over, and consumers dedupe on the
+ * CloudEvent id, the same for every publication of a reminder at an instant.
+ */
+final class ReminderSweep {
+
+  private static final Logger log = LoggerFactory.getLogger(ReminderSweep.class);
+
+  /** Claimed per sweep at most: a backlog after downtime drains a batch a tick, never as a flood. */
+  static final int BATCH = 500;
+
+  private final Vertx vertx;
+  private final ReminderRepository reminders;
+  private final Sidecar sidecar;
+  private final NotificationServiceConfig config;
+  private final String claimedBy;
+  private final Counter delivered;
+  private final Counter missed;
+  private final Counter failed;
+  private final Timer lateness;
+
+  ReminderSweep(Vertx vertx, ReminderRepository reminders, Sidecar sidecar, NotificationServiceConfig config,
+      String claimedBy, MeterRegistry metrics) {
+    this.vertx = vertx;
+    this.reminders = reminders;
+    this.sidecar = sidecar;
+    this.config = config;
+    this.claimedBy = claimedBy;
+    delivered = outcome(metrics, "delivered", "Reminders published on time (within the grace window)");
+    missed = outcome(metrics, "missed", "Reminders past the grace window: swept late (published once as missed), "
+        + "or first heard of late (recorded only)");
+    failed = outcome(metrics, "failed", "Publications the sidecar refused or could not take, left for the next sweep");
+    lateness = Timer.builder("notification.reminder.lateness")
+        .description("How long after its instant a reminder was published")
+        .publishPercentiles(0.5, 0.95, 0.99)
+        .register(metrics);
+  }
+
+  private static Counter outcome(MeterRegistry metrics, String outcome, String description) {
+    return Counter.builder("notification.reminders").tag("outcome", outcome).description(description).register(metrics);
+  }
+
+  /** Claims what is due and sets it to fire; the number claimed. */
+  Future<Integer> sweep() {
+    return reminders.claim(claimedBy, config.reminderLookahead(), config.claimTimeout(), config.reminderGrace(), BATCH)
+        .map(claimed -> {
+          claimed.forEach(this::fireWhenDue);
+          return claimed.size();
+        });
+  }
+
+  /** Counts the reminders a task event brought that were already past the grace window (never published). */
+  void missedOnArrival(TaskReminders event, int count) {
+    if (count > 0) {
+      missed.increment(count);
+      log.info("Task event {}: {} reminders of task {} already past the grace window, recorded as missed",
+          event.eventId(), count, event.taskId());
+    }
+  }
+
+  /** Hands back what this replica holds, as it stops, so that another one fires it without waiting for a timeout. */
+  Future<Integer> releaseAll() {
+    return reminders.releaseAll(claimedBy);
+  }
+
+  /** Never before its instant by this clock: a timer that wakes a little early waits again. */
+  private void fireWhenDue(Due due) {
+    long waitNanos = due.missed() ? 0 : Duration.between(Instant.now(), due.fireAt()).toNanos();
+    if (waitNanos <= 0) {
+      publish(due);
+    } else {
+      vertx.setTimer(Math.max(1, (waitNanos + 999_999) / 1_000_000), id -> fireWhenDue(due));
+    }
+  }
+
+  private void publish(Due due) {
+    reminders.stillClaimed(due).compose(mine -> {
+      if (!mine) {
+        log.debug("Reminder {} not published: cancelled or taken over since it was claimed", due.eventId());
+        return Future.succeededFuture();
+      }
+      // as the database keeps it, so that the message and GET /api/reminders say the same
+      Instant firedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+      return sidecar.publish(Topics.REMINDERS, due.message(firedAt).toBuffer(), metadata(due))
+          .transform(published -> published.succeeded() ? settle(due, firedAt) : giveBack(due, published.cause()));
+    }).onFailure(failure -> log.warn("Reminder {} left claimed, another sweep takes it over {} after its instant: {}",
+        due.eventId(), config.claimTimeout(), failure.toString()));
+  }
+
+  /** The record key keeps a user's reminders in order on one partition; the id lets consumers dedupe. */
+  private static Map<String, String> metadata(Due due) {
+    var metadata = new LinkedHashMap<String, String>();
+    metadata.put("partitionKey", due.userId().toString());
+    metadata.put("cloudevent.id", due.eventId());
+    return metadata;
+  }
+
+  private Future<Void> settle(Due due, Instant firedAt) {
+    if (due.missed()) {
+      missed.increment();
+      log.info("Reminder {} of task {} missed (swept {} after its instant)", due.eventId(), due.taskId(),
+          Duration.between(due.fireAt(), firedAt));
+    } else {
+      delivered.increment();
+      lateness.record(Duration.between(due.fireAt(), firedAt));
+    }
+    return reminders.settle(due, firedAt).map(settled -> {
+      if (!settled) {
+        log.debug("Reminder {} published, then cancelled or taken over before it was marked", due.eventId());
+      }
+      return null;
+    });
+  }
+
+  private Future<Void> giveBack(Due due, Throwable failure) {
+    failed.increment();
+    log.warn("Reminder {} not published, pending again for the next sweep: {}", due.eventId(), failure.getMessage());
+    return reminders.release(due);
+  }
+}

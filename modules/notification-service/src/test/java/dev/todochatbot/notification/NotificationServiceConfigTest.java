@@ -1,0 +1,53 @@
+package dev.todochatbot.notification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.todochatbot.platform.Env;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class NotificationServiceConfigTest {
+
+  private static final Map<String, String> REQUIRED = Map.of(
+      "DATABASE_URL", "postgresql://todo:secret@db:5432/todo",
+      "JWT_SECRET", "test-secret-that-is-long-enough-for-hs256!");
+
+  @Test
+  void defaultsNeedOnlyTheDatabaseAndTheSecret() {
+    var config = NotificationServiceConfig.fromEnv(new Env(REQUIRED));
+
+    assertThat(config.port()).isEqualTo(8085);
+    assertThat(config.instances()).isEqualTo(1);
+    assertThat(config.database().host()).isEqualTo("db");
+    assertThat(config.pubsubName()).isEqualTo("pubsub");
+    assertThat(config.reminderGrace()).isEqualTo(Duration.ofHours(1));
+    assertThat(config.reminderLookahead()).isEqualTo(Duration.ofSeconds(6));
+    assertThat(config.claimTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.sidecar().httpPort()).isEqualTo(3500);
+  }
+
+  @Test
+  void windowsAreIsoDurationsOrSeconds() {
+    var config = NotificationServiceConfig.fromEnv(new Env(REQUIRED).with(Map.of(
+        "NOTIFICATION_SERVICE_PORT", "9085", "REMINDER_GRACE", "PT2H", "REMINDER_LOOKAHEAD", "8",
+        "REMINDER_CLAIM_TIMEOUT", "PT1M", "PUBSUB_NAME", "redis-pubsub", "DAPR_HTTP_PORT", "3600")));
+
+    assertThat(config.port()).isEqualTo(9085);
+    assertThat(config.reminderGrace()).isEqualTo(Duration.ofHours(2));
+    assertThat(config.reminderLookahead()).isEqualTo(Duration.ofSeconds(8));
+    assertThat(config.claimTimeout()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(config.pubsubName()).isEqualTo("redis-pubsub");
+    assertThat(config.sidecar().pubsubName()).isEqualTo("redis-pubsub");
+    assertThat(config.sidecar().httpPort()).isEqualTo(3600);
+  }
+
+  @Test
+  void aGraceWindowOfNothingIsRefusedByName() {
+    assertThatThrownBy(() -> NotificationServiceConfig.fromEnv(new Env(REQUIRED).with(Map.of("REMINDER_GRACE", "0"))))
+        .hasMessageContaining("REMINDER_GRACE");
+    assertThatThrownBy(() -> NotificationServiceConfig.fromEnv(new Env(Map.of("DATABASE_URL", "postgresql://db/todo"))))
+        .hasMessageContaining("JWT_SECRET");
+  }
+}

@@ -1,0 +1,97 @@
+package dev.todochatbot.notification;
+
+import dev.todochatbot.platform.SidecarConfig;
+import dev.todochatbot.platform.testing.Await;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The sidecar's publish endpoint as the notification service sees it, recording every request exactly
+ * as it arrived (and when) and answering 204, as daprd does once Kafka has the record, unless a test
+ * chose another status for a user's publications. Tests each use users of their own, so they never
+ * share an answer. For contract tests of what the service sends.
+ */
+final class RecordingSidecar implements AutoCloseable {
+
+  /** Where the service must publish reminders: Dapr's publish API, component pubsub, topic reminders. */
+  static final String PUBLISH_PATH = "/v1.0/publish/pubsub/reminders";
+
+  /**
+   * @param query the decoded query parameters ({@code metadata.partitionKey}, ...)
+   * @param receivedAt when the request arrived, by this JVM's clock
+   * @param status what this sidecar answered
+   */
+  record Request(String method, String path, MultiMap query, MultiMap headers, String body, Instant receivedAt,
+      int status) {
+
+    JsonObject json() {
+      return new JsonObject(body);
+    }
+
+    String partitionKey() {
+      return query.get("metadata.partitionKey");
+    }
+
+    String cloudEventId() {
+      return query.get("metadata.cloudevent.id");
+    }
+
+    boolean published() {
+      return status == 204;
+    }
+  }
+
+  final List<Request> requests = new CopyOnWriteArrayList<>();
+  private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
+  private final HttpServer server;
+
+  RecordingSidecar(Vertx vertx) {
+    server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+      Instant receivedAt = Instant.now();
+      MultiMap query = MultiMap.caseInsensitiveMultiMap().addAll(request.params());
+      int status = statuses.getOrDefault(String.valueOf(query.get("metadata.partitionKey")), 204);
+      requests.add(new Request(request.method().name(), request.path(), query,
+          MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body.toString(), receivedAt, status));
+      if (status == 204) {
+        request.response().setStatusCode(204).end();
+      } else {
+        // daprd's error shape, as when Kafka refuses the record
+        request.response().setStatusCode(status).putHeader("content-type", "application/json")
+            .end("{\"errorCode\":\"ERR_PUBSUB_PUBLISH_MESSAGE\",\"message\":\"chosen by the test\"}");
+      }
+    }));
+    Await.result(server.listen(0, "127.0.0.1"));
+  }
+
+  /** The status the sidecar answers for publications of {@code userId}'s reminders from now on. */
+  void answer(UUID userId, int status) {
+    statuses.put(userId.toString(), status);
+  }
+
+  /** Every request for {@code userId}'s reminders, whatever was answered. */
+  List<Request> requestsFor(UUID userId) {
+    return requests.stream().filter(r -> userId.toString().equals(r.partitionKey())).toList();
+  }
+
+  /** The publications of {@code userId}'s reminders the sidecar accepted. */
+  List<Request> publishedFor(UUID userId) {
+    return requestsFor(userId).stream().filter(Request::published).toList();
+  }
+
+  SidecarConfig config() {
+    return new SidecarConfig("127.0.0.1", server.actualPort(), "pubsub", "secretstore");
+  }
+
+  @Override
+  public void close() {
+    Await.result(server.close());
+  }
+}

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.todochatbot.notification.NotificationServiceFixture.User;
 import dev.todochatbot.notification.ReminderEvents.Story;
+import dev.todochatbot.platform.testing.EventSchemas;
 import dev.todochatbot.platform.testing.TestHttp.Answer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -58,6 +59,14 @@ class NotificationEventDeliveryTest {
         .put("topic", "task-events")
         .put("route", "/events/task-events")
         .put("deadLetterTopic", "task-events-deadletter")));
+  }
+
+  @Test
+  void theSampleEventsAreCheckedAgainstTheSchemasReminders() {
+    JsonObject event = new Story(UUID.randomUUID()).created("Pay rent", null, IN_AN_HOUR);
+    event.getJsonObject("task").getJsonArray("reminders").getJsonObject(0).remove("before");
+
+    assertThat(EventSchemas.violations(EventSchemas.TASK_EVENT, event)).isNotEmpty();
   }
 
   @Test

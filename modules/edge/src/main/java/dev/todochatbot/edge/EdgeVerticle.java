@@ -36,6 +36,7 @@ public final class EdgeVerticle extends VerticleBase {
   static final long MAX_BODY_BYTES = 1024 * 1024;
   static final String TASK_SERVICE = "task-service";
   static final String AUDIT_SERVICE = "audit-service";
+  static final String NOTIFICATION_SERVICE = "notification-service";
   private static final List<CharSequence> FORWARDED_REQUEST_HEADERS = List.of(HttpHeaders.AUTHORIZATION,
       HttpHeaders.CONTENT_TYPE, HttpHeaders.ACCEPT, HttpHeaders.IF_MATCH, "traceparent", "tracestate");
   private static final List<CharSequence> FORWARDED_RESPONSE_HEADERS = List.of(HttpHeaders.CONTENT_TYPE,
@@ -78,6 +79,8 @@ public final class EdgeVerticle extends VerticleBase {
     router.get("/api/audit").handler(signedIn).handler(ctx -> forward(ctx, AUDIT_SERVICE, "History"));
     router.route("/api/tasks").handler(body).handler(signedIn).handler(ctx -> forward(ctx, TASK_SERVICE, "Tasks"));
     router.route("/api/tasks/*").handler(body).handler(signedIn).handler(ctx -> forward(ctx, TASK_SERVICE, "Tasks"));
+    // which reminders fired, were missed or wait: the notification service's; changing one: the task service's
+    router.get("/api/reminders").handler(signedIn).handler(ctx -> forward(ctx, NOTIFICATION_SERVICE, "Reminders"));
     router.route("/api/reminders/*").handler(body).handler(signedIn).handler(ctx -> forward(ctx, TASK_SERVICE, "Tasks"));
     realtime = new Realtime(vertx, tokens, services, new Realtime.Settings(config.heartbeat(), config.writeQueueBytes()));
     router.get("/ws").handler(realtime::accept);

@@ -2,6 +2,8 @@ package dev.todochatbot.standalone;
 
 import dev.todochatbot.audit.AuditService;
 import dev.todochatbot.audit.AuditServiceConfig;
+import dev.todochatbot.notification.NotificationService;
+import dev.todochatbot.notification.NotificationServiceConfig;
 import dev.todochatbot.recurrence.RecurrenceService;
 import dev.todochatbot.recurrence.RecurrenceServiceConfig;
 import dev.todochatbot.devsidecar.AppDirectory;
@@ -58,6 +60,7 @@ public final class Main {
   static final String TASK_SERVICE = "task-service";
   static final String AUDIT_SERVICE = AuditService.APP_ID;
   static final String RECURRENCE_SERVICE = RecurrenceService.APP_ID;
+  static final String NOTIFICATION_SERVICE = NotificationService.APP_ID;
   /** Environment variable to secret store key, for the credentials every service needs. */
   static final Map<String, String> SECRET_KEYS = Map.of("DATABASE_URL", "database-url", "JWT_SECRET", "jwt-secret");
 
@@ -137,7 +140,7 @@ public final class Main {
       writeOwnerOnly(secretsFile, secrets.encodePrettily());
       // the apps' ports are fixed before their sidecars start, as daprd's --app-port is
       for (String name : List.of("PORT", "EDGE_EVENTS_PORT", "TASK_SERVICE_PORT", "AUDIT_SERVICE_PORT",
-          "RECURRENCE_SERVICE_PORT")) {
+          "RECURRENCE_SERVICE_PORT", "NOTIFICATION_SERVICE_PORT")) {
         if (systemEnv.getInt(name, -1) == 0) {
           filled.put(name, String.valueOf(freePort()));
         }
@@ -155,6 +158,7 @@ public final class Main {
     int taskPort = env.getInt("TASK_SERVICE_PORT", 8081);
     int auditPort = env.getInt("AUDIT_SERVICE_PORT", 8082);
     int recurrencePort = env.getInt("RECURRENCE_SERVICE_PORT", 8084);
+    int notificationPort = env.getInt("NOTIFICATION_SERVICE_PORT", 8085);
     Optional<String> brokers = env.optional("KAFKA_BROKERS");
     Map<String, String> overrides = Map.of("secretstore.secretsFile", secretsFile.toAbsolutePath().toString());
     Vertx vertx = Observability.newVertx();
@@ -171,10 +175,12 @@ public final class Main {
         v -> sidecar(vertx, env, apps, sidecars, AUDIT_SERVICE, auditPort, resources, brokers, overrides));
     Future<DevSidecar> recurrenceSidecar = auditSidecar.compose(
         v -> sidecar(vertx, env, apps, sidecars, RECURRENCE_SERVICE, recurrencePort, resources, brokers, overrides));
+    Future<DevSidecar> notificationSidecar = recurrenceSidecar.compose(v -> sidecar(vertx, env, apps, sidecars,
+        NOTIFICATION_SERVICE, notificationPort, resources, brokers, overrides));
     var deployments = new java.util.LinkedHashMap<String, String>();
     // completed off the event loops: on failure Vert.x is closed, and cannot run callbacks any more
     Promise<Running> result = Promise.promise();
-    recurrenceSidecar
+    notificationSidecar
         .compose(v -> envOf(vertx, env, taskSidecar.result()))
         .compose(taskEnv -> TaskService.deploy(vertx, TaskServiceConfig.fromEnv(taskEnv)))
         .compose(id -> {
@@ -189,14 +195,20 @@ public final class Main {
         .compose(recurrenceEnv -> RecurrenceService.deploy(vertx, RecurrenceServiceConfig.fromEnv(recurrenceEnv)))
         .compose(id -> {
           deployments.put(RECURRENCE_SERVICE, id);
+          return envOf(vertx, env, notificationSidecar.result());
+        })
+        .compose(notificationEnv -> NotificationService.deploy(vertx, NotificationServiceConfig.fromEnv(notificationEnv)))
+        .compose(id -> {
+          deployments.put(NOTIFICATION_SERVICE, id);
           return envOf(vertx, env, edgeSidecar.result());
         })
         .compose(edgeEnv -> Edge.deploy(vertx, EdgeConfig.fromEnv(edgeEnv)))
         .compose(id -> {
           deployments.put(EDGE, id);
           // ready means events flow: the audit, recurrence and edge subscriptions are in place
-          return Future.all(auditSidecar.result().subscribed(), recurrenceSidecar.result().subscribed(),
-              edgeSidecar.result().subscribed()).timeout(60, java.util.concurrent.TimeUnit.SECONDS);
+          return Future.all(List.of(auditSidecar.result().subscribed(), recurrenceSidecar.result().subscribed(),
+              notificationSidecar.result().subscribed(), edgeSidecar.result().subscribed()))
+              .timeout(60, java.util.concurrent.TimeUnit.SECONDS);
         })
         .map(v -> new Running(vertx, db, broker, List.copyOf(sidecars), Map.copyOf(deployments), edgePort, taskPort,
             auditPort))

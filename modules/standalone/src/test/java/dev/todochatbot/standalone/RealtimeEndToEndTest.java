@@ -63,7 +63,7 @@ class RealtimeEndToEndTest {
         "KAFKA_BROKERS", TestKafka.bootstrapServers(),
         "JWT_SECRET", SECRET,
         "PORT", "0", "EDGE_EVENTS_PORT", "0", "TASK_SERVICE_PORT", "0", "AUDIT_SERVICE_PORT", "0",
-        "RECURRENCE_SERVICE_PORT", "0", "EDGE_INSTANCES", "2"));
+        "RECURRENCE_SERVICE_PORT", "0", "EDGE_INSTANCES", "2")).with(Map.of("NOTIFICATION_SERVICE_PORT", "0"));
     running = Await.result(Main.start(env));
     portA = running.port();
     edgeA = new TestHttp(portA);
@@ -184,6 +184,35 @@ class RealtimeEndToEndTest {
 
     String live = edgeA.post("/api/tasks", token, new JsonObject().put("title", "Live")).json().getString("id");
     assertThat(back.await(live, 1).get(0).getString("type")).isEqualTo("task.created");
+  }
+
+  @Test
+  void aReminderFiresOnceOnEveryOpenSocketOfItsUserAtItsTime() {
+    String token = signUp();
+    Socket onA = open(portA, token);
+    Socket onB = open(portB, token);
+    String taskId = edgeA.post("/api/tasks", token, new JsonObject().put("title", "Leave for the station")).json()
+        .getString("id");
+    java.time.Instant at = java.time.Instant.now().plusSeconds(2).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    var reminder = edgeA.post("/api/tasks/" + taskId + "/reminders", token, new JsonObject().put("at", at.toString()));
+    assertThat(reminder.status()).as(reminder.toString()).isEqualTo(201);
+    String reminderId = reminder.json().getString("id");
+
+    for (Socket socket : List.of(onA, onB)) {
+      Await.until("the reminder on a socket", PATIENCE, () -> socket.received().stream()
+          .anyMatch(m -> "reminder".equals(m.getString("type"))));
+      var fired = socket.received().stream().filter(m -> "reminder".equals(m.getString("type"))).toList();
+      assertThat(fired).hasSize(1);
+      JsonObject body = fired.get(0).getJsonObject("reminder");
+      assertThat(body.getString("reminderId")).isEqualTo(reminderId);
+      assertThat(body.getString("taskId")).isEqualTo(taskId);
+      assertThat(body.getString("title")).isEqualTo("Leave for the station");
+      // never before its time
+      assertThat(java.time.Instant.parse(body.getString("firedAt"))).isAfterOrEqualTo(at);
+    }
+    // and it is listed as delivered
+    Await.until("the reminder listed as delivered", PATIENCE, () -> edgeA.get("/api/reminders?state=delivered", token)
+        .json().getJsonArray("items").size() == 1);
   }
 
   static Throwable failure(io.vertx.core.Future<?> future) {

@@ -58,6 +58,7 @@ public final class NotificationApiVerticle extends VerticleBase {
   private Counter applied;
   private Counter stale;
   private Counter retried;
+  private Counter skipped;
   private Router router;
   private HttpServer server;
 
@@ -131,6 +132,9 @@ public final class NotificationApiVerticle extends VerticleBase {
         .description("Task events delivered again, or older than one already applied to their task: acknowledged, "
             + "nothing changed")
         .register(metrics);
+    skipped = Counter.builder("notification.events.skipped")
+        .description("Task events about tasks without reminders, answered without touching the database")
+        .register(metrics);
     retried = Counter.builder("notification.events.retried")
         .description("Task events handed back to the sidecar to deliver again, because they could not be stored now")
         .register(metrics);
@@ -148,11 +152,20 @@ public final class NotificationApiVerticle extends VerticleBase {
   private void receiveTaskEvent(RoutingContext ctx) {
     CloudEvent envelope = null;
     TaskReminders event;
+    TaskEvent taskEvent;
     try {
       envelope = CloudEvent.parse(ctx.body().buffer());
-      event = TaskReminders.of(TaskEvent.fromJson(envelope.data()));
+      taskEvent = TaskEvent.fromJson(envelope.data());
+      event = TaskReminders.of(taskEvent);
     } catch (InvalidEventException e) {
       drop(ctx, idOf(envelope), e.reason(), e.getMessage());
+      return;
+    }
+    if (event.reminders().isEmpty() && (taskEvent.changes() == null || !taskEvent.changes().containsKey("reminders"))) {
+      // a task without reminders whose reminders did not change: nothing of it is in the projection
+      // (the event that removed its last reminder said so in its changes), so there is nothing to write
+      skipped.increment();
+      sendStatus(ctx, "SUCCESS");
       return;
     }
     reminders.apply(event, config.reminderGrace()).onComplete(result -> {

@@ -94,6 +94,20 @@ class NotificationEventDeliveryTest {
   }
 
   @Test
+  void anEventOfATaskWithoutRemindersIsAnsweredWithoutWritingAnything() {
+    User alice = service.newUser();
+    double skippedBefore = service.counter("notification_events_skipped_total", "");
+    double appliedBefore = service.counter("notification_events_applied_total", "");
+
+    assertStatus(service.deliver(ReminderEvents.envelope(new Story(alice.id()).created("No reminders", IN_AN_HOUR))),
+        "SUCCESS");
+
+    assertThat(service.counter("notification_events_skipped_total", "")).isEqualTo(skippedBefore + 1);
+    assertThat(service.counter("notification_events_applied_total", "")).isEqualTo(appliedBefore);
+    assertThat(service.reminders(alice, "pending")).isEmpty();
+  }
+
+  @Test
   void dataAsAJsonStringOrBase64OrAPlainJsonEnvelopeIsReadToo() {
     User alice = service.newUser();
     JsonObject asString = new Story(alice.id()).created("One", null, IN_AN_HOUR);

@@ -127,11 +127,17 @@ public final class RecurrenceApiVerticle extends VerticleBase {
   }
 
   private void subscriptions(RoutingContext ctx) {
+    // Only completions and deletions can end an occurrence: routing rules on the CloudEvent type (the
+    // relay sets it from the event) spare a delivery for every other change. Without a default route
+    // the sidecar skips the rest; with a dead-letter topic it would send them all there, so this
+    // subscription has none: an event refused here is logged and counted (recurrence_events_dropped_total).
+    var rules = new JsonArray()
+        .add(new JsonObject().put("match", "event.type == \"task.completed.v1\"").put("path", EVENTS_ROUTE))
+        .add(new JsonObject().put("match", "event.type == \"task.deleted.v1\"").put("path", EVENTS_ROUTE));
     var subscription = new JsonObject()
         .put("pubsubname", config.pubsubName())
         .put("topic", Topics.TASK_EVENTS)
-        .put("route", EVENTS_ROUTE)
-        .put("deadLetterTopic", Topics.TASK_EVENTS_DEADLETTER);
+        .put("routes", new JsonObject().put("rules", rules));
     sendJson(ctx, new JsonArray().add(subscription).toBuffer());
   }
 

@@ -46,7 +46,7 @@ class RecurrenceEventDeliveryTest {
   }
 
   @Test
-  void subscriptionNamesTopicRouteAndDeadLetterTopic() {
+  void subscriptionAsksOnlyForCompletionsAndDeletions() {
     Answer answer = service.http.get("/dapr/subscribe", null);
 
     assertThat(answer.status()).isEqualTo(200);
@@ -54,8 +54,9 @@ class RecurrenceEventDeliveryTest {
     assertThat(new JsonArray(answer.body())).isEqualTo(new JsonArray().add(new JsonObject()
         .put("pubsubname", "pubsub")
         .put("topic", "task-events")
-        .put("route", "/events/task-events")
-        .put("deadLetterTopic", "task-events-deadletter")));
+        .put("routes", new JsonObject().put("rules", new JsonArray()
+            .add(new JsonObject().put("match", "event.type == \"task.completed.v1\"").put("path", "/events/task-events"))
+            .add(new JsonObject().put("match", "event.type == \"task.deleted.v1\"").put("path", "/events/task-events"))))));
   }
 
   @Test

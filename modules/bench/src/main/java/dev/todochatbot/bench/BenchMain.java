@@ -161,6 +161,7 @@ public final class BenchMain {
     var api = new Api(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(16)), system.publicPort);
     var live = new LiveScenario(vertx, api, system.publicPort);
+    awaitQuiet();
     log.info("Scenario live: opening {} WebSockets", sockets);
     long opening = System.nanoTime();
     await(live.open(sessions, sockets));
@@ -176,6 +177,25 @@ public final class BenchMain {
     log.info("live: {}", result.encode());
     await(live.close());
     return result;
+  }
+
+  /**
+   * Waits (up to two minutes) until the audit trail stops growing: the users scenario can leave a
+   * backlog of events, and the live scenario is measured on a system that has caught up.
+   */
+  private void awaitQuiet() {
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    long last = -1;
+    long started = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      long count = await(db.query("SELECT count(*) FROM audit.task_event").execute()).iterator().next().getLong(0);
+      if (count == last) {
+        break;
+      }
+      last = count;
+      await(Future.<Void>future(promise -> vertx.setTimer(2_000, id -> promise.complete())));
+    }
+    log.info("The event backlog was worked off after {} s", Seeder.round((System.nanoTime() - started) / 1e9));
   }
 
   private static int envInt(String name, int fallback) {

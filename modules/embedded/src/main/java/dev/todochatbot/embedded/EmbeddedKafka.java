@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
  * for the single-process mode and tests. Topics and committed offsets live in {@code dataDir} and
  * survive {@link #stop()}/{@link #restart()} and new processes on the same directory.
  *
- * <p>Listens on 127.0.0.1 only. Topics are created on first use with 4 partitions.
+ * <p>Listens on 127.0.0.1 only. Topics are created on first use with 16 partitions: a subscriber
+ * handles one record at a time per partition (as daprd does), so the partitions bound how many events
+ * a subscriber has in hand at once; with 4, the audit service fell behind whenever the cores were busy,
+ * because each delivery then waits on busy event loops rather than on work.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -146,7 +149,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("inter.broker.listener.name", "PLAINTEXT");
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     p.put("log.dirs", logDir.toString());
-    p.put("num.partitions", "4");
+    p.put("num.partitions", "16");
     p.put("auto.create.topics.enable", "true");
     // one node: every internal topic has one replica, and groups need not wait for more members
     p.put("offsets.topic.replication.factor", "1");

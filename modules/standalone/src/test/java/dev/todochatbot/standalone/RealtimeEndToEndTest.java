@@ -82,7 +82,9 @@ class RealtimeEndToEndTest {
             Map.of("secretstore.secretsFile", dataDir.resolve("secrets.json").toAbsolutePath().toString())),
         apps, name -> null));
     var configB = EdgeConfig.fromEnv(new Env(Map.of("DATABASE_URL", databaseUrl, "JWT_SECRET", SECRET,
-        "PORT", String.valueOf(portB), "EDGE_EVENTS_PORT", String.valueOf(eventsPortB), "EDGE_INSTANCES", "1")))
+        "PORT", String.valueOf(portB), "EDGE_EVENTS_PORT", String.valueOf(eventsPortB), "EDGE_INSTANCES", "1",
+        // small enough to see a slow socket closed and a silent one given up, within a test
+        "WS_WRITE_QUEUE_BYTES", "65536", "WS_HEARTBEAT", "PT0.5S")))
         .withSidecar(new SidecarConfig("127.0.0.1", sidecarB.httpPort(), "pubsub", "secretstore"));
     Await.result(Edge.deploy(replicaB, configB));
     Await.result(sidecarB.subscribed());
@@ -213,6 +215,76 @@ class RealtimeEndToEndTest {
     // and it is listed as delivered
     Await.until("the reminder listed as delivered", PATIENCE, () -> edgeA.get("/api/reminders?state=delivered", token)
         .json().getJsonArray("items").size() == 1);
+  }
+
+  @Test
+  void aSlowSocketIsClosedWithAReasonAndDelaysNoOther() {
+    String token = signUp();
+    double closedBefore = tooSlowCount();
+    Socket fast = open(portB, token);
+    // a client that stops reading, with a small window, so what the server sends piles up there
+    var slowClient = replicaB.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
+        .setReceiveBufferSize(4096));
+    WebSocket slow = Await.result(slowClient.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(portB)
+        .setURI("/ws?access_token=" + token)));
+    slow.pause();
+
+    String taskId = edgeA.post("/api/tasks", token, new JsonObject().put("title", "Busy")).json().getString("id");
+    String big = "x".repeat(9_000);
+    int changes = 800;
+    for (int i = 0; i < changes; i++) {
+      var answer = edgeA.patch("/api/tasks/" + taskId, token, new JsonObject().put("description", big + i));
+      assertThat(answer.status()).isEqualTo(200);
+    }
+    // the reading socket got every change, the one that did not read was closed as too slow
+    fast.await(taskId, changes + 1);
+    Await.until("the slow socket closed", PATIENCE, () -> tooSlowCount() > closedBefore);
+    Await.result(slowClient.close());
+  }
+
+  @Test
+  void aSocketThatAnswersNoPingsIsClosed() throws Exception {
+    String token = signUp();
+    // a client that does the handshake and then never answers (a Vert.x client would answer pings itself)
+    try (var raw = new java.net.Socket("127.0.0.1", portB)) {
+      raw.setSoTimeout(15_000);
+      var out = raw.getOutputStream();
+      out.write(("GET /ws?access_token=" + token + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.flush();
+      var in = new java.io.DataInputStream(raw.getInputStream());
+      String headers = readHeaders(in);
+      assertThat(headers).startsWith("HTTP/1.1 101");
+      // frames from the server, unmasked and small: pings every 0.5 s, then the close after three unanswered
+      int pings = 0;
+      while (true) {
+        int opcode = in.readUnsignedByte() & 0x0f;
+        int length = in.readUnsignedByte() & 0x7f;
+        byte[] payload = in.readNBytes(length);
+        if (opcode == 0x9) {
+          pings++;
+        } else if (opcode == 0x8) {
+          int status = ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
+          assertThat(status).isEqualTo(4002);
+          break;
+        }
+      }
+      assertThat(pings).isGreaterThanOrEqualTo(3);
+    }
+  }
+
+  private static String readHeaders(java.io.DataInputStream in) throws java.io.IOException {
+    var text = new StringBuilder();
+    while (!text.toString().endsWith("\r\n\r\n")) {
+      text.append((char) in.readUnsignedByte());
+    }
+    return text.toString();
+  }
+
+  static double tooSlowCount() {
+    var counter = dev.todochatbot.platform.Observability.registry().find("realtime.sockets.too.slow").counter();
+    return counter == null ? 0 : counter.count();
   }
 
   static Throwable failure(io.vertx.core.Future<?> future) {

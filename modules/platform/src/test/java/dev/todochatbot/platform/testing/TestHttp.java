@@ -16,7 +16,12 @@ import java.util.Optional;
 /** Real HTTP from tests: java.net.http against a server on localhost, with JSON helpers. */
 public final class TestHttp {
 
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /**
+   * HTTP/1.1 only: by default the JDK client offers every new connection an upgrade to HTTP/2 (h2c),
+   * and a large first answer (a /metrics page) then came back as a broken HTTP/2 frame.
+   */
+  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
 
   private final String base;
 

@@ -211,6 +211,7 @@ class RealtimeEndToEndTest {
       assertThat(body.getString("title")).isEqualTo("Leave for the station");
       // never before its time
       assertThat(java.time.Instant.parse(body.getString("firedAt"))).isAfterOrEqualTo(at);
+      assertThat(dev.todochatbot.platform.testing.EventSchemas.violations("reminder.v1.schema.json", body)).isEmpty();
     }
     // and it is listed as delivered
     Await.until("the reminder listed as delivered", PATIENCE, () -> edgeA.get("/api/reminders?state=delivered", token)

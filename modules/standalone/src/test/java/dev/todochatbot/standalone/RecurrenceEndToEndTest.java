@@ -115,6 +115,55 @@ class RecurrenceEndToEndTest {
   }
 
   @Test
+  void withTwoRecurrenceServiceReplicasEachCompletionBringsOneNextOccurrence() {
+    // a second replica, as another process would be: own Vert.x, own sidecar of app id recurrence-service
+    // (the same consumer group, so the two share the partitions of task-events)
+    var replica = io.vertx.core.Vertx.vertx();
+    try {
+      var apps = new dev.todochatbot.devsidecar.AppDirectory();
+      apps.register("task-service", "127.0.0.1", running.taskServicePort());
+      int port = TestHttp.freePort();
+      var sidecar = Await.result(dev.todochatbot.devsidecar.DevSidecar.start(replica,
+          dev.todochatbot.devsidecar.DevSidecarConfig.of("recurrence-service", 0, port,
+              List.of(Path.of("../../dapr/components"), Path.of("../../dapr/resiliency")),
+              java.util.Optional.of(TestKafka.bootstrapServers()),
+              Map.of("secretstore.secretsFile", dataDir.resolve("secrets.json").toAbsolutePath().toString())),
+          apps, name -> null));
+      Await.result(dev.todochatbot.recurrence.RecurrenceService.deploy(replica,
+          dev.todochatbot.recurrence.RecurrenceServiceConfig.fromEnv(new Env(Map.of("JWT_SECRET",
+              "end-to-end-secret-that-is-long-enough-for-hs256", "RECURRENCE_SERVICE_PORT", String.valueOf(port),
+              "DAPR_HTTP_PORT", String.valueOf(sidecar.httpPort()))))));
+      Await.result(sidecar.subscribed());
+
+      var people = new java.util.ArrayList<String>();
+      for (int i = 0; i < 8; i++) {
+        people.add(signUp());
+      }
+      for (String token : people) {
+        for (int t = 0; t < 3; t++) {
+          var task = http.post("/api/tasks", token, new JsonObject().put("title", "Daily " + t)
+              .put("dueAt", "2026-07-01T08:00:00Z").put("recurrence", new JsonObject().put("frequency", "daily"))).json();
+          status(http.post("/api/tasks/" + task.getString("id") + "/complete", token, null));
+        }
+      }
+      for (String token : people) {
+        List<JsonObject> all = awaitTasks(token, 6);
+        // each series: its first occurrence and exactly one second, due the next day
+        var bySeries = new java.util.HashMap<String, List<Integer>>();
+        all.forEach(t -> bySeries.computeIfAbsent(t.getString("seriesId"), k -> new java.util.ArrayList<>())
+            .add(t.getInteger("occurrence")));
+        assertThat(bySeries).hasSize(3);
+        bySeries.values().forEach(numbers -> assertThat(numbers).containsExactlyInAnyOrder(1, 2));
+        assertThat(all.stream().filter(t -> t.getInteger("occurrence") == 2).map(t -> t.getString("dueAt")))
+            .containsOnly("2026-07-02T08:00:00Z");
+      }
+      Await.result(sidecar.close());
+    } finally {
+      Await.result(replica.close());
+    }
+  }
+
+  @Test
   void aSeriesEndsAtItsCountAndWhenStopped() {
     String token = signUp();
     var first = http.post("/api/tasks", token, new JsonObject().put("title", "Take the pills")

@@ -9,6 +9,9 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * Service invocation over HTTP: {@code <VERB> /v1.0/invoke/{appId}/method/{path}} or any path with a
  * {@code dapr-app-id} header. The callee app is called directly at the address the {@link AppDirectory}
  * holds (daprd would go through the callee's sidecar), on a pooled keep-alive client; its status,
- * headers and body pass through.
+ * headers and body pass through. An app id that is a URL ({@code http://host:port} or
+ * {@code https://host}, URL-encoded or not) names an endpoint outside Dapr, which is called directly,
+ * as daprd 1.11+ does: TLS for https, trusting the JVM's default trust store.
  */
 final class ServiceInvocation {
 
@@ -37,7 +42,9 @@ final class ServiceInvocation {
     this.apps = apps;
     this.client = vertx.createHttpClient(
         new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60).setConnectTimeout(5_000)
-            .setTcpNoDelay(true),
+            .setTcpNoDelay(true)
+            // https endpoints outside Dapr: SNI, host name checked, the JVM's default trust store
+            .setForceSni(true).setVerifyHost(true),
         new PoolOptions().setHttp1MaxSize(128));
   }
 
@@ -45,7 +52,9 @@ final class ServiceInvocation {
   boolean handle(HttpServerRequest request) {
     String uri = request.uri();
     if (uri.startsWith(PREFIX)) {
-      int slash = uri.indexOf('/', PREFIX.length());
+      // a plain URL app id has slashes of its own: the path starts after its host
+      int idFrom = isUrl(uri.substring(PREFIX.length())) ? uri.indexOf("//", PREFIX.length()) + 2 : PREFIX.length();
+      int slash = uri.indexOf('/', idFrom);
       String appId = slash < 0 ? uri.substring(PREFIX.length()) : uri.substring(PREFIX.length(), slash);
       String rest = slash < 0 ? "" : uri.substring(slash);
       if (!rest.startsWith("/method")) {
@@ -65,29 +74,25 @@ final class ServiceInvocation {
   }
 
   private void forward(HttpServerRequest request, String appId, String pathAndQuery) {
-    var address = apps.lookup(appId);
-    if (address.isEmpty()) {
+    var options = isUrl(appId) ? external(appId) : app(appId);
+    if (options == null) {
       DaprError.directInvoke(appId, "couldn't find service: " + appId).send(request.response());
       return;
     }
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     request.headers().forEach((name, value) -> {
-      if (!NOT_FORWARDED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+      if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
         headers.add(name, value);
       }
     });
     headers.set("dapr-caller-app-id", callerAppId);
-    headers.set("dapr-callee-app-id", appId);
+    if (!isUrl(appId)) {
+      headers.set("dapr-callee-app-id", appId);
+    }
     if (!headers.contains("traceparent")) {
       headers.set("traceparent", TraceContext.newTraceparent());
     }
-    var options = new RequestOptions()
-        .setMethod(request.method())
-        .setHost(address.get().host())
-        .setPort(address.get().port())
-        .setURI(pathAndQuery)
-        .setHeaders(headers)
-        .setIdleTimeout(120_000);
+    options.setMethod(request.method()).setURI(pathAndQuery).setHeaders(headers).setIdleTimeout(120_000);
     request.body()
         .compose(body -> client.request(options).compose(upstream -> body.length() == 0 && !hasBody(request)
             ? upstream.send() : upstream.send(body)))
@@ -96,6 +101,34 @@ final class ServiceInvocation {
           log.debug("Invoking {} {} on app {} failed: {}", request.method(), pathAndQuery, appId, failure.toString());
           DaprError.directInvoke(appId, failure.getMessage()).send(request.response());
         });
+  }
+
+  /** A Dapr app, at the address the directory holds; null when unknown. */
+  private RequestOptions app(String appId) {
+    return apps.lookup(appId)
+        .map(address -> new RequestOptions().setHost(address.host()).setPort(address.port()))
+        .orElse(null);
+  }
+
+  /** An endpoint outside Dapr, named by its base URL; null when that is no URL with a host. */
+  private static RequestOptions external(String baseUrl) {
+    URI url;
+    try {
+      url = new URI(baseUrl);
+    } catch (URISyntaxException e) {
+      return null;
+    }
+    if (url.getHost() == null) {
+      return null;
+    }
+    boolean tls = url.getScheme().equalsIgnoreCase("https");
+    return new RequestOptions().setHost(url.getHost()).setPort(url.getPort() > 0 ? url.getPort() : tls ? 443 : 80)
+        .setSsl(tls);
+  }
+
+  private static boolean isUrl(String appId) {
+    String lower = appId.toLowerCase(Locale.ROOT);
+    return lower.startsWith("http://") || lower.startsWith("https://");
   }
 
   private static boolean hasBody(HttpServerRequest request) {
@@ -112,7 +145,7 @@ final class ServiceInvocation {
       response.setStatusMessage(upstream.statusMessage());
     }
     upstream.headers().forEach((name, value) -> {
-      if (!NOT_FORWARDED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+      if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
         response.headers().add(name, value);
       }
     });

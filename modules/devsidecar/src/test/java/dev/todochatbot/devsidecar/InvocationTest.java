@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.todochatbot.devsidecar.TestApp.Answer;
 import dev.todochatbot.platform.testing.Await;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -65,6 +67,57 @@ class InvocationTest extends SidecarTestSupport {
     assertError(caller.get("/v1.0/invoke/nobody/method/x", null), 500, "ERR_DIRECT_INVOKE");
     callee.stop();
     assertError(caller.get("/v1.0/invoke/" + calleeId + "/method/x", null), 500, "ERR_DIRECT_INVOKE");
+  }
+
+  @Test
+  void aUrlEncodedAsTheAppIdIsCalledDirectlyWithPathVerbHeadersAndBodyAndItsAnswerComesBack() {
+    var endpoint = app().on("/hooks/in", r -> new Answer(202, "{\"queued\":true}",
+        Map.of("Content-Type", "application/json", "X-Answer", "yes")));
+    var caller = http(sidecar(appId("caller"), null));
+    String encoded = URLEncoder.encode("http://127.0.0.1:" + endpoint.port(), StandardCharsets.UTF_8);
+
+    var answer = caller.send("PUT", "/v1.0/invoke/" + encoded + "/method/hooks/in?x=1", null, "{\"a\":1}",
+        Map.of("Content-Type", "application/json", "X-Signature", "sha256=ab", "traceparent", TRACEPARENT));
+
+    assertThat(answer.status()).isEqualTo(202);
+    assertThat(answer.header("X-Answer")).contains("yes");
+    assertThat(answer.body()).isEqualTo("{\"queued\":true}");
+    var seen = endpoint.received("/hooks/in").get(0);
+    assertThat(seen.method().name()).isEqualTo("PUT");
+    assertThat(seen.query()).isEqualTo("x=1");
+    assertThat(seen.body()).isEqualTo("{\"a\":1}");
+    assertThat(seen.header("X-Signature")).isEqualTo("sha256=ab");
+    assertThat(seen.header("Content-Type")).isEqualTo("application/json");
+    assertThat(seen.header("traceparent")).isEqualTo(TRACEPARENT);
+    assertThat(seen.header("dapr-caller-app-id")).startsWith("caller-");
+    assertThat(seen.header("Host")).isEqualTo("127.0.0.1:" + endpoint.port());
+  }
+
+  @Test
+  void aPlainUrlAsTheAppIdWorksTooAndErrorStatusesPassThrough() {
+    var endpoint = app().on("/x", r -> Answer.status(500, "boom"));
+    var caller = http(sidecar(appId("caller"), null));
+
+    var answer = caller.send("POST", "/v1.0/invoke/http://127.0.0.1:" + endpoint.port() + "/method/x", null, "{}",
+        Map.of("Content-Type", "application/json"));
+
+    assertThat(answer.status()).isEqualTo(500);
+    assertThat(answer.body()).isEqualTo("boom");
+    assertThat(endpoint.received("/x")).singleElement()
+        .satisfies(seen -> assertThat(seen.method().name()).isEqualTo("POST"));
+  }
+
+  @Test
+  void anUnreachableUrlIs500DirectInvoke() {
+    var endpoint = app().on("/x", r -> Answer.ok(""));
+    endpoint.stop();
+    var caller = http(sidecar(appId("caller"), null));
+    String url = "http://127.0.0.1:" + endpoint.port();
+
+    assertError(caller.get("/v1.0/invoke/" + URLEncoder.encode(url, StandardCharsets.UTF_8) + "/method/x", null), 500,
+        "ERR_DIRECT_INVOKE");
+    assertError(caller.get("/v1.0/invoke/" + url + "/method/x", null), 500, "ERR_DIRECT_INVOKE");
+    assertError(caller.get("/v1.0/invoke/http%3A%2F%2F/method/x", null), 500, "ERR_DIRECT_INVOKE");
   }
 
   @Test

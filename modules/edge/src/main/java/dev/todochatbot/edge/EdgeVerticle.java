@@ -79,6 +79,12 @@ public final class EdgeVerticle extends VerticleBase {
     router.get("/api/audit").handler(signedIn).handler(ctx -> forward(ctx, AUDIT_SERVICE, "History"));
     router.route("/api/tasks").handler(body).handler(signedIn).handler(ctx -> forward(ctx, TASK_SERVICE, "Tasks"));
     router.route("/api/tasks/*").handler(body).handler(signedIn).handler(ctx -> forward(ctx, TASK_SERVICE, "Tasks"));
+    // the person's webhook for reminders, and its deliveries: the notification service's
+    Handler<RoutingContext> toNotifications = ctx -> forward(ctx, NOTIFICATION_SERVICE, "Webhooks");
+    router.put("/api/me/webhook").handler(body).handler(signedIn).handler(toNotifications);
+    router.get("/api/me/webhook").handler(signedIn).handler(toNotifications);
+    router.delete("/api/me/webhook").handler(signedIn).handler(toNotifications);
+    router.get("/api/me/webhook/deliveries").handler(signedIn).handler(toNotifications);
     // which reminders fired, were missed or wait: the notification service's; changing one: the task service's
     router.get("/api/reminders").handler(signedIn).handler(ctx -> forward(ctx, NOTIFICATION_SERVICE, "Reminders"));
     router.route("/api/reminders/*").handler(body).handler(signedIn).handler(ctx -> forward(ctx, TASK_SERVICE, "Tasks"));

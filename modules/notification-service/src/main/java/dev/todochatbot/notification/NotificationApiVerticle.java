@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The notification service over HTTP: the callback the Dapr sidecar delivers task events to (which
- * keep the projection of reminders), the sweep the cron binding calls, and the reminders of signed-in
- * users. The route table below is the whole of it.
+ * keep the projection of reminders), the sweep the cron binding calls, and the reminders and webhook of
+ * signed-in users. The route table below is the whole of it.
  *
  * <p>Every delivered event is answered 200 with the status that tells the sidecar what to do
  * (DAPR-CONTRACT.md): SUCCESS once the projection has it (or had it, or has something newer), RETRY
@@ -46,6 +46,8 @@ public final class NotificationApiVerticle extends VerticleBase {
   static final String EVENTS_ROUTE = "/events/" + Topics.TASK_EVENTS;
   /** The reminder-sweep binding's route (dapr/components/reminder-sweep.yaml). */
   static final String SWEEP_ROUTE = "/reminders/sweep";
+  /** The signed-in user's webhook; its deliveries below it. */
+  static final String WEBHOOK_ROUTE = "/api/me/webhook";
   /** Larger than any event the task service can publish, and than a Kafka record by default. */
   static final long MAX_EVENT_BYTES = 1024 * 1024;
 
@@ -54,6 +56,8 @@ public final class NotificationApiVerticle extends VerticleBase {
   private Sidecar sidecar;
   private ReminderRepository reminders;
   private ReminderSweep reminderSweep;
+  private WebhookRepository webhooks;
+  private WebhookDeliveries webhookDeliveries;
   private MeterRegistry metrics;
   private Counter applied;
   private Counter stale;
@@ -74,6 +78,8 @@ public final class NotificationApiVerticle extends VerticleBase {
     Tokens tokens = Tokens.create(vertx, config.jwtSecret(), config.tokenTtl());
     registerMetrics();
     reminderSweep = new ReminderSweep(vertx, reminders, sidecar, config, claimer(), metrics);
+    webhooks = new WebhookRepository(pool);
+    webhookDeliveries = new WebhookDeliveries(vertx, webhooks, sidecar, config.webhooks(), metrics);
 
     router = Router.router(vertx);
     Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute());
@@ -84,10 +90,18 @@ public final class NotificationApiVerticle extends VerticleBase {
     // called by the cron binding with an empty body, which is read and ignored
     router.post(SWEEP_ROUTE).handler(BodyHandler.create(false).setBodyLimit(64 * 1024)).handler(this::sweep);
     router.get("/api/reminders").handler(tokens.requireUser()).handler(this::list);
+    router.put(WEBHOOK_ROUTE).handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(tokens.requireUser())
+        .handler(this::putWebhook);
+    router.get(WEBHOOK_ROUTE).handler(tokens.requireUser()).handler(this::getWebhook);
+    router.delete(WEBHOOK_ROUTE).handler(tokens.requireUser()).handler(this::deleteWebhook);
+    router.get(WEBHOOK_ROUTE + "/deliveries").handler(tokens.requireUser()).handler(this::webhookDeliveries);
     HttpProblems.install(router);
 
     return HttpServers.listen(vertx, router, config.port(), "NOTIFICATION_SERVICE_PORT")
-        .onSuccess(listening -> server = listening);
+        .onSuccess(listening -> {
+          server = listening;
+          webhookDeliveries.start();
+        });
   }
 
   @Override
@@ -95,6 +109,7 @@ public final class NotificationApiVerticle extends VerticleBase {
     if (pool == null) {
       return Future.succeededFuture();
     }
+    webhookDeliveries.stop();
     return reminderSweep.releaseAll()
         .onSuccess(released -> {
           if (released > 0) {
@@ -241,6 +256,35 @@ public final class NotificationApiVerticle extends VerticleBase {
   private void list(RoutingContext ctx) {
     ReminderQuery query = ReminderQuery.parse(ctx.queryParams());
     reminders.list(Principal.of(ctx).userId(), query)
+        .onSuccess(page -> sendJson(ctx, page.toBuffer()))
+        .onFailure(ctx::fail);
+  }
+
+  /** 200 {@code {url, updatedAt}}: the secret is never shown again. */
+  private void putWebhook(RoutingContext ctx) {
+    Webhook webhook = Webhook.parse(HttpProblems.jsonObjectBody(ctx));
+    webhooks.put(Principal.of(ctx).userId(), webhook)
+        .onSuccess(saved -> sendJson(ctx, saved.toBuffer()))
+        .onFailure(ctx::fail);
+  }
+
+  private void getWebhook(RoutingContext ctx) {
+    webhooks.get(Principal.of(ctx).userId())
+        .onSuccess(found -> found.ifPresentOrElse(settings -> sendJson(ctx, settings.toBuffer()),
+            () -> HttpProblems.send(ctx, Problem.notFound("You have no webhook; set one with PUT " + WEBHOOK_ROUTE + "."))))
+        .onFailure(ctx::fail);
+  }
+
+  /** 204 whether or not there was one; what was still to be sent to it is recorded failed. */
+  private void deleteWebhook(RoutingContext ctx) {
+    webhooks.delete(Principal.of(ctx).userId())
+        .onSuccess(failed -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private void webhookDeliveries(RoutingContext ctx) {
+    Webhook.DeliveryQuery query = Webhook.DeliveryQuery.parse(ctx.queryParams());
+    webhooks.deliveries(Principal.of(ctx).userId(), query)
         .onSuccess(page -> sendJson(ctx, page.toBuffer()))
         .onFailure(ctx::fail);
   }

@@ -4,6 +4,9 @@ import dev.todochatbot.platform.DatabaseConfig;
 import dev.todochatbot.platform.Env;
 import dev.todochatbot.platform.SidecarConfig;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The notification service's settings, from the environment:
@@ -19,10 +22,69 @@ import java.time.Duration;
  * @param claimTimeout {@code REMINDER_CLAIM_TIMEOUT} (30 s): how long after its fire_at a claimed
  *     reminder is left to the replica that claimed it before a sweep takes it over (that replica
  *     died); longer than a publish can take (15 s)
+ * @param webhooks how reminders are delivered to the users' webhooks
  */
 public record NotificationServiceConfig(int port, int instances, int poolSizePerInstance, DatabaseConfig database,
     String jwtSecret, Duration tokenTtl, String pubsubName, Duration reminderGrace, Duration reminderLookahead,
-    Duration claimTimeout, SidecarConfig sidecar) {
+    Duration claimTimeout, SidecarConfig sidecar, Webhooks webhooks) {
+
+  /**
+   * Delivery to the users' webhooks.
+   *
+   * @param poll {@code WEBHOOK_POLL} (1 s): how often each instance looks for due deliveries
+   * @param backoff {@code WEBHOOK_BACKOFF} (PT10S,PT30S,PT2M,PT10M,PT30M): the waits before each retry,
+   *     each lengthened by up to 20 % at random; a delivery is tried once plus once per wait, then failed
+   * @param timeout {@code WEBHOOK_TIMEOUT} (10 s): how long one attempt may take before it counts as
+   *     failed; a replica holds a delivery it took for twice this, then another may send it
+   */
+  public record Webhooks(Duration poll, List<Duration> backoff, Duration timeout) {
+
+    public static final Webhooks DEFAULT = new Webhooks(Duration.ofSeconds(1), List.of(Duration.ofSeconds(10),
+        Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(30)),
+        Duration.ofSeconds(10));
+
+    public Webhooks {
+      backoff = List.copyOf(backoff);
+      if (poll.isNegative() || poll.isZero()) {
+        throw new IllegalArgumentException("WEBHOOK_POLL must be positive, got " + poll);
+      }
+      if (backoff.stream().anyMatch(Duration::isNegative)) {
+        throw new IllegalArgumentException("WEBHOOK_BACKOFF must not hold negative waits, got " + backoff);
+      }
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("WEBHOOK_TIMEOUT must be positive, got " + timeout);
+      }
+    }
+
+    /** How long a replica holds a delivery it took: past this, it is another's to send. */
+    public Duration lease() {
+      return timeout.multipliedBy(2);
+    }
+
+    static Webhooks fromEnv(Env env) {
+      return new Webhooks(env.getDuration("WEBHOOK_POLL", DEFAULT.poll()),
+          env.optional("WEBHOOK_BACKOFF").map(Webhooks::durations).orElse(DEFAULT.backoff()),
+          env.getDuration("WEBHOOK_TIMEOUT", DEFAULT.timeout()));
+    }
+
+    /** A comma-separated list of ISO-8601 durations or seconds; empty means no retries. */
+    private static List<Duration> durations(String list) {
+      var durations = new ArrayList<Duration>();
+      for (String item : list.split(",")) {
+        String v = item.strip();
+        if (v.isEmpty()) {
+          continue;
+        }
+        try {
+          durations.add(v.chars().allMatch(Character::isDigit) ? Duration.ofSeconds(Long.parseLong(v)) : Duration.parse(v));
+        } catch (DateTimeParseException | NumberFormatException e) {
+          throw new IllegalArgumentException("WEBHOOK_BACKOFF must be a comma-separated list of seconds or ISO-8601 "
+              + "durations such as PT10S,PT30S,PT2M, got '" + list + "'");
+        }
+      }
+      return durations;
+    }
+  }
 
   public NotificationServiceConfig {
     if (reminderGrace.isNegative() || reminderGrace.isZero()) {
@@ -38,12 +100,12 @@ public record NotificationServiceConfig(int port, int instances, int poolSizePer
 
   public NotificationServiceConfig withPort(int newPort) {
     return new NotificationServiceConfig(newPort, instances, poolSizePerInstance, database, jwtSecret, tokenTtl,
-        pubsubName, reminderGrace, reminderLookahead, claimTimeout, sidecar);
+        pubsubName, reminderGrace, reminderLookahead, claimTimeout, sidecar, webhooks);
   }
 
   public NotificationServiceConfig withSidecar(SidecarConfig newSidecar) {
     return new NotificationServiceConfig(port, instances, poolSizePerInstance, database, jwtSecret, tokenTtl,
-        pubsubName, reminderGrace, reminderLookahead, claimTimeout, newSidecar);
+        pubsubName, reminderGrace, reminderLookahead, claimTimeout, newSidecar, webhooks);
   }
 
   public static NotificationServiceConfig fromEnv(Env env) {
@@ -59,6 +121,7 @@ public record NotificationServiceConfig(int port, int instances, int poolSizePer
         env.getDuration("REMINDER_GRACE", Duration.ofHours(1)),
         env.getDuration("REMINDER_LOOKAHEAD", Duration.ofSeconds(6)),
         env.getDuration("REMINDER_CLAIM_TIMEOUT", Duration.ofSeconds(30)),
-        SidecarConfig.fromEnv(env));
+        SidecarConfig.fromEnv(env),
+        Webhooks.fromEnv(env));
   }
 }

@@ -27,14 +27,7 @@ record ReminderQuery(List<String> states, int limit) {
 
   static ReminderQuery parse(MultiMap params) {
     var errors = new FieldErrors();
-    for (String name : params.names()) {
-      if (!PARAMETERS.contains(name)) {
-        errors.add(name, "is not a parameter here; use " + String.join(", ", new TreeSet<>(PARAMETERS)));
-      } else if (params.getAll(name).size() > 1) {
-        errors.add(name, "may be given once");
-      }
-    }
-
+    refuseUnknown(params, PARAMETERS, errors);
     List<String> states = ALL;
     String state = params.get("state");
     if (state != null) {
@@ -43,20 +36,37 @@ record ReminderQuery(List<String> states, int limit) {
         errors.add("state", "'" + state + "' is not a state; use one of " + String.join(", ", new TreeSet<>(STATES.keySet())));
       }
     }
-
-    int limit = DEFAULT_LIMIT;
-    if (params.get("limit") != null) {
-      try {
-        limit = Integer.parseInt(params.get("limit"));
-      } catch (NumberFormatException e) {
-        limit = -1;
-      }
-      if (limit < 1 || limit > MAX_LIMIT) {
-        errors.add("limit", "must be a whole number from 1 to " + MAX_LIMIT);
-      }
-    }
+    int limit = limit(params, errors);
     errors.throwIfInvalidParameters();
     return new ReminderQuery(states, limit);
+  }
+
+  /** Collects parameters that are not {@code known}, or given more than once. */
+  static void refuseUnknown(MultiMap params, Set<String> known, FieldErrors errors) {
+    for (String name : params.names()) {
+      if (!known.contains(name)) {
+        errors.add(name, "is not a parameter here; use " + String.join(", ", new TreeSet<>(known)));
+      } else if (params.getAll(name).size() > 1) {
+        errors.add(name, "may be given once");
+      }
+    }
+  }
+
+  /** {@code limit}: 1 to {@link #MAX_LIMIT}, {@link #DEFAULT_LIMIT} when absent. */
+  static int limit(MultiMap params, FieldErrors errors) {
+    if (params.get("limit") == null) {
+      return DEFAULT_LIMIT;
+    }
+    int limit;
+    try {
+      limit = Integer.parseInt(params.get("limit"));
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > MAX_LIMIT) {
+      errors.add("limit", "must be a whole number from 1 to " + MAX_LIMIT);
+    }
+    return limit;
   }
 
   /** The state a person sees. */

@@ -109,11 +109,26 @@ final class ReminderRepository {
     return pool.preparedQuery(ReminderSql.STILL_CLAIMED).execute(key(due)).map(rows -> rows.size() > 0);
   }
 
-  /** Marks a published reminder delivered (or missed); false when the claim was lost meanwhile. */
-  Future<Boolean> settle(Due due, Instant firedAt) {
+  /**
+   * What settling a published reminder did.
+   *
+   * @param settled marked delivered (or missed); false: the claim was lost meanwhile
+   * @param queued queued for the user's webhook
+   */
+  record Settled(boolean settled, boolean queued) {}
+
+  /**
+   * Marks a published reminder delivered (or missed) and, in the same statement, queues {@code message}
+   * for the user's webhook when they have one.
+   */
+  Future<Settled> settle(Due due, Instant firedAt, JsonObject message) {
     return pool.preparedQuery(ReminderSql.SETTLE)
-        .execute(key(due).addString(due.missed() ? "missed" : "delivered").addOffsetDateTime(utc(firedAt)))
-        .map(rows -> rows.rowCount() == 1);
+        .execute(key(due).addString(due.missed() ? "missed" : "delivered").addOffsetDateTime(utc(firedAt))
+            .addUUID(UUID.randomUUID()).addJsonObject(message))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return new Settled(row.getLong("settled") == 1, row.getLong("queued") == 1);
+        });
   }
 
   /** Hands an unpublished reminder back to the next sweep. */

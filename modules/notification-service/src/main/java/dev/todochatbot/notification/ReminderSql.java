@@ -72,9 +72,19 @@ final class ReminderSql {
   static final String STILL_CLAIMED = "SELECT 1 FROM notify.reminder "
       + "WHERE reminder_id = $1 AND fire_at = $2 AND claim_id = $3 AND state = 'claimed'";
 
-  /** Published: delivered or missed ($4) at $5. $1 reminder, $2 fire_at, $3 claim. */
-  static final String SETTLE = "UPDATE notify.reminder SET state = $4, fired_at = $5 "
-      + "WHERE reminder_id = $1 AND fire_at = $2 AND claim_id = $3 AND state = 'claimed'";
+  /**
+   * Published: delivered or missed ($4) at $5, and, in the same statement, queued once for the user's
+   * webhook if they have one, as delivery $6 with the message $7. Answers how many rows were settled
+   * (0: the claim was lost meanwhile) and queued. $1 reminder, $2 fire_at, $3 claim.
+   */
+  static final String SETTLE = "WITH settled AS (UPDATE notify.reminder SET state = $4, fired_at = $5 "
+      + "WHERE reminder_id = $1 AND fire_at = $2 AND claim_id = $3 AND state = 'claimed' "
+      + "RETURNING user_id, reminder_id, fire_at), "
+      + "queued AS (INSERT INTO notify.webhook_delivery (id, user_id, reminder_id, fire_at, url, payload) "
+      + "SELECT $6, s.user_id, s.reminder_id, s.fire_at, w.url, $7::jsonb "
+      + "FROM settled s JOIN notify.webhook w ON w.user_id = s.user_id "
+      + "ON CONFLICT (user_id, reminder_id, fire_at) DO NOTHING RETURNING 1) "
+      + "SELECT (SELECT count(*) FROM settled) AS settled, (SELECT count(*) FROM queued) AS queued";
 
   /** Not published: pending again, for the next sweep. $1 reminder, $2 fire_at, $3 claim. */
   static final String RELEASE = "UPDATE notify.reminder SET state = 'pending', "
@@ -89,4 +99,56 @@ final class ReminderSql {
   static final String LIST = "SELECT reminder_id, task_id, title, fire_at, due_at, state, fired_at "
       + "FROM notify.reminder WHERE user_id = $1 AND state = ANY($2::text[]) "
       + "ORDER BY fire_at, reminder_id LIMIT $3";
+
+  // Webhooks (V2__webhooks.sql)
+
+  /**
+   * Sets a user's ($1) webhook to URL $2 and secret $3; deliveries still pending go to the new URL.
+   * Answers the URL and when it was set.
+   */
+  static final String PUT_WEBHOOK = "WITH saved AS (INSERT INTO notify.webhook (user_id, url, secret, updated_at) "
+      + "VALUES ($1, $2, $3, now()) ON CONFLICT (user_id) DO UPDATE SET url = EXCLUDED.url, secret = EXCLUDED.secret, "
+      + "updated_at = EXCLUDED.updated_at RETURNING url, updated_at), "
+      + "moved AS (UPDATE notify.webhook_delivery SET url = $2 WHERE user_id = $1 AND state = 'pending') "
+      + "SELECT url, updated_at FROM saved";
+
+  /** A user's ($1) webhook, without its secret. */
+  static final String GET_WEBHOOK = "SELECT url, updated_at FROM notify.webhook WHERE user_id = $1";
+
+  /** Removes a user's ($1) webhook; what was still to be sent to it fails. */
+  static final String DELETE_WEBHOOK = "WITH removed AS (DELETE FROM notify.webhook WHERE user_id = $1 RETURNING 1) "
+      + "UPDATE notify.webhook_delivery SET state = 'failed', last_error = 'webhook removed' "
+      + "WHERE user_id = $1 AND state = 'pending' AND EXISTS (SELECT 1 FROM removed)";
+
+  /**
+   * Takes, atomically, up to $2 deliveries that are due, by moving their next attempt past a lease ($1):
+   * rows another replica holds locked are skipped, rows it has taken are no longer due. Each comes with
+   * its user's secret, null when the webhook was removed meanwhile. The new next_attempt_at is the
+   * claim: the settling update must still find it.
+   */
+  static final String CLAIM_DELIVERIES = "UPDATE notify.webhook_delivery d SET next_attempt_at = now() + $1" + MILLIS
+      + " FROM (SELECT id FROM notify.webhook_delivery WHERE state = 'pending' AND next_attempt_at <= now() "
+      + "ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED) due "
+      + "WHERE d.id = due.id "
+      + "RETURNING d.id, d.url, d.payload, d.attempts, d.next_attempt_at, "
+      + "(SELECT w.secret FROM notify.webhook w WHERE w.user_id = d.user_id) AS secret";
+
+  /** The endpoint took delivery $1 (claimed until $2), answering $3. */
+  static final String DELIVERED = "UPDATE notify.webhook_delivery SET state = 'delivered', attempts = attempts + 1, "
+      + "last_status = $3, last_error = NULL, delivered_at = now() "
+      + "WHERE id = $1 AND next_attempt_at = $2 AND state = 'pending'";
+
+  /**
+   * An attempt at delivery $1 (claimed until $2) failed with status $3 (null: no answer) and error $4:
+   * failed for good when $5, else tried again after $6.
+   */
+  static final String ATTEMPT_FAILED = "UPDATE notify.webhook_delivery SET attempts = attempts + 1, "
+      + "last_status = $3, last_error = $4, state = CASE WHEN $5 THEN 'failed' ELSE 'pending' END, "
+      + "next_attempt_at = now() + $6" + MILLIS + " "
+      + "WHERE id = $1 AND next_attempt_at = $2 AND state = 'pending'";
+
+  /** A user's ($1) deliveries in the states $2, newest first, $3 of them. */
+  static final String LIST_DELIVERIES = "SELECT id, reminder_id, fire_at, state, attempts, last_status, last_error, "
+      + "created_at, delivered_at FROM notify.webhook_delivery WHERE user_id = $1 AND state = ANY($2::text[]) "
+      + "ORDER BY created_at DESC, id DESC LIMIT $3";
 }

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * projection even heard of it is recorded missed without a notice: see
  * {@link ReminderSql#UPSERT_WANTED}.) Delivery is at least once: a replica that dies between
  * publishing and settling leaves its claims to be taken over, and consumers dedupe on the
- * CloudEvent id, the same for every publication of a reminder at an instant.
+ * CloudEvent id, the same for every publication of a reminder at an instant. Settling also queues
+ * the message for the user's webhook, when they have one ({@link WebhookDeliveries} sends it).
  */
 final class ReminderSweep {
 
@@ -112,8 +114,10 @@ final class ReminderSweep {
       }
       // as the database keeps it, so that the message and GET /api/reminders say the same
       Instant firedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-      return sidecar.publish(Topics.REMINDERS, due.message(firedAt).toBuffer(), metadata(due))
-          .transform(published -> published.succeeded() ? settle(due, firedAt) : giveBack(due, published.cause()));
+      JsonObject message = due.message(firedAt);
+      return sidecar.publish(Topics.REMINDERS, message.toBuffer(), metadata(due))
+          .transform(published -> published.succeeded() ? settle(due, firedAt, message)
+              : giveBack(due, published.cause()));
     }).onFailure(failure -> log.warn("Reminder {} left claimed, another sweep takes it over {} after its instant: {}",
         due.eventId(), config.claimTimeout(), failure.toString()));
   }
@@ -126,7 +130,8 @@ final class ReminderSweep {
     return metadata;
   }
 
-  private Future<Void> settle(Due due, Instant firedAt) {
+  /** Marks it delivered or missed, and queues the same message for the user's webhook, if any. */
+  private Future<Void> settle(Due due, Instant firedAt, JsonObject message) {
     if (due.missed()) {
       missed.increment();
       log.info("Reminder {} of task {} missed (swept {} after its instant)", due.eventId(), due.taskId(),
@@ -135,8 +140,8 @@ final class ReminderSweep {
       delivered.increment();
       lateness.record(Duration.between(due.fireAt(), firedAt));
     }
-    return reminders.settle(due, firedAt).map(settled -> {
-      if (!settled) {
+    return reminders.settle(due, firedAt, message).map(settled -> {
+      if (!settled.settled()) {
         log.debug("Reminder {} published, then cancelled or taken over before it was marked", due.eventId());
       }
       return null;

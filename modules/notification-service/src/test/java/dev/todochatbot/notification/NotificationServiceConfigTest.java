@@ -26,6 +26,25 @@ class NotificationServiceConfigTest {
     assertThat(config.reminderLookahead()).isEqualTo(Duration.ofSeconds(6));
     assertThat(config.claimTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.sidecar().httpPort()).isEqualTo(3500);
+    assertThat(config.webhooks().poll()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.webhooks().backoff()).containsExactly(Duration.ofSeconds(10), Duration.ofSeconds(30),
+        Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(30));
+    assertThat(config.webhooks().timeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.webhooks().lease()).isEqualTo(Duration.ofSeconds(20));
+  }
+
+  @Test
+  void webhookWaitsAreAListOfIsoDurationsOrSeconds() {
+    var config = NotificationServiceConfig.fromEnv(new Env(REQUIRED).with(Map.of(
+        "WEBHOOK_POLL", "PT0.5S", "WEBHOOK_BACKOFF", "5, PT1M", "WEBHOOK_TIMEOUT", "3")));
+
+    assertThat(config.webhooks().poll()).isEqualTo(Duration.ofMillis(500));
+    assertThat(config.webhooks().backoff()).containsExactly(Duration.ofSeconds(5), Duration.ofMinutes(1));
+    assertThat(config.webhooks().timeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThatThrownBy(() -> NotificationServiceConfig.fromEnv(new Env(REQUIRED).with(Map.of(
+        "WEBHOOK_BACKOFF", "PT10S,soon")))).hasMessageContaining("WEBHOOK_BACKOFF");
+    assertThatThrownBy(() -> NotificationServiceConfig.fromEnv(new Env(REQUIRED).with(Map.of(
+        "WEBHOOK_POLL", "0")))).hasMessageContaining("WEBHOOK_POLL");
   }
 
   @Test

@@ -2,6 +2,10 @@ package dev.todochatbot.notification;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.todochatbot.devsidecar.AppDirectory;
+import dev.todochatbot.devsidecar.DevSidecar;
+import dev.todochatbot.devsidecar.DevSidecarConfig;
+import dev.todochatbot.notification.NotificationServiceConfig.Webhooks;
 import dev.todochatbot.platform.DatabaseConfig;
 import dev.todochatbot.platform.Observability;
 import dev.todochatbot.platform.Principal;
@@ -19,6 +23,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -27,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,7 +43,8 @@ import java.util.regex.Pattern;
  * Vert.x that records metrics as the service's main builds it (so /metrics shows the service's
  * counters), with a recording sidecar standing in for daprd. Short windows keep the tests fast: a
  * sweep looks 3 s ahead, a reminder may fire up to a minute late, a claim is taken over 10 s after
- * its instant.
+ * its instant. Service invocation goes on to a real devsidecar, so that the users' webhooks are
+ * called as daprd would call them; webhooks are retried after 200 ms, three times.
  */
 final class NotificationServiceFixture implements AutoCloseable {
 
@@ -44,6 +52,9 @@ final class NotificationServiceFixture implements AutoCloseable {
   static final Duration GRACE = Duration.ofMinutes(1);
   static final Duration LOOKAHEAD = Duration.ofSeconds(3);
   static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(10);
+  /** Webhooks polled often, retried soon, given up after three retries. */
+  static final Webhooks WEBHOOKS = new Webhooks(Duration.ofMillis(100),
+      List.of(Duration.ofMillis(200), Duration.ofMillis(200), Duration.ofMillis(200)), Duration.ofSeconds(5));
 
   private static final HttpClient METRICS_CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -65,11 +76,18 @@ final class NotificationServiceFixture implements AutoCloseable {
   }
 
   static NotificationServiceFixture start(String name) {
+    return start(name, WEBHOOKS);
+  }
+
+  static NotificationServiceFixture start(String name, Webhooks webhooks) {
     DatabaseConfig database = TestPostgres.newDatabase(name);
     Vertx vertx = Observability.newVertx();
-    var sidecar = new RecordingSidecar(vertx);
+    // a real sidecar for service invocation only: no components, no app to deliver to
+    DevSidecar invoker = Await.result(DevSidecar.start(vertx,
+        DevSidecarConfig.of(NotificationService.APP_ID, 0, 0, noComponents(), Optional.empty()), new AppDirectory()));
+    var sidecar = new RecordingSidecar(vertx, invoker.httpPort());
     var config = new NotificationServiceConfig(TestHttp.freePort(), 1, 4, database, SECRET, Duration.ofHours(1),
-        "pubsub", GRACE, LOOKAHEAD, CLAIM_TIMEOUT, sidecar.config());
+        "pubsub", GRACE, LOOKAHEAD, CLAIM_TIMEOUT, sidecar.config(), webhooks);
     Await.result(NotificationService.deploy(vertx, config));
     return new NotificationServiceFixture(vertx, database, sidecar, config);
   }
@@ -200,6 +218,14 @@ final class NotificationServiceFixture implements AutoCloseable {
       return values;
     } catch (SQLException e) {
       throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Path noComponents() {
+    try {
+      return Files.createTempDirectory("no-components");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -4,7 +4,11 @@ import dev.todochatbot.platform.SidecarConfig;
 import dev.todochatbot.platform.testing.Await;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
@@ -17,12 +21,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The sidecar's publish endpoint as the notification service sees it, recording every request exactly
  * as it arrived (and when) and answering 204, as daprd does once Kafka has the record, unless a test
  * chose another status for a user's publications. Tests each use users of their own, so they never
- * share an answer. For contract tests of what the service sends.
+ * share an answer. For contract tests of what the service sends. Service invocation (the users'
+ * webhooks) is not recorded here: it is passed on to a real devsidecar, which calls the endpoint.
  */
 final class RecordingSidecar implements AutoCloseable {
 
   /** Where the service must publish reminders: Dapr's publish API, component pubsub, topic reminders. */
   static final String PUBLISH_PATH = "/v1.0/publish/pubsub/reminders";
+  private static final String INVOKE_PREFIX = "/v1.0/invoke/";
 
   /**
    * @param query the decoded query parameters ({@code metadata.partitionKey}, ...)
@@ -53,8 +59,13 @@ final class RecordingSidecar implements AutoCloseable {
   private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
   private final HttpServer server;
 
-  RecordingSidecar(Vertx vertx) {
+  RecordingSidecar(Vertx vertx, int invokeVia) {
+    HttpClient invoker = vertx.createHttpClient();
     server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+      if (request.path().startsWith(INVOKE_PREFIX)) {
+        forward(invoker, invokeVia, request, body);
+        return;
+      }
       Instant receivedAt = Instant.now();
       MultiMap query = MultiMap.caseInsensitiveMultiMap().addAll(request.params());
       int status = statuses.getOrDefault(String.valueOf(query.get("metadata.partitionKey")), 204);
@@ -69,6 +80,22 @@ final class RecordingSidecar implements AutoCloseable {
       }
     }));
     Await.result(server.listen(0, "127.0.0.1"));
+  }
+
+  /** Service invocation, passed as it came to a real sidecar and its answer back. */
+  private static void forward(HttpClient invoker, int port, HttpServerRequest request, Buffer body) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers()).remove("host").remove("content-length");
+    invoker.request(new RequestOptions().setMethod(request.method()).setHost("127.0.0.1").setPort(port)
+            .setURI(request.uri()).setHeaders(headers))
+        .compose(upstream -> upstream.send(body))
+        .compose(response -> response.body().onSuccess(answer -> {
+          request.response().setStatusCode(response.statusCode());
+          if (response.getHeader("content-type") != null) {
+            request.response().putHeader("content-type", response.getHeader("content-type"));
+          }
+          request.response().end(answer);
+        }))
+        .onFailure(failure -> request.response().setStatusCode(502).end(failure.toString()));
   }
 
   /** The status the sidecar answers for publications of {@code userId}'s reminders from now on. */

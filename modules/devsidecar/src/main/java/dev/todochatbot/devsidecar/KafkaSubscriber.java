@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One app's consumer on one Kafka pub/sub component: a consumer group member on a thread of its own,
  * delivering to the app one record at a time per partition, partitions in parallel, and committing a
- * record's offset only once its delivery is settled. A partition whose record is being retried is
- * paused (the consumer keeps polling, so the group membership holds) and blocks nothing else.
+ * record's offset only once its delivery is settled. A partition whose record is being retried blocks
+ * nothing else; once 1,000 of its records wait it is paused (the consumer keeps polling, so the group
+ * membership holds).
  *
  * <p>Settling follows daprd 1.16 (pkg/runtime/subscription and components-contrib kafka): success
  * and 404 are acked; DROP goes to the dead-letter topic when there is one; a failure (RETRY, an
@@ -55,6 +56,8 @@ final class KafkaSubscriber {
    * Revokes and closing commit at once.
    */
   private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
+  /** records of one partition fetched and waiting for delivery before the partition is paused */
+  static final int MAX_WAITING_PER_PARTITION = 1000;
 
   private final KafkaPubSub pubsub;
   private final Map<String, AppSubscription> byTopic;
@@ -80,14 +83,19 @@ final class KafkaSubscriber {
   private record Settled(TopicPartition partition, long epoch, long offset) {}
 
   /**
-   * A partition's records of one poll, delivered one at a time on the Vert.x context. The consumer
-   * thread hands records over only while the lane is idle (the partition is paused until the lane has
-   * delivered them all), so the two threads never fill and empty it at once.
+   * A partition's fetched records, delivered one at a time, in order, on the Vert.x context. The
+   * consumer thread adds to it; one chain of deliveries on the context takes from it ({@code delivering}
+   * makes sure there is never a second). When too many wait, the consumer thread pauses the partition
+   * until the chain has worked half of them off.
    */
   private static final class Lane {
     final TopicPartition partition;
     final long epoch;
     final ConcurrentLinkedQueue<ConsumerRecord<byte[], byte[]>> pending = new ConcurrentLinkedQueue<>();
+    /** a chain of deliveries runs on the context; only whoever sets this from false starts one */
+    final java.util.concurrent.atomic.AtomicBoolean delivering = new java.util.concurrent.atomic.AtomicBoolean();
+    /** the partition is paused because too many of its records wait (set by the consumer thread) */
+    volatile boolean paused;
     volatile Delivery inFlight;
     volatile boolean revoked;
 
@@ -179,9 +187,17 @@ final class KafkaSubscriber {
           if (lane == null) {
             continue;
           }
+          // the partition keeps being fetched while its records are delivered one at a time, so the next
+          // record is at hand when the one before is settled (pausing it per batch cost a fetch wait
+          // before every batch); it is paused only when too many wait
           lane.pending.addAll(records.records(partition));
-          consumer.pause(List.of(partition));
-          context.runOnContext(v -> deliverNext(lane));
+          if (lane.pending.size() >= MAX_WAITING_PER_PARTITION && !lane.paused) {
+            consumer.pause(List.of(partition));
+            lane.paused = true;
+          }
+          if (lane.delivering.compareAndSet(false, true)) {
+            context.runOnContext(v -> deliverNext(lane));
+          }
         }
       }
     } catch (WakeupException e) {
@@ -208,11 +224,18 @@ final class KafkaSubscriber {
     if (lane.revoked) {
       return;
     }
+    if (lane.paused && lane.pending.size() <= MAX_WAITING_PER_PARTITION / 2) {
+      drained.add(lane); // room again: the consumer thread resumes the partition
+      consumer.wakeup();
+    }
     ConsumerRecord<byte[], byte[]> next = lane.pending.poll();
     if (next == null) {
       lane.inFlight = null;
-      drained.add(lane);
-      consumer.wakeup();
+      lane.delivering.set(false);
+      // records handed over between the poll above and the flag going down would otherwise wait
+      if (!lane.pending.isEmpty() && lane.delivering.compareAndSet(false, true)) {
+        deliverNext(lane);
+      }
       return;
     }
     var delivery = new Delivery(next);
@@ -246,8 +269,9 @@ final class KafkaSubscriber {
   private void resumeDrained() {
     Lane lane;
     while ((lane = drained.poll()) != null) {
-      if (lanes.get(lane.partition) == lane) {
+      if (lanes.get(lane.partition) == lane && lane.paused) {
         consumer.resume(List.of(lane.partition));
+        lane.paused = false;
       }
     }
   }

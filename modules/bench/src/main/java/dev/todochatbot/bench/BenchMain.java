@@ -150,8 +150,9 @@ public final class BenchMain {
   /**
    * The live scenario ({@link LiveScenario}): {@code BENCH_SOCKETS} WebSockets (10,000), then
    * {@code BENCH_LIVE_CHANGES} task changes (300, 10 a second), {@code BENCH_LIVE_COMPLETIONS}
-   * completions of repeating tasks (200, 10 a second) and {@code BENCH_LIVE_REMINDERS} reminders due
-   * over 20 s (200), all at once.
+   * completions of repeating tasks (200, 10 a second) and {@code BENCH_LIVE_REMINDERS} reminders (200,
+   * 10 a second, each set 5 s before it is due), all at once; the tasks they work on are made before
+   * the sockets open.
    */
   private JsonObject runLive(List<Api.Session> sessions, List<Api.Session> onePerAccount) {
     int sockets = envInt("BENCH_SOCKETS", 10_000);
@@ -161,6 +162,8 @@ public final class BenchMain {
     var api = new Api(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(16)), system.publicPort);
     var live = new LiveScenario(vertx, api, system.publicPort);
+    log.info("Scenario live: preparing {} tasks", onePerAccount.size() + completions + reminders);
+    await(live.prepare(onePerAccount, completions, reminders));
     awaitQuiet();
     log.info("Scenario live: opening {} WebSockets", sockets);
     long opening = System.nanoTime();
@@ -170,7 +173,7 @@ public final class BenchMain {
         secondsToOpen, changes, completions, reminders);
     SystemUnderTest.CpuTime before = system.cpuTime();
     await(Future.all(live.changes(onePerAccount, changes, 10), live.completions(onePerAccount, completions, 10),
-        live.reminders(onePerAccount, reminders, 20)));
+        live.reminders(onePerAccount, reminders, 10)));
     await(live.settle(30));
     coresUsed.put("live", system.cpuTime().coresUsedSince(before));
     JsonObject result = live.json().put("secondsToOpen", secondsToOpen);

@@ -144,17 +144,48 @@ final class LiveScenario {
     return (to.getEpochSecond() - from.getEpochSecond()) * 1_000_000L + (to.getNano() - from.getNano()) / 1_000;
   }
 
+  private List<String> changeTaskIds;
+  private List<String> recurringTaskIds;
+  private List<String> reminderTaskIds;
+
+  /**
+   * What the measured phase works on, made before the sockets open (so that its messages are not part
+   * of what is measured): a task per account to change, {@code completions} daily tasks and
+   * {@code reminders} tasks to remind of.
+   */
+  Future<Void> prepare(List<Api.Session> accounts, int completions, int reminders) {
+    String due = Instant.now().plusSeconds(3600).toString();
+    return Parallel.limited(accounts.size(), 8, i -> api.send(new Api.Call(HttpMethod.POST, "/api/tasks",
+            new JsonObject().put("title", "Live " + i)), accounts.get(i).token()).map(a -> a.json().getString("id")))
+        .compose(ids -> {
+          changeTaskIds = ids;
+          return Parallel.limited(completions, 8, i -> api.send(new Api.Call(HttpMethod.POST, "/api/tasks",
+                  new JsonObject().put("title", "Water the plants " + i).put("dueAt", due)
+                      .put("recurrence", new JsonObject().put("rule", "FREQ=DAILY"))),
+              accounts.get(i % accounts.size()).token()).map(a -> a.json().getString("id")));
+        })
+        .compose(ids -> {
+          recurringTaskIds = ids;
+          return Parallel.limited(reminders, 8, i -> api.send(new Api.Call(HttpMethod.POST, "/api/tasks",
+                  new JsonObject().put("title", "Remind me " + i)), accounts.get(i % accounts.size()).token())
+              .map(a -> a.json().getString("id")));
+        })
+        .map(ids -> {
+          reminderTaskIds = ids;
+          return null;
+        });
+  }
+
   /** {@code changes} task updates, {@code perSecond} a second, each on a task of a user with sockets. */
   Future<Void> changes(List<Api.Session> accounts, int changes, int perSecond) {
-    List<Api.Session> watched = accounts.stream().filter(s -> socketsOf.containsKey(s.userId())).toList();
-    // one task per account to change, made first (their creation is not measured)
-    return Parallel.limited(watched.size(), 8, i -> api.send(new Api.Call(HttpMethod.POST, "/api/tasks",
-            new JsonObject().put("title", "Live " + i)), watched.get(i).token()).map(a -> a.json().getString("id")))
+    List<Api.Session> watched = accounts;
+    List<String> ids = changeTaskIds;
+    return Future.succeededFuture(ids)
         .compose(taskIds -> paced(changes, perSecond, i -> {
           int account = i % watched.size();
           String taskId = taskIds.get(account);
           watchedChanges.put(taskId, true);
-          fanOut.expected.addAndGet(socketsOf.get(watched.get(account).userId()));
+          fanOut.expected.addAndGet(socketsOf.getOrDefault(watched.get(account).userId(), 0));
           return api.send(new Api.Call(HttpMethod.PATCH, "/api/tasks/" + taskId,
               new JsonObject().put("description", "change " + i)), watched.get(account).token()).mapEmpty();
         }));
@@ -162,12 +193,8 @@ final class LiveScenario {
 
   /** {@code count} daily tasks, each completed once, {@code perSecond} a second. */
   Future<Void> completions(List<Api.Session> accounts, int count, int perSecond) {
-    List<Api.Session> watched = accounts.stream().filter(s -> socketsOf.containsKey(s.userId())).toList();
-    String due = Instant.now().plusSeconds(3600).toString();
-    return Parallel.limited(count, 8, i -> api.send(new Api.Call(HttpMethod.POST, "/api/tasks", new JsonObject()
-            .put("title", "Water the plants " + i).put("dueAt", due)
-            .put("recurrence", new JsonObject().put("rule", "FREQ=DAILY"))), watched.get(i % watched.size()).token())
-        .map(a -> a.json().getString("id")))
+    List<Api.Session> watched = accounts;
+    return Future.succeededFuture(recurringTaskIds)
         .compose(ids -> paced(count, perSecond, i -> {
           Api.Session owner = watched.get(i % watched.size());
           return api.send(new Api.Call(HttpMethod.POST, "/api/tasks/" + ids.get(i) + "/complete", null), owner.token())
@@ -188,25 +215,22 @@ final class LiveScenario {
         }));
   }
 
-  /** {@code count} reminders due over the next {@code spreadSeconds}, each after a lead of 5 s. */
-  Future<Void> reminders(List<Api.Session> accounts, int count, int spreadSeconds) {
-    List<Api.Session> watched = accounts.stream().filter(s -> socketsOf.containsKey(s.userId())).toList();
-    Instant start = Instant.now().plusSeconds(5);
-    return Parallel.limited(count, 8, i -> {
+  /** {@code count} reminders, {@code perSecond} a second, each set 5 s before it is due. */
+  Future<Void> reminders(List<Api.Session> accounts, int count, int perSecond) {
+    List<Api.Session> watched = accounts;
+    return paced(count, perSecond, i -> {
       Api.Session owner = watched.get(i % watched.size());
-      Instant at = start.plusMillis((long) spreadSeconds * 1000 * i / count);
-      return api.send(new Api.Call(HttpMethod.POST, "/api/tasks", new JsonObject().put("title", "Remind me " + i)),
-              owner.token())
-          .compose(created -> api.send(new Api.Call(HttpMethod.POST, "/api/tasks/" + created.json().getString("id")
-              + "/reminders", new JsonObject().put("at", at.toString())), owner.token()))
+      Instant at = Instant.now().plusSeconds(5).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+      return api.send(new Api.Call(HttpMethod.POST, "/api/tasks/" + reminderTaskIds.get(i) + "/reminders",
+              new JsonObject().put("at", at.toString())), owner.token())
           .map(answer -> {
             if (answer.ok()) {
               awaitedReminders.put(answer.json().getString("id"), true);
-              reminders.expected.addAndGet(socketsOf.get(owner.userId()));
+              reminders.expected.addAndGet(socketsOf.getOrDefault(owner.userId(), 0));
             }
             return (Void) null;
           });
-    }).mapEmpty();
+    });
   }
 
   /** Waits up to {@code seconds} for what is still expected to arrive. */

@@ -274,6 +274,10 @@ class WebhookTest {
     return Instant.now().truncatedTo(ChronoUnit.MICROS);
   }
 
+  /**
+   * A quiet period before asserting that nothing more arrived (a second send): absence has no
+   * condition to wait on, so this is the one fixed wait here.
+   */
   private static void sleep(Duration duration) {
     try {
       Thread.sleep(duration.toMillis());

@@ -9,6 +9,7 @@ import dev.todochatbot.platform.Problem;
 import dev.todochatbot.platform.Tokens;
 import dev.todochatbot.platform.events.CloudEvent;
 import dev.todochatbot.platform.events.InvalidEventException;
+import dev.todochatbot.platform.events.SubscriptionReplies;
 import dev.todochatbot.platform.events.TaskEvent;
 import dev.todochatbot.platform.events.Topics;
 import io.micrometer.core.instrument.Counter;
@@ -23,9 +24,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import java.util.UUID;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +52,7 @@ public final class AuditApiVerticle extends VerticleBase {
   private MeterRegistry metrics;
   private Counter stored;
   private Counter duplicates;
-  private Counter retried;
+  private SubscriptionReplies replies;
   private Router router;
 
   public AuditApiVerticle(AuditServiceConfig config) {
@@ -71,7 +72,7 @@ public final class AuditApiVerticle extends VerticleBase {
     // called by the sidecar, not by people: no token; any body, since what cannot be read is dropped
     router.get("/dapr/subscribe").handler(this::subscriptions);
     router.post(EVENTS_ROUTE).handler(BodyHandler.create(false).setBodyLimit(MAX_EVENT_BYTES))
-        .handler(this::receiveTaskEvent).failureHandler(this::unreadableTaskEvent);
+        .handler(this::receiveTaskEvent).failureHandler(ctx -> replies.unreadable(ctx));
     router.get("/api/tasks/:id/history").handler(signedIn).handler(this::history);
     router.get("/api/audit").handler(signedIn).handler(this::trail);
     HttpProblems.install(router);
@@ -97,9 +98,8 @@ public final class AuditApiVerticle extends VerticleBase {
     duplicates = Counter.builder("audit.events.duplicate")
         .description("Task events delivered again after they were stored, acknowledged without a second row")
         .register(metrics);
-    retried = Counter.builder("audit.events.retried")
-        .description("Task events handed back to the sidecar to deliver again, because they could not be stored now")
-        .register(metrics);
+    replies = new SubscriptionReplies("audit", metrics, Optional.of(Topics.TASK_EVENTS_DEADLETTER), MAX_EVENT_BYTES,
+        "Task events handed back to the sidecar to deliver again, because they could not be stored now");
   }
 
   private void subscriptions(RoutingContext ctx) {
@@ -118,60 +118,19 @@ public final class AuditApiVerticle extends VerticleBase {
       envelope = CloudEvent.parse(ctx.body().buffer());
       event = TaskEvent.fromJson(envelope.data());
     } catch (InvalidEventException e) {
-      drop(ctx, idOf(envelope), e.reason(), e.getMessage());
+      replies.drop(ctx, SubscriptionReplies.idOf(envelope), e.reason(), e.getMessage());
       return;
     }
     events.store(event, envelope.data()).onComplete(result -> {
       if (result.succeeded()) {
         (result.result() ? stored : duplicates).increment();
-        sendStatus(ctx, "SUCCESS");
-      } else if (isRefusedByPostgres(result.cause())) {
-        drop(ctx, event.eventId().toString(), "unstorable", "PostgreSQL refuses it: " + result.cause().getMessage());
+        replies.success(ctx);
+      } else if (SubscriptionReplies.isRefusedByPostgres(result.cause())) {
+        replies.drop(ctx, event.eventId().toString(), "unstorable", "PostgreSQL refuses it: " + result.cause().getMessage());
       } else {
-        retried.increment();
-        log.warn("Task event {} not stored, the sidecar will deliver it again: {}", event.eventId(),
-            result.cause().toString());
-        sendStatus(ctx, "RETRY");
+        replies.retry(ctx, event.eventId().toString(), "not stored: " + result.cause());
       }
     });
-  }
-
-  /** A failure on the events route before the handler answered: a body over the limit, or a bug here. */
-  private void unreadableTaskEvent(RoutingContext ctx) {
-    if (ctx.statusCode() == 413) {
-      drop(ctx, "(unread)", "too-large", "the body is over " + MAX_EVENT_BYTES + " bytes");
-    } else {
-      retried.increment();
-      log.error("Task event not handled, the sidecar will deliver it again", ctx.failure());
-      sendStatus(ctx, "RETRY");
-    }
-  }
-
-  /** An event that can never be stored: counted, logged, and sent on to the dead-letter topic. */
-  private void drop(RoutingContext ctx, String eventId, String reason, String why) {
-    Counter.builder("audit.events.dropped").tag("reason", reason)
-        .description("Task events that can never be stored, sent to the dead-letter topic").register(metrics)
-        .increment();
-    log.warn("Task event {} dropped to {} ({}): {}", eventId, Topics.TASK_EVENTS_DEADLETTER, reason, why);
-    sendStatus(ctx, "DROP");
-  }
-
-  /** The event's own id when its data has one, else the envelope's. */
-  private static String idOf(CloudEvent envelope) {
-    if (envelope == null) {
-      return "(unreadable)";
-    }
-    Object eventId = envelope.data() == null ? null : envelope.data().getValue("eventId");
-    return eventId instanceof String id ? id : envelope.id() == null ? "(no id)" : envelope.id();
-  }
-
-  /**
-   * PostgreSQL's data exceptions (class 22: a NUL in a string, a year it cannot hold) and integrity
-   * violations (class 23) come back the same on every delivery: retrying would block the partition.
-   */
-  private static boolean isRefusedByPostgres(Throwable failure) {
-    return failure instanceof PgException pg && pg.getSqlState() != null
-        && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"));
   }
 
   private void history(RoutingContext ctx) {
@@ -205,10 +164,6 @@ public final class AuditApiVerticle extends VerticleBase {
     body.appendString("],\"nextCursor\":")
         .appendString(page.nextCursor() == null ? "null" : "\"" + page.nextCursor() + "\"").appendString("}");
     sendJson(ctx, body);
-  }
-
-  private static void sendStatus(RoutingContext ctx, String status) {
-    sendJson(ctx, new JsonObject().put("status", status).toBuffer());
   }
 
   private static void sendJson(RoutingContext ctx, Buffer body) {

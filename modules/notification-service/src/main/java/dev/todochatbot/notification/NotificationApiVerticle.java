@@ -10,6 +10,7 @@ import dev.todochatbot.platform.Sidecar;
 import dev.todochatbot.platform.Tokens;
 import dev.todochatbot.platform.events.CloudEvent;
 import dev.todochatbot.platform.events.InvalidEventException;
+import dev.todochatbot.platform.events.SubscriptionReplies;
 import dev.todochatbot.platform.events.TaskEvent;
 import dev.todochatbot.platform.events.Topics;
 import io.micrometer.core.instrument.Counter;
@@ -24,9 +25,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import java.util.UUID;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,7 @@ public final class NotificationApiVerticle extends VerticleBase {
   private MeterRegistry metrics;
   private Counter applied;
   private Counter stale;
-  private Counter retried;
+  private SubscriptionReplies replies;
   private Counter skipped;
   private Router router;
   private HttpServer server;
@@ -86,7 +87,7 @@ public final class NotificationApiVerticle extends VerticleBase {
     // called by the sidecar, not by people: no token; any body, since what cannot be read is dropped
     router.get("/dapr/subscribe").handler(this::subscriptions);
     router.post(EVENTS_ROUTE).handler(BodyHandler.create(false).setBodyLimit(MAX_EVENT_BYTES))
-        .handler(this::receiveTaskEvent).failureHandler(this::unreadableTaskEvent);
+        .handler(this::receiveTaskEvent).failureHandler(ctx -> replies.unreadable(ctx));
     // called by the cron binding with an empty body, which is read and ignored
     router.post(SWEEP_ROUTE).handler(BodyHandler.create(false).setBodyLimit(64 * 1024)).handler(this::sweep);
     router.get("/api/reminders").handler(tokens.requireUser()).handler(this::list);
@@ -150,9 +151,8 @@ public final class NotificationApiVerticle extends VerticleBase {
     skipped = Counter.builder("notification.events.skipped")
         .description("Task events about tasks without reminders, answered without touching the database")
         .register(metrics);
-    retried = Counter.builder("notification.events.retried")
-        .description("Task events handed back to the sidecar to deliver again, because they could not be stored now")
-        .register(metrics);
+    replies = new SubscriptionReplies("notification", metrics, Optional.of(Topics.TASK_EVENTS_DEADLETTER), MAX_EVENT_BYTES,
+        "Task events handed back to the sidecar to deliver again, because they could not be stored now");
   }
 
   private void subscriptions(RoutingContext ctx) {
@@ -173,68 +173,27 @@ public final class NotificationApiVerticle extends VerticleBase {
       taskEvent = TaskEvent.fromJson(envelope.data());
       event = TaskReminders.of(taskEvent);
     } catch (InvalidEventException e) {
-      drop(ctx, idOf(envelope), e.reason(), e.getMessage());
+      replies.drop(ctx, SubscriptionReplies.idOf(envelope), e.reason(), e.getMessage());
       return;
     }
     if (event.reminders().isEmpty() && (taskEvent.changes() == null || !taskEvent.changes().containsKey("reminders"))) {
       // a task without reminders whose reminders did not change: nothing of it is in the projection
       // (the event that removed its last reminder said so in its changes), so there is nothing to write
       skipped.increment();
-      sendStatus(ctx, "SUCCESS");
+      replies.success(ctx);
       return;
     }
     reminders.apply(event, config.reminderGrace()).onComplete(result -> {
       if (result.succeeded()) {
         (result.result().newer() ? applied : stale).increment();
         reminderSweep.missedOnArrival(event, result.result().missedOnArrival());
-        sendStatus(ctx, "SUCCESS");
-      } else if (isRefusedByPostgres(result.cause())) {
-        drop(ctx, event.eventId().toString(), "unstorable", "PostgreSQL refuses it: " + result.cause().getMessage());
+        replies.success(ctx);
+      } else if (SubscriptionReplies.isRefusedByPostgres(result.cause())) {
+        replies.drop(ctx, event.eventId().toString(), "unstorable", "PostgreSQL refuses it: " + result.cause().getMessage());
       } else {
-        retried.increment();
-        log.warn("Task event {} not applied, the sidecar will deliver it again: {}", event.eventId(),
-            result.cause().toString());
-        sendStatus(ctx, "RETRY");
+        replies.retry(ctx, event.eventId().toString(), "not applied: " + result.cause());
       }
     });
-  }
-
-  /** A failure on the events route before the handler answered: a body over the limit, or a bug here. */
-  private void unreadableTaskEvent(RoutingContext ctx) {
-    if (ctx.statusCode() == 413) {
-      drop(ctx, "(unread)", "too-large", "the body is over " + MAX_EVENT_BYTES + " bytes");
-    } else {
-      retried.increment();
-      log.error("Task event not handled, the sidecar will deliver it again", ctx.failure());
-      sendStatus(ctx, "RETRY");
-    }
-  }
-
-  /** An event that can never be applied: counted, logged, and sent on to the dead-letter topic. */
-  private void drop(RoutingContext ctx, String eventId, String reason, String why) {
-    Counter.builder("notification.events.dropped").tag("reason", reason)
-        .description("Task events that can never be applied, sent to the dead-letter topic").register(metrics)
-        .increment();
-    log.warn("Task event {} dropped to {} ({}): {}", eventId, Topics.TASK_EVENTS_DEADLETTER, reason, why);
-    sendStatus(ctx, "DROP");
-  }
-
-  /** The event's own id when its data has one, else the envelope's. */
-  private static String idOf(CloudEvent envelope) {
-    if (envelope == null) {
-      return "(unreadable)";
-    }
-    Object eventId = envelope.data() == null ? null : envelope.data().getValue("eventId");
-    return eventId instanceof String id ? id : envelope.id() == null ? "(no id)" : envelope.id();
-  }
-
-  /**
-   * PostgreSQL's data exceptions (class 22: a NUL in a title, an instant it cannot hold) and integrity
-   * violations (class 23) come back the same on every delivery: retrying would block the partition.
-   */
-  private static boolean isRefusedByPostgres(Throwable failure) {
-    return failure instanceof PgException pg && pg.getSqlState() != null
-        && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"));
   }
 
   /**
@@ -287,10 +246,6 @@ public final class NotificationApiVerticle extends VerticleBase {
     webhooks.deliveries(Principal.of(ctx).userId(), query)
         .onSuccess(page -> sendJson(ctx, page.toBuffer()))
         .onFailure(ctx::fail);
-  }
-
-  private static void sendStatus(RoutingContext ctx, String status) {
-    sendJson(ctx, new JsonObject().put("status", status).toBuffer());
   }
 
   private static void sendJson(RoutingContext ctx, Buffer body) {

@@ -8,6 +8,7 @@ import dev.todochatbot.platform.Sidecar;
 import dev.todochatbot.platform.Tokens;
 import dev.todochatbot.platform.events.CloudEvent;
 import dev.todochatbot.platform.events.InvalidEventException;
+import dev.todochatbot.platform.events.SubscriptionReplies;
 import dev.todochatbot.platform.events.TaskEvent;
 import dev.todochatbot.platform.events.Topics;
 import io.micrometer.core.instrument.Counter;
@@ -67,7 +68,7 @@ public final class RecurrenceApiVerticle extends VerticleBase {
   private MeterRegistry metrics;
   private Counter created;
   private Counter existed;
-  private Counter retried;
+  private SubscriptionReplies replies;
   private Router router;
   private HttpServer server;
 
@@ -87,7 +88,7 @@ public final class RecurrenceApiVerticle extends VerticleBase {
     // called by the sidecar, not by people: no token; any body, since what cannot be read is dropped
     router.get("/dapr/subscribe").handler(this::subscriptions);
     router.post(EVENTS_ROUTE).handler(BodyHandler.create(false).setBodyLimit(MAX_EVENT_BYTES))
-        .handler(this::receiveTaskEvent).failureHandler(this::unreadableTaskEvent);
+        .handler(this::receiveTaskEvent).failureHandler(ctx -> replies.unreadable(ctx));
     HttpProblems.install(router);
 
     return HttpServers.listen(vertx, router, config.port(), "RECURRENCE_SERVICE_PORT")
@@ -115,10 +116,9 @@ public final class RecurrenceApiVerticle extends VerticleBase {
     created = requested("created", "Next occurrences the task service created on this service's request");
     existed = requested("existed",
         "Next occurrences requested again (a redelivered or repeated event) that the task service already had");
-    retried = Counter.builder("recurrence.events.retried")
-        .description("Task events handed back to the sidecar to deliver again, because the task service could not "
-            + "be asked or failed")
-        .register(metrics);
+    replies = new SubscriptionReplies("recurrence", metrics, Optional.empty(), MAX_EVENT_BYTES,
+        "Task events handed back to the sidecar to deliver again, because the task service could not be asked "
+            + "or failed");
   }
 
   private Counter requested(String outcome, String description) {
@@ -150,11 +150,11 @@ public final class RecurrenceApiVerticle extends VerticleBase {
       event = TaskEvent.fromJson(envelope.data());
       next = NextOccurrence.after(event, envelope.data());
     } catch (InvalidEventException e) {
-      drop(ctx, idOf(envelope), e.reason(), e.getMessage());
+      replies.drop(ctx, SubscriptionReplies.idOf(envelope), e.reason(), e.getMessage());
       return;
     }
     if (next.isEmpty()) {
-      sendStatus(ctx, "SUCCESS");
+      replies.success(ctx);
       return;
     }
     NextOccurrence wanted = next.get();
@@ -181,70 +181,32 @@ public final class RecurrenceApiVerticle extends VerticleBase {
       AsyncResult<ServiceResponse> result) {
     String what = "occurrence " + next.occurrence() + " of series " + next.seriesId();
     if (result.failed()) {
-      retry(ctx, eventId, "the sidecar could not be reached to ask for " + what + ": " + result.cause().getMessage());
+      replies.retry(ctx, eventId.toString(),
+          "the sidecar could not be reached to ask for " + what + ": " + result.cause().getMessage());
       return;
     }
     int status = result.result().status();
     if (status == 201) {
       created.increment();
       log.info("Task event {}: {} created, due {}", eventId, what, next.dueAt());
-      sendStatus(ctx, "SUCCESS");
+      replies.success(ctx);
     } else if (status == 200) {
       existed.increment();
       log.debug("Task event {}: {} existed already", eventId, what);
-      sendStatus(ctx, "SUCCESS");
+      replies.success(ctx);
     } else if (REFUSALS.containsKey(status)) {
-      drop(ctx, eventId.toString(), REFUSALS.get(status),
+      replies.drop(ctx, eventId.toString(), REFUSALS.get(status),
           "the task service refused " + what + ": " + status + " " + detail(result.result().body()));
     } else {
-      retry(ctx, eventId, "the task service did not create " + what + ": " + status + " "
+      replies.retry(ctx, eventId.toString(), "the task service did not create " + what + ": " + status + " "
           + detail(result.result().body()));
     }
-  }
-
-  /** A failure on the events route before the handler answered: a body over the limit, or a bug here. */
-  private void unreadableTaskEvent(RoutingContext ctx) {
-    if (ctx.statusCode() == 413) {
-      drop(ctx, "(unread)", "too-large", "the body is over " + MAX_EVENT_BYTES + " bytes");
-    } else {
-      retried.increment();
-      log.error("Task event not handled, the sidecar will deliver it again", ctx.failure());
-      sendStatus(ctx, "RETRY");
-    }
-  }
-
-  private void retry(RoutingContext ctx, UUID eventId, String why) {
-    retried.increment();
-    log.warn("Task event {} handed back, the sidecar will deliver it again: {}", eventId, why);
-    sendStatus(ctx, "RETRY");
-  }
-
-  /** An event that can never be handled: counted, logged, and sent on to the dead-letter topic. */
-  private void drop(RoutingContext ctx, String eventId, String reason, String why) {
-    Counter.builder("recurrence.events.dropped").tag("reason", reason)
-        .description("Task events that can never be handled, sent to the dead-letter topic").register(metrics)
-        .increment();
-    log.warn("Task event {} dropped to {} ({}): {}", eventId, Topics.TASK_EVENTS_DEADLETTER, reason, why);
-    sendStatus(ctx, "DROP");
-  }
-
-  /** The event's own id when its data has one, else the envelope's. */
-  private static String idOf(CloudEvent envelope) {
-    if (envelope == null) {
-      return "(unreadable)";
-    }
-    Object eventId = envelope.data() == null ? null : envelope.data().getValue("eventId");
-    return eventId instanceof String id ? id : envelope.id() == null ? "(no id)" : envelope.id();
   }
 
   /** The start of the task service's answer (a problem document), for the log. */
   private static String detail(Buffer body) {
     String text = body == null ? "" : body.toString();
     return text.length() <= MAX_DETAIL_CHARS ? text : text.substring(0, MAX_DETAIL_CHARS) + "...";
-  }
-
-  private static void sendStatus(RoutingContext ctx, String status) {
-    sendJson(ctx, new JsonObject().put("status", status).toBuffer());
   }
 
   private static void sendJson(RoutingContext ctx, Buffer body) {

@@ -34,6 +34,8 @@ public final class Tokens {
    */
   public static final String SERVICE_ISSUER = "todo-chatbot/services";
   private static final int MIN_SECRET_BYTES = 32;
+  /** Where {@link #requireService} leaves the name of the service acting for the user. */
+  public static final String ACTING_SERVICE_KEY = "todo.actingService";
 
   private static final int VERIFIED_CACHE_SIZE = 10_000;
 
@@ -144,6 +146,7 @@ public final class Tokens {
           return;
         }
         try {
+          ctx.put(ACTING_SERVICE_KEY, claims.getString("svc"));
           ctx.put(Principal.CONTEXT_KEY, new Principal(UUID.fromString(claims.getString("sub")),
               claims.getString("email"), claims.getString("tz", "UTC")));
         } catch (RuntimeException e) {
@@ -196,5 +199,42 @@ public final class Tokens {
         }
       });
     };
+  }
+
+  /**
+   * Route handler for routes people and some services both use: a user token ({@code users}) lets the
+   * user act; a service token ({@code services}) issued to one of {@code allowed} lets that service act
+   * for the user it names, and {@link #actingService} then tells which. The token's issuer, read
+   * before any check, picks the verifier; each verifier then checks signature, issuer and expiry.
+   */
+  public static Handler<RoutingContext> requireUserOrService(Tokens users, Tokens services, String... allowed) {
+    Handler<RoutingContext> asUser = users.requireUser();
+    Handler<RoutingContext> asService = services.requireService(allowed);
+    return ctx -> {
+      String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+      boolean service = header != null && header.length() > 7
+          && SERVICE_ISSUER.equals(unverifiedIssuer(header.substring(7).trim()));
+      (service ? asService : asUser).handle(ctx);
+    };
+  }
+
+  /** The service acting for the user on this request; empty when the user sent the request. */
+  public static java.util.Optional<String> actingService(RoutingContext ctx) {
+    return java.util.Optional.ofNullable(ctx.get(ACTING_SERVICE_KEY));
+  }
+
+  /** The {@code iss} claim of a JWT, unverified (only to choose a verifier); null when unreadable. */
+  private static String unverifiedIssuer(String token) {
+    int first = token.indexOf('.');
+    int second = first < 0 ? -1 : token.indexOf('.', first + 1);
+    if (second < 0) {
+      return null;
+    }
+    try {
+      byte[] payload = java.util.Base64.getUrlDecoder().decode(token.substring(first + 1, second));
+      return new JsonObject(io.vertx.core.buffer.Buffer.buffer(payload)).getString("iss");
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 }

@@ -30,6 +30,8 @@ public final class TaskApiVerticle extends VerticleBase {
   static final long MAX_BODY_BYTES = 1024 * 1024;
   /** The app id allowed to create occurrences of a series. */
   static final String RECURRENCE_SERVICE = "recurrence-service";
+  /** The app id allowed on the user routes for a user: the chat agent's tools, recorded as the assistant. */
+  static final String CHAT_SERVICE = "chat-service";
 
   private final TaskServiceConfig config;
   private Pool pool;
@@ -45,13 +47,15 @@ public final class TaskApiVerticle extends VerticleBase {
     pool = Database.pool(vertx, config.database(), config.poolSizePerInstance(), "tasks");
     tasks = new TaskRepository(pool, OutboxRelay.nudger(vertx));
     Tokens tokens = Tokens.create(vertx, config.jwtSecret(), config.tokenTtl());
+    Tokens serviceTokens = Tokens.forServices(vertx, config.jwtSecret());
 
     router = Router.router(vertx);
     Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute());
     // body and token handlers sit on each route, so that a request matches one route (its metrics label)
     // uploads off: a multipart body would otherwise be written to disk (blocking), before the token check
     Handler<RoutingContext> body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
-    Handler<RoutingContext> signedIn = tokens.requireUser();
+    // the person, or the chat service's tools acting for them (the change is then the assistant's)
+    Handler<RoutingContext> signedIn = Tokens.requireUserOrService(tokens, serviceTokens, CHAT_SERVICE);
     router.post("/api/tasks").handler(body).handler(signedIn).handler(this::create);
     router.get("/api/tasks").handler(signedIn).handler(this::list);
     router.get("/api/tasks/changes").handler(signedIn).handler(this::changes);
@@ -67,7 +71,6 @@ public final class TaskApiVerticle extends VerticleBase {
     router.delete("/api/tasks/:id/reminders/:reminderId").handler(signedIn).handler(this::deleteReminder);
     router.post("/api/reminders/:reminderId/snooze").handler(body).handler(signedIn).handler(this::snooze);
     // internal: reached through Dapr service invocation only (the edge does not route /internal)
-    Tokens serviceTokens = Tokens.forServices(vertx, config.jwtSecret());
     router.post("/internal/series/:seriesId/occurrences").handler(body)
         .handler(serviceTokens.requireService(RECURRENCE_SERVICE)).handler(this::nextOccurrence);
     HttpProblems.install(router);
@@ -88,7 +91,7 @@ public final class TaskApiVerticle extends VerticleBase {
   private void create(RoutingContext ctx) {
     Principal user = Principal.of(ctx);
     Task task = TaskInput.parse(HttpProblems.jsonObjectBody(ctx)).create(user.userId(), zoneOf(user), now());
-    tasks.insert(task, Actor.USER)
+    tasks.insert(task, actor(ctx))
         .onSuccess(created -> {
           ctx.response().putHeader(HttpHeaders.LOCATION, "/api/tasks/" + created.id());
           sendTask(ctx, 201, created);
@@ -113,14 +116,14 @@ public final class TaskApiVerticle extends VerticleBase {
   private void update(RoutingContext ctx) {
     TaskInput patch = TaskInput.parse(HttpProblems.jsonObjectBody(ctx));
     Instant now = now();
-    tasks.change(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), Actor.USER, current -> patch.applyTo(current, now))
+    tasks.change(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), actor(ctx), current -> patch.applyTo(current, now))
         .onSuccess(task -> sendTask(ctx, 200, task))
         .onFailure(ctx::fail);
   }
 
   private void setStatus(RoutingContext ctx, TaskStatus status) {
     Instant now = now();
-    tasks.change(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), Actor.USER, current -> current.withStatus(status, now))
+    tasks.change(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), actor(ctx), current -> current.withStatus(status, now))
         .onSuccess(task -> sendTask(ctx, 200, task))
         .onFailure(ctx::fail);
   }
@@ -132,7 +135,7 @@ public final class TaskApiVerticle extends VerticleBase {
           "may only be \"stop\": deleting an occurrence of a repeating task with series=stop ends the series; "
               + "without it the next occurrence still comes"))).exception();
     }
-    tasks.delete(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), Actor.USER, now(), series != null)
+    tasks.delete(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), actor(ctx), now(), series != null)
         .onSuccess(deleted -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
@@ -196,7 +199,7 @@ public final class TaskApiVerticle extends VerticleBase {
     var json = HttpProblems.jsonObjectBody(ctx);
     Instant now = now();
     var added = new Reminder[1];
-    tasks.change(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), Actor.USER, current -> {
+    tasks.change(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), actor(ctx), current -> {
           if (current.reminders().size() >= Reminder.MAX_PER_TASK) {
             throw Problem.conflict("The task has " + Reminder.MAX_PER_TASK + " reminders, the most it can have: "
                 + "delete one first.").exception();
@@ -218,7 +221,7 @@ public final class TaskApiVerticle extends VerticleBase {
   private void deleteReminder(RoutingContext ctx) {
     UUID reminderId = uuidOrNull(ctx.pathParam("reminderId"));
     Instant now = now();
-    tasks.change(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), Actor.USER, current -> {
+    tasks.change(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), actor(ctx), current -> {
           var kept = current.reminders().stream().filter(r -> !r.id().equals(reminderId)).toList();
           if (kept.size() == current.reminders().size()) {
             throw Problem.notFound("The task has no reminder " + ctx.pathParam("reminderId") + ".").exception();
@@ -246,7 +249,7 @@ public final class TaskApiVerticle extends VerticleBase {
     Instant at = now.plus(java.time.Duration.ofMinutes(minutes)).truncatedTo(ChronoUnit.SECONDS);
     var snoozed = new Reminder[1];
     tasks.findByReminder(user.userId(), reminderId)
-        .compose(holder -> tasks.change(user.userId(), holder.id(), null, Actor.USER, current -> {
+        .compose(holder -> tasks.change(user.userId(), holder.id(), null, actor(ctx), current -> {
           var reminders = new ArrayList<Reminder>();
           for (Reminder r : current.reminders()) {
             if (r.id().equals(reminderId)) {
@@ -402,5 +405,10 @@ public final class TaskApiVerticle extends VerticleBase {
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(body);
+  }
+
+  /** Who is making the change: the person, or the chat assistant when its tools call for them. */
+  private static Actor actor(RoutingContext ctx) {
+    return Tokens.actingService(ctx).filter(CHAT_SERVICE::equals).map(service -> Actor.ASSISTANT).orElse(Actor.USER);
   }
 }

@@ -32,6 +32,9 @@ record TaskQuery(
     Instant dueBefore,
     Instant dueAfter,
     boolean overdue,
+    /** Completed at or after / before these instants (what was done "yesterday"); null for no bound. */
+    Instant completedAfter,
+    Instant completedBefore,
     /** The words searched for, as typed ({@link SearchText} folds them); empty for none. */
     String textQuery,
     Sort sort,
@@ -43,7 +46,7 @@ record TaskQuery(
   static final int MAX_LIMIT = 200;
   static final int MAX_Q = 200;
   private static final Set<String> PARAMETERS = Set.of("status", "priority", "tag", "tagMode", "dueBefore",
-      "dueAfter", "overdue", "q", "sort", "order", "limit", "cursor");
+      "dueAfter", "overdue", "completedAfter", "completedBefore", "q", "sort", "order", "limit", "cursor");
 
   /** The orders a list can be sorted in; each has an index (see V1__tasks.sql). */
   enum Sort {
@@ -158,6 +161,13 @@ record TaskQuery(
       errors.add("overdue", "lists open tasks only; drop status=completed or overdue=true");
     }
 
+    Instant completedAfter = instantOrDate(params.get("completedAfter"), "completedAfter", zone, errors);
+    Instant completedBefore = instantOrDate(params.get("completedBefore"), "completedBefore", zone, errors);
+    if ((completedAfter != null || completedBefore != null) && "open".equals(params.get("status"))) {
+      errors.add("status", "open tasks have no completion time; use status=completed (or all) with completedAfter/"
+          + "completedBefore");
+    }
+
     String textQuery = "";
     String q = params.get("q");
     if (q != null) {
@@ -209,7 +219,7 @@ record TaskQuery(
     }
     errors.throwIfInvalidParameters();
     return new TaskQuery(statuses, priorities, List.copyOf(tags), allTags, dueBefore, dueAfter, overdue,
-        textQuery, sort, descending, limit, after);
+        completedAfter, completedBefore, textQuery, sort, descending, limit, after);
   }
 
   private static List<String> commaSeparated(List<String> values) {

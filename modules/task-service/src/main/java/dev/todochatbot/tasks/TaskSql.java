@@ -167,6 +167,14 @@ final class TaskSql {
       sql.append(" AND status = 'open' AND ").append(DUE_LAST).append(" < $").append(p)
           .append(" AND (NOT all_day OR due_at <= $").append(p).append(" - interval '24 hours')");
     }
+    if (query.completedAfter() != null) {
+      params.addOffsetDateTime(utc(query.completedAfter()));
+      sql.append(" AND completed_at >= $").append(params.size());
+    }
+    if (query.completedBefore() != null) {
+      params.addOffsetDateTime(utc(query.completedBefore()));
+      sql.append(" AND completed_at < $").append(params.size());
+    }
     String tsquery = SearchText.query(userId, query.textQuery());
     if (!tsquery.isEmpty()) {
       params.addString(tsquery);

@@ -1,0 +1,250 @@
+package dev.todochatbot.chat.engine;
+
+import static dev.todochatbot.chat.engine.Phrase.words;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.Month;
+import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How a task repeats, in the tools' simple recurrence form ({@code {frequency, interval, byDay,
+ * byMonthDay, count, until, mode}}): "every day", "every weekday", "every other Monday", "every 2nd
+ * Tuesday" (the second Tuesday of each month), "on the last Friday of every month", "every month on
+ * the 1st", "every 3 days after I finish it" (counted from completion), "until June", "10 times".
+ *
+ * <p>Read before dates, so that "every Monday at 9" leaves "at 9" for the time of day.
+ */
+final class Recurrences {
+
+  private static final String UNIT = "(day|week|month|year)s?";
+  private static final Pattern AFTER_COMPLETION = words("\\s(?:every\\s+)?" + Numbers.COUNT + "\\s+" + UNIT
+      + "\\s+after\\s+(?:i\\s+|it\\s+is\\s+|it's\\s+)?(?:finish|complete|completion|do|did|mark|done|tick|check)\\w*"
+      + "(?:\\s+(?:it|them|each\\s+one|the\\s+last\\s+one|each\\s+time))?(?:\\s+done)?");
+  private static final Pattern ORDINAL_WEEKDAY = words("\\s(?:on\\s+)?(?:every\\s+|each\\s+)?(?:the\\s+)?"
+      + Numbers.ORDINAL + "\\s+" + Numbers.WEEKDAY + "s?(?:\\s+(?:of|in)\\s+(?:every|each|the|a)\\s+month)");
+  private static final Pattern EVERY_ORDINAL_WEEKDAY = words("\\s(?:every|each)\\s+(?:month\\s+on\\s+the\\s+)?"
+      + Numbers.ORDINAL + "\\s+" + Numbers.WEEKDAY + "(?:\\s+of\\s+the\\s+month)?");
+  private static final Pattern MONTHLY_ORDINAL_WEEKDAY = words("\\s(?:every\\s+month|monthly)\\s+on\\s+the\\s+"
+      + Numbers.ORDINAL + "\\s+" + Numbers.WEEKDAY);
+  private static final Pattern LAST_DAY = words("\\s(?:on\\s+)?(?:every\\s+|each\\s+)?(?:the\\s+)?last\\s+day\\s+of\\s+"
+      + "(?:every|each|the)\\s+month|\\s(?:every\\s+month|monthly)\\s+on\\s+the\\s+last\\s+day(?:\\s+of\\s+the\\s+month)?");
+  private static final Pattern MONTH_DAY = words("\\s(?:every\\s+month|monthly|each\\s+month)\\s+on\\s+the\\s+"
+      + "(\\d{1,2})(?:st|nd|rd|th)?\\b|\\s(?:on\\s+)?(?:every\\s+|each\\s+)?the\\s+(\\d{1,2})(?:st|nd|rd|th)?\\s+of\\s+"
+      + "(?:every|each|the)\\s+month|\\s(?:every|each)\\s+(\\d{1,2})(?:st|nd|rd|th)\\b(?!\\s+" + Numbers.WEEKDAY + ")");
+  private static final Pattern EVERY_OTHER_WEEKDAY = words("\\s(?:every|each)\\s+other\\s+" + Numbers.WEEKDAY);
+  private static final Pattern WEEKDAYS = words("\\s(?:every|each|on)\\s+(?:week|work|business)\\s*days?\\b"
+      + "|\\s(?:every|each|on)\\s+weekdays\\b|\\sweekdays\\b|\\smonday\\s+(?:to|through|thru|-)\\s+friday\\b");
+  private static final Pattern WEEKEND = words("\\s(?:every|each|on)\\s+weekends?\\b");
+  private static final String DAY_LIST = Numbers.WEEKDAY_ANY + "s?(?:\\s*(?:,|and|&|,\\s*and)\\s*"
+      + Numbers.WEEKDAY_ANY + "s?)*";
+  private static final Pattern EVERY_WEEKDAYS = words("\\s(?:every|each)\\s+(?:week\\s+on\\s+)?" + DAY_LIST + "\\b"
+      + "|\\s(?:weekly|every\\s+week)\\s+on\\s+" + DAY_LIST + "\\b"
+      + "|\\s(?:on\\s+)?(mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays)"
+      + "(?:\\s*(?:,|and|&)\\s*" + Numbers.WEEKDAY + "s)*\\b");
+  private static final Pattern EVERY_N = words("\\s(?:every|each)\\s+(\\d{1,3}|other|two|three|four|five|six|"
+      + "second|2nd|3rd|third)\\s+" + UNIT + "\\b");
+  private static final Pattern EVERY_UNIT = words("\\s(?:every|each|once\\s+a)\\s+(day|week|month|year)\\b"
+      + "|\\s(daily|weekly|monthly|yearly|annually|nightly|fortnightly|biweekly)\\b");
+  /** "every morning": daily, and "morning" stays for the time-of-day reader. */
+  private static final Pattern EVERY_PART = words("\\s(?:every|each)(?=\\s+(?:morning|afternoon|evening|night)\\b)");
+  private static final Pattern COUNT = words("\\s(?:for\\s+)?(\\d{1,4}|two|three|four|five|six|seven|eight|nine|ten"
+      + "|twelve|twenty)\\s+(?:times|occurrences)\\b");
+  private static final Pattern UNTIL = words("\\s(?:until|till|til|through|thru|ending)\\s+(?:the\\s+end\\s+of\\s+)?"
+      + "(?:(\\d{4})-(\\d{1,2})-(\\d{1,2})|" + Numbers.MONTH + "(?:\\s+(\\d{1,2})(?:st|nd|rd|th)?)?(?:,?\\s+(\\d{4}))?"
+      + "|(?:the\\s+)?end\\s+of\\s+(?:the\\s+)?year|next\\s+year)\\b");
+  private static final Pattern MODE_FROM_COMPLETION = words("\\s(?:after\\s+(?:i\\s+)?(?:finish|complete|do)\\s+(?:it|each\\s+one)"
+      + "|from\\s+(?:when\\s+i\\s+)?(?:completion|finish(?:ing)?|complete)\\s*(?:it)?)\\b");
+
+  private Recurrences() {}
+
+  /** Takes a recurrence out of {@code phrase}; {@code today} fixes which June "until June" means. */
+  static Optional<JsonObject> take(Phrase phrase, LocalDate today) {
+    Optional<JsonObject> found = takeShape(phrase);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    JsonObject rule = found.get();
+    if (phrase.take(MODE_FROM_COMPLETION).isPresent()) {
+      rule.put("mode", "fromCompletion");
+    }
+    phrase.take(COUNT).ifPresent(m -> rule.put("count", Numbers.count(m.group(1))));
+    phrase.take(UNTIL).ifPresent(m -> rule.put("until", until(m, today).toString()));
+    return Optional.of(rule);
+  }
+
+  private static Optional<JsonObject> takeShape(Phrase phrase) {
+    Optional<MatchResult> m = phrase.take(AFTER_COMPLETION);
+    if (m.isPresent()) {
+      return Optional.of(every(m.get().group(2), Numbers.count(m.get().group(1))).put("mode", "fromCompletion"));
+    }
+    m = phrase.take(ORDINAL_WEEKDAY).or(() -> phrase.take(MONTHLY_ORDINAL_WEEKDAY))
+        .or(() -> phrase.take(EVERY_ORDINAL_WEEKDAY));
+    if (m.isPresent()) {
+      int nth = Numbers.ordinal(m.get().group(1));
+      String day = Numbers.rruleDay(Numbers.weekday(m.get().group(2)));
+      return Optional.of(simple("monthly").put("byDay", new JsonArray().add(nth + day)));
+    }
+    if (phrase.take(LAST_DAY).isPresent()) {
+      return Optional.of(simple("monthly").put("byMonthDay", new JsonArray().add(-1)));
+    }
+    m = phrase.take(MONTH_DAY);
+    if (m.isPresent()) {
+      String day = m.get().group(1) != null ? m.get().group(1) : m.get().group(2) != null ? m.get().group(2) : m.get().group(3);
+      return Optional.of(simple("monthly").put("byMonthDay", new JsonArray().add(Integer.parseInt(day))));
+    }
+    m = phrase.take(EVERY_OTHER_WEEKDAY);
+    if (m.isPresent()) {
+      return Optional.of(simple("weekly").put("interval", 2)
+          .put("byDay", new JsonArray().add(Numbers.rruleDay(Numbers.weekday(m.get().group(1))))));
+    }
+    if (phrase.take(WEEKDAYS).isPresent()) {
+      return Optional.of(simple("weekdays"));
+    }
+    if (phrase.take(WEEKEND).isPresent()) {
+      return Optional.of(simple("weekly").put("byDay", new JsonArray().add("SA").add("SU")));
+    }
+    m = phrase.take(EVERY_WEEKDAYS);
+    if (m.isPresent()) {
+      return Optional.of(simple("weekly").put("byDay", days(m.get().group())));
+    }
+    m = phrase.take(EVERY_N);
+    if (m.isPresent()) {
+      String n = m.get().group(1).toLowerCase(Locale.ROOT);
+      int interval = switch (n) {
+        case "other", "second", "2nd" -> 2;
+        case "third", "3rd" -> 3;
+        default -> Numbers.count(n);
+      };
+      return Optional.of(every(m.get().group(2), interval));
+    }
+    m = phrase.take(EVERY_UNIT);
+    if (m.isPresent()) {
+      String unit = (m.get().group(1) != null ? m.get().group(1) : m.get().group(2)).toLowerCase(Locale.ROOT);
+      return Optional.of(switch (unit) {
+        case "day", "daily", "nightly" -> simple("daily");
+        case "week", "weekly" -> simple("weekly");
+        case "fortnightly", "biweekly" -> simple("weekly").put("interval", 2);
+        case "month", "monthly" -> simple("monthly");
+        default -> simple("yearly");
+      });
+    }
+    if (phrase.take(EVERY_PART).isPresent()) {
+      return Optional.of(simple("daily"));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The first day the rule allows, from {@code today} on; with a time of day, today only if that
+   * time is still to come. Used when the person gave no start ("water the plants every Monday").
+   */
+  static LocalDate firstDay(JsonObject rule, LocalDate today, LocalTime time, LocalTime nowTime) {
+    LocalDate day = today;
+    if (time != null && !time.isAfter(nowTime)) {
+      day = day.plusDays(1);
+    }
+    for (int i = 0; i < 800; i++, day = day.plusDays(1)) {
+      if (matches(rule, day)) {
+        return day;
+      }
+    }
+    return today;
+  }
+
+  /** Whether {@code day} is one the rule's days allow (its interval is counted from the first one). */
+  static boolean matches(JsonObject rule, LocalDate day) {
+    String frequency = rule.getString("frequency", "");
+    if (frequency.equals("weekdays")) {
+      return day.getDayOfWeek().getValue() <= 5;
+    }
+    JsonArray byMonthDay = rule.getJsonArray("byMonthDay");
+    if (byMonthDay != null) {
+      int wanted = byMonthDay.getInteger(0);
+      int actual = wanted < 0 ? day.getDayOfMonth() - day.lengthOfMonth() - 1 : day.getDayOfMonth();
+      if (actual != wanted) {
+        return false;
+      }
+    }
+    JsonArray byMonth = rule.getJsonArray("byMonth");
+    if (byMonth != null && !byMonth.contains(day.getMonthValue())) {
+      return false;
+    }
+    JsonArray byDay = rule.getJsonArray("byDay");
+    if (byDay == null) {
+      return true;
+    }
+    for (Object entry : byDay) {
+      Matcher m = Pattern.compile("([+-]?\\d*)([A-Z]{2})").matcher((String) entry);
+      if (m.matches() && Numbers.rruleDay(day.getDayOfWeek()).equals(m.group(2))) {
+        if (m.group(1).isEmpty()) {
+          return true;
+        }
+        int nth = Integer.parseInt(m.group(1));
+        int fromStart = (day.getDayOfMonth() - 1) / 7 + 1;
+        int fromEnd = -((day.lengthOfMonth() - day.getDayOfMonth()) / 7 + 1);
+        if (nth == fromStart || nth == fromEnd) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static JsonObject simple(String frequency) {
+    return new JsonObject().put("frequency", frequency);
+  }
+
+  private static JsonObject every(String unit, int interval) {
+    String u = unit.toLowerCase(Locale.ROOT);
+    JsonObject rule = simple(u.startsWith("day") ? "daily" : u.startsWith("week") ? "weekly"
+        : u.startsWith("month") ? "monthly" : "yearly");
+    if (interval > 1) {
+      rule.put("interval", interval);
+    }
+    return rule;
+  }
+
+  private static JsonArray days(String text) {
+    var found = new ArrayList<String>();
+    Matcher m = words(Numbers.WEEKDAY_ANY).matcher(text);
+    while (m.find()) {
+      String day = Numbers.rruleDay(Numbers.weekday(m.group(1)));
+      if (!found.contains(day)) {
+        found.add(day);
+      }
+    }
+    found.sort((a, b) -> order(a) - order(b));
+    return new JsonArray(new ArrayList<>(found));
+  }
+
+  private static int order(String rruleDay) {
+    return List.of("MO", "TU", "WE", "TH", "FR", "SA", "SU").indexOf(rruleDay);
+  }
+
+  /** The last day "until ..." allows: "until June" is the end of the next June to come. */
+  private static LocalDate until(MatchResult m, LocalDate today) {
+    if (m.group(1) != null) {
+      return LocalDate.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
+    }
+    if (m.group(4) == null) {
+      return m.group().toLowerCase(Locale.ROOT).contains("next") ? today.plusYears(1).withDayOfYear(1)
+          .with(TemporalAdjusters.lastDayOfYear()) : today.with(TemporalAdjusters.lastDayOfYear());
+    }
+    Month month = Numbers.month(m.group(4));
+    int year = m.group(6) != null ? Integer.parseInt(m.group(6))
+        : month.getValue() < today.getMonthValue() ? today.getYear() + 1 : today.getYear();
+    LocalDate first = LocalDate.of(year, month, 1);
+    return m.group(5) != null ? first.withDayOfMonth(Integer.parseInt(m.group(5)))
+        : first.with(TemporalAdjusters.lastDayOfMonth());
+  }
+}

@@ -1,0 +1,96 @@
+package dev.todochatbot.chat.engine;
+
+import static dev.todochatbot.chat.engine.Phrase.words;
+
+import java.time.LocalTime;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
+
+/**
+ * Times of day: "5pm", "at 15:30", "noon", "at 8", "tonight", "in the morning". A bare hour after
+ * "at" is read the way people use it for appointments: 1 to 6 is the afternoon ("call mom at 5"),
+ * 7 to 12 the morning or noon.
+ */
+final class TimesOfDay {
+
+  /** A time of day; {@code today} when the words also fix the day ("tonight", "this morning"). */
+  record Clock(LocalTime time, boolean today) {}
+
+  private static final String PREP = "(?:(?:at|@|by|around|before|from)\\s+)?";
+  private static final Pattern NAMED = words("\\s" + PREP + "(noon|midday|midnight)\\b");
+  private static final Pattern MERIDIEM =
+      words("\\s" + PREP + "(\\d{1,2})(?:[:.](\\d{2}))?\\s*([ap])\\.?m\\.?(?=[\\s,!?;]|$)");
+  private static final Pattern CLOCK = words("\\s" + PREP + "([01]?\\d|2[0-3])(?::|h)([0-5]\\d)\\b");
+  private static final Pattern BARE = words("\\s(?:at|@|around)\\s+(\\d{1,2})(?:\\s*o'?clock)?(?=[\\s,.!?;]|$)"
+      + "(?!\\s*(?:min|hour|hr|day|week|month|year|time|%|st\\b|nd\\b|rd\\b|th\\b))");
+  private static final Pattern OCLOCK = words("\\s(\\d{1,2})\\s*o'?clock\\b");
+  private static final Pattern PART = words("\\s(?:(in\\s+the|this|at|by|around)\\s+)?(morning|afternoon"
+      + "|evening|tonight|night|lunch\\s*time|lunch|end\\s+of\\s+(?:the\\s+)?(?:work\\s*)?day|eod|close\\s+of\\s+business)\\b");
+
+  private TimesOfDay() {}
+
+  static Optional<Clock> take(Phrase phrase) {
+    Optional<MatchResult> m = phrase.take(NAMED);
+    if (m.isPresent()) {
+      String name = m.get().group(1).toLowerCase(Locale.ROOT);
+      return Optional.of(new Clock(name.equals("midnight") ? LocalTime.of(23, 59) : LocalTime.NOON, false));
+    }
+    m = phrase.take(MERIDIEM);
+    if (m.isPresent()) {
+      int hour = Integer.parseInt(m.get().group(1));
+      int minute = m.get().group(2) == null ? 0 : Integer.parseInt(m.get().group(2));
+      boolean pm = m.get().group(3).equalsIgnoreCase("p");
+      if (hour > 12 || minute > 59) {
+        return Optional.empty();
+      }
+      hour = hour % 12 + (pm ? 12 : 0);
+      return Optional.of(new Clock(LocalTime.of(hour, minute), false));
+    }
+    m = phrase.take(CLOCK);
+    if (m.isPresent()) {
+      return Optional.of(new Clock(LocalTime.of(Integer.parseInt(m.get().group(1)),
+          Integer.parseInt(m.get().group(2))), false));
+    }
+    m = phrase.take(BARE).or(() -> phrase.take(OCLOCK));
+    if (m.isPresent()) {
+      int hour = Integer.parseInt(m.get().group(1));
+      if (hour > 23) {
+        return Optional.empty();
+      }
+      return Optional.of(new Clock(LocalTime.of(hour >= 1 && hour <= 6 ? hour + 12 : hour, 0), false));
+    }
+    return takePartOfDay(phrase);
+  }
+
+  private static Optional<Clock> takePartOfDay(Phrase phrase) {
+    Optional<MatchResult> m = phrase.take(PART);
+    if (m.isEmpty()) {
+      return Optional.empty();
+    }
+    String before = m.get().group(1) == null ? "" : m.get().group(1).toLowerCase(Locale.ROOT);
+    String part = m.get().group(2).toLowerCase(Locale.ROOT);
+    boolean today = before.equals("this") || part.equals("tonight");
+    return Optional.of(new Clock(partTime(part), today));
+  }
+
+  static LocalTime partTime(String part) {
+    if (part.startsWith("morning")) {
+      return LocalTime.of(9, 0);
+    }
+    if (part.startsWith("afternoon")) {
+      return LocalTime.of(15, 0);
+    }
+    if (part.startsWith("evening")) {
+      return LocalTime.of(18, 0);
+    }
+    if (part.startsWith("lunch")) {
+      return LocalTime.NOON;
+    }
+    if (part.startsWith("night") || part.startsWith("tonight")) {
+      return LocalTime.of(20, 0);
+    }
+    return LocalTime.of(17, 0); // end of the day, close of business
+  }
+}

@@ -4,7 +4,9 @@ import dev.todochatbot.chat.tools.ToolCatalog;
 import dev.todochatbot.chat.tools.ToolOutcome;
 import dev.todochatbot.chat.tools.ToolSpec;
 import dev.todochatbot.chat.tools.Tools;
+import dev.todochatbot.platform.Observability;
 import dev.todochatbot.platform.Principal;
+import io.micrometer.core.instrument.Timer;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
@@ -23,7 +25,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -36,7 +37,8 @@ import reactor.core.publisher.Mono;
  * token names ({@code toolsForUser}), so a token reaches that user's tasks and no one else's.
  *
  * <pre>{@code
- * McpEndpoint mcp = McpEndpoint.mount(router, "/mcp", tools::forUser, tokens.requireUser());
+ * McpEndpoint mcp = McpEndpoint.mount(router, "/mcp", TaskTools.factory(services, serviceTokens),
+ *     tokens.requireUser());
  * ...
  * mcp.close();   // new requests are refused with 503 while the server drains
  * }</pre>
@@ -88,7 +90,7 @@ public final class McpEndpoint {
         .tools(ToolCatalog.get().specs().stream().map(spec -> tool(spec, toolsForUser)).toList())
         .build();
     router.post(path)
-        .handler(BodyHandler.create().setBodyLimit(BODY_LIMIT_BYTES))
+        .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES))
         .handler(authenticate)
         .handler(transport::post)
         .failureHandler(transport::failure);
@@ -112,17 +114,27 @@ public final class McpEndpoint {
   /** The call as a Mono over the tools' Vert.x future: it completes on the event loop that ran the call. */
   private static Mono<CallToolResult> call(Function<Principal, Tools> toolsForUser, Principal user,
       McpSchema.CallToolRequest request) {
-    Objects.requireNonNull(user, "the MCP route is not behind the authentication handler");
+    Timer.Sample timing = Timer.start();
     return Mono.defer(() -> Mono.fromCompletionStage(
             toolsForUser.apply(user).call(request.name(), arguments(request)).toCompletionStage()))
+        .doOnNext(outcome -> timing.stop(callTimer(request.name(), outcome.isError() ? "error" : "ok")))
         .map(McpEndpoint::result)
         .onErrorResume(failure -> {
           // Tools.call answers errors as outcomes; a failed future is a bug, not the caller's to read
+          timing.stop(callTimer(request.name(), "failed"));
           String incident = UUID.randomUUID().toString();
           log.error("MCP tool {} failed for user {} (incident {})", request.name(), user.userId(), incident, failure);
           return Mono.just(result(ToolOutcome.error("The tool " + request.name()
               + " failed on our side. Quote incident " + incident + " when reporting it.")));
         });
+  }
+
+  /** One series per catalog tool and outcome: the SDK refuses names outside the catalog before the call. */
+  private static Timer callTimer(String tool, String outcome) {
+    return Timer.builder("mcp.tool.calls").tag("tool", tool).tag("outcome", outcome)
+        .description("MCP tool calls by tool and outcome: ok, error (answered, the caller has something to fix) "
+            + "or failed (a bug)")
+        .register(Observability.registry());
   }
 
   /**

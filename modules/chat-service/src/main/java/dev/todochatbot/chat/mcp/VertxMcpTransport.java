@@ -115,8 +115,13 @@ final class VertxMcpTransport implements McpStatelessServerTransport {
 
   /** Failures of the route itself: a body over the limit, or a bug. */
   void failure(RoutingContext ctx) {
-    if (ctx.statusCode() == 413) {
+    int status = ctx.statusCode();
+    if (status == 413) {
       sendError(ctx, 413, null, ErrorCodes.INVALID_REQUEST, "The request body is over the " + bodyLimit + " limit.");
+      return;
+    }
+    if (status >= 400 && status < 500) {
+      sendError(ctx, status, null, ErrorCodes.INVALID_REQUEST, "The request could not be read (HTTP " + status + ").");
       return;
     }
     String incident = UUID.randomUUID().toString();

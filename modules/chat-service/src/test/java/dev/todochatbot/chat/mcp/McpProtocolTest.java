@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.todochatbot.chat.tools.ToolCatalog;
 import dev.todochatbot.chat.tools.ToolSpec;
+import dev.todochatbot.platform.Observability;
 import dev.todochatbot.platform.Principal;
 import dev.todochatbot.platform.Tokens;
 import dev.todochatbot.platform.testing.TestHttp;
@@ -13,8 +14,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -143,6 +146,18 @@ class McpProtocolTest {
   }
 
   @Test
+  void concurrentCallsOfManyUsersEachRunForTheirOwnUser() {
+    List<Principal> users = IntStream.range(0, 32).mapToObj(i -> newUser()).toList();
+
+    List<String> answeredFor = users.parallelStream()
+        .map(user -> callTool(tokens.issue(user), "list_tasks", new JsonObject()))
+        .map(result -> result.getJsonObject("structuredContent").getString("user"))
+        .toList();
+
+    assertThat(answeredFor).isEqualTo(users.stream().map(user -> user.userId().toString()).toList());
+  }
+
+  @Test
   void argumentsThatBreakTheSchemaAreAToolErrorThatSaysWhatToFix() {
     JsonObject result = callTool(token(), "set_task_priority", new JsonObject().put("id", "x").put("priority", "asap"));
 
@@ -154,11 +169,14 @@ class McpProtocolTest {
 
   @Test
   void aToolWhoseFutureFailsGivesAnErrorResultWithAnIncidentAndNoStackTrace() {
+    long failedBefore = toolCalls("delete_task", "failed");
+
     JsonObject result = callTool(token(), "delete_task", new JsonObject().put("id", UUID.randomUUID().toString()));
 
     assertThat(result.getBoolean("isError")).isTrue();
     assertThat(text(result)).contains("delete_task failed on our side", "incident")
         .doesNotContain("IllegalStateException", "a bug in");
+    assertThat(toolCalls("delete_task", "failed")).isEqualTo(failedBefore + 1);
   }
 
   @Test
@@ -255,6 +273,11 @@ class McpProtocolTest {
     assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
     assertThat(answer.json().containsKey("error")).as(answer.toString()).isFalse();
     return answer.json().getJsonObject("result");
+  }
+
+  private static long toolCalls(String tool, String outcome) {
+    var timer = Observability.registry().find("mcp.tool.calls").tag("tool", tool).tag("outcome", outcome).timer();
+    return timer == null ? 0 : timer.count();
   }
 
   private static String text(JsonObject callResult) {

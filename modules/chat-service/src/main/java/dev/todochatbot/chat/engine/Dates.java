@@ -2,6 +2,7 @@ package dev.todochatbot.chat.engine;
 
 import static dev.todochatbot.chat.engine.Phrase.words;
 
+import io.vertx.core.json.JsonObject;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -56,6 +57,14 @@ final class Dates {
 
   /** Takes a due time out of {@code phrase}; empty when it names none. */
   static Optional<When> take(Phrase phrase, ZonedDateTime now) {
+    return take(phrase, now, null);
+  }
+
+  /**
+   * As {@link #take(Phrase, ZonedDateTime)}; with a recurrence {@code rule} a due time is always
+   * found: when no day is named, the first day the rule allows ("every Monday at 9").
+   */
+  static Optional<When> take(Phrase phrase, ZonedDateTime now, JsonObject rule) {
     Optional<MatchResult> relative = phrase.take(IN_DURATION);
     if (relative.isPresent()) {
       return Optional.of(relative(relative.get(), phrase, now));
@@ -64,22 +73,23 @@ final class Dates {
     if (iso.isPresent()) {
       return iso(iso.get(), phrase, now);
     }
-    LocalDate day = takeDay(phrase, now.toLocalDate()).orElse(null);
+    LocalDate today = now.toLocalDate();
+    LocalDate day = takeDay(phrase, today).orElse(null);
     Optional<TimesOfDay.Clock> clock = TimesOfDay.take(phrase);
-    if (day == null && clock.isEmpty()) {
-      return Optional.empty();
+    LocalTime time = clock.map(TimesOfDay.Clock::time).orElse(null);
+    if (day == null && clock.isPresent() && clock.get().today()) {
+      day = today;
     }
-    if (clock.isEmpty()) {
-      return Optional.of(When.allDay(day));
-    }
-    LocalTime time = clock.get().time();
     if (day == null) {
-      day = now.toLocalDate();
-      if (!clock.get().today() && !time.isAfter(now.toLocalTime())) {
-        day = day.plusDays(1);
+      if (rule != null) {
+        day = Recurrences.firstDay(rule, today, time, now.toLocalTime());
+      } else if (time == null) {
+        return Optional.empty();
+      } else {
+        day = time.isAfter(now.toLocalTime()) ? today : today.plusDays(1);
       }
     }
-    return Optional.of(When.at(ZonedDateTime.of(day, time, now.getZone())));
+    return Optional.of(time == null ? When.allDay(day) : When.at(ZonedDateTime.of(day, time, now.getZone())));
   }
 
   /** Takes a day ("tomorrow", "Friday", "Dec 24") without a time of day. */

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 final class Priorities {
 
   static final String LEVEL = "(urgent|high|medium|normal|low|no|none)";
-  private static final Pattern NAMED = words("\\s(?:,\\s*)?(?:(?:with|as|at|a|an|of|to)\\s+)*" + LEVEL
+  private static final Pattern NAMED = words("(?:\\s*,\\s*|\\s)(?:(?:with|as|at|a|an|of|to)\\s+)*" + LEVEL
       + "[\\s-]+(?:priority|prio|pri)\\b|\\s(?:with\\s+|at\\s+)?(?:priority|prio)\\s*(?:is\\s+|to\\s+|of\\s+|:\\s*)?" + LEVEL + "\\b");
   private static final Pattern P_CODE = words("\\s(?:priority\\s+)?p([1-4])\\b");
   private static final Pattern URGENT = words("\\s(?:it's\\s+|it\\s+is\\s+|very\\s+)?(urgent|urgently|asap|critical)\\b");

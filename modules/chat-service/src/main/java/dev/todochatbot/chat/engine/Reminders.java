@@ -53,7 +53,7 @@ final class Reminders {
 
   private static final LocalTime NINE = LocalTime.of(9, 0);
   private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm");
-  private static final Pattern HEAD = words("\\s(?:,\\s*)?(?:and\\s+)?(?:please\\s+)?(?:remind(?:\\s+me)?|set\\s+(?:a\\s+)?reminder"
+  private static final Pattern HEAD = words("(?:\\s*,\\s*|\\s)(?:and\\s+)?(?:please\\s+)?(?:remind(?:\\s+me)?|set\\s+(?:a\\s+)?reminder"
       + "|(?:with\\s+)?an?\\s+reminder|reminder|ping\\s+me|alert\\s+me|notify\\s+me)(?:\\s+(?:about|of)\\s+(?:it|this|that))?"
       + "(?:\\s+for)?(?=\\s)");
   /** Where a reminder's body may start; "to", "that" and "about the ..." start a task instead. */

@@ -1,0 +1,232 @@
+package dev.todochatbot.chat.engine;
+
+import static dev.todochatbot.chat.engine.Phrase.words;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Changes to existing tasks: "mark the dentist one done", "done with 2", "delete 2", "move the
+ * report to Friday", "make it urgent", "rename 3 to Buy oat milk", "tag it home", "remind me about
+ * it 1 hour before", "stop repeating the plants one". Each rule splits the message into the words
+ * that point at the task(s), read by {@link References}, and the edit.
+ */
+final class Changes {
+
+  private static final Pattern RENAME = words("^(?:rename|retitle|re-title)\\s+(.+?)\\s+(?:to|as|into)\\s+(.+)$"
+      + "|^change\\s+(?:the\\s+)?(?:title|name)\\s+of\\s+(.+?)\\s+to\\s+(.+)$|^call\\s+(it|that|this|\\d{1,2})\\s+(.+)$");
+  private static final Pattern DESCRIBE = words("^(?:add\\s+(?:a\\s+)?(?:note|description|details?)\\s+to|describe)\\s+(.+?)\\s*:\\s*(.+)$");
+  private static final Pattern CLEAR_DUE = words("^(?:remove|clear|delete|drop|unset|take\\s+off)\\s+(?:the\\s+)?(?:due\\s+date|deadline"
+      + "|date|due\\s+time)\\s+(?:from|of|on|for)\\s+(.+)$");
+  private static final Pattern STOP_REPEATING = words("^(?:stop|quit|end)\\s+(?:repeating|recurring|the\\s+repetition\\s+of"
+      + "|the\\s+recurrence\\s+of|repeating\\s+of)\\s+(.+)$|^(?:don't|do\\s+not|no\\s+longer)\\s+repeat\\s+(.+)$"
+      + "|^stop\\s+(.+?)\\s+from\\s+repeating$|^make\\s+(.+?)\\s+(?:a\\s+)?(?:one-?off|one\\s+time|non-?recurring|not\\s+repeat)$"
+      + "|^(.+?)\\s+(?:should\\s+)?(?:stop|no\\s+longer|doesn't\\s+need\\s+to|does\\s+not\\s+need\\s+to)\\s+repeat(?:ing)?(?:\\s+anymore)?$");
+  private static final Pattern DELETE = words("^(?:delete|remove|drop|cancel|trash|erase|scrap|bin|get\\s+rid\\s+of"
+      + "|forget(?:\\s+about)?|kill|skip)\\s+(.+)$");
+  private static final Pattern SERIES = words("\\s(?:and\\s+)?(?:stop\\s+(?:the\\s+)?(?:series|repeating|repetition|it\\s+repeating)"
+      + "|(?:and\\s+)?all\\s+(?:the\\s+)?(?:future|later|coming)\\s*(?:ones|occurrences|repeats)?|(?:the\\s+)?whole\\s+series"
+      + "|for\\s+good|(?:and\\s+)?(?:the\\s+)?series|altogether|entirely|completely)(?=\\s)");
+  private static final Pattern SERIES_OF = words("^\\s*(?:all\\s+)?(?:the\\s+)?(?:future\\s+|coming\\s+)?(?:occurrences|repeats"
+      + "|instances|repetitions)\\s+of\\s+|^\\s*the\\s+(?:whole\\s+)?series\\s+(?:of\\s+)?");
+  private static final Pattern REOPEN = words("^(?:reopen|re-open|uncomplete|unmark|undo|restore)\\s+(.+)$"
+      + "|^mark\\s+(.+?)\\s+(?:as\\s+)?(?:not\\s+done|undone|open|incomplete|not\\s+complete[d]?|unfinished|to\\s*do)$");
+  private static final Pattern COMPLETE = words("^(?:mark|set|check|tick|cross)\\s+(.+?)\\s+(?:as\\s+)?(?:done|complete|completed"
+      + "|finished|checked(?:\\s+off)?|ticked(?:\\s+off)?|off)$"
+      + "|^(?:complete|finish|close|check\\s+off|tick\\s+off|cross\\s+off)\\s+(.+)$"
+      + "|^(?:done|finished|completed)\\s+(with\\s+.+|\\d.*|it|that)$"
+      + "|^i\\s+(?:have\\s+|'ve\\s+|just\\s+)*(?:finished|completed|did|done)\\s+(.+)$"
+      + "|^(.+?)\\s+(?:is|are|was)\\s+(?:now\\s+|all\\s+)?(?:done|finished|complete|completed)$"
+      + "|^(\\d.*|it|that|the\\s+.+)\\s+(?:done|finished|completed)$|^(?:got|get)\\s+(.+?)\\s+done$");
+  private static final Pattern REMIND = words("^(?:remind\\s+me|set\\s+(?:a\\s+)?reminder|add\\s+(?:a\\s+)?reminder|ping\\s+me|alert\\s+me)"
+      + "\\s+(?:about|for|of|on|to)\\s+(.+)$");
+  private static final Pattern TAG = words("^(?:tag|label)\\s+(.+?)\\s+(?:with|as)\\s+(.+)$"
+      + "|^(?:tag|label)\\s+(it|that|this|them|[\\d,\\s&]+(?:and\\s+\\d+)?|the\\s+.+?\\s+one)\\s+(.+)$"
+      + "|^add\\s+(?:the\\s+)?(?:tags?|labels?)\\s+(.+?)\\s+to\\s+(.+)$|^add\\s+(#.+?)\\s+to\\s+(.+)$");
+  private static final Pattern MOVE = words("^(?:move|reschedule|postpone|push|shift|delay|bump|snooze|change|set|update)\\s+(.+)$");
+  private static final Pattern MAKE = words("^(?:make|set|mark|flag|prioriti[sz]e|change|bump|raise|lower|update)\\s+(.+)$");
+  private static final Pattern IS_PRIORITY = words("^(.+?)\\s+(?:is|are)\\s+(?:now\\s+|very\\s+|really\\s+)?(?:urgent|important|"
+      + "(?:high|low|medium)\\s+priority)$");
+  private static final Pattern IS_DUE = words("^(.+?)\\s+(?:is|are)\\s+(?:now\\s+)?due\\s+(.+)$");
+  private static final Pattern DATE_FIELD = words("\\s(?:the\\s+)?(?:due\\s+date|deadline|date|due\\s+time|time)\\s+(?:of|for|on)\\s+");
+  private static final Pattern PRIORITY_FIELD = words("\\s(?:the\\s+)?(?:priority)\\s+(?:of|for|on)\\s+");
+  private static final Pattern RELATIVE_MOVE = words("\\s(?:back\\s+)?(?:by\\s+)?(?:a|an|one|\\d+)\\s+(?:days?|weeks?|hours?)(?:\\s+later)?\\s*$");
+  private static final Pattern TAG_SPLIT = Pattern.compile("\\s*(?:,|\\band\\b|&|\\s)\\s*");
+  private static final Pattern GENERIC = words("^(?:all\\s+)?(?:my\\s+)?(?:tasks|todos|ones|items|things|today|yesterday|this\\s+week)$");
+
+  private Changes() {}
+
+  static Optional<Plan> read(String text, ZonedDateTime now, Context context) {
+    Matcher m = RENAME.matcher(text);
+    if (m.matches()) {
+      String target = first(m, 1, 3, 5);
+      String title = Titles.clean(first(m, 2, 4, 6));
+      return Optional.of(title.isEmpty() ? clarify("What should the new title be?")
+          : change(target, edit("rename").put("title", title), context));
+    }
+    m = DESCRIBE.matcher(text);
+    if (m.matches()) {
+      return Optional.of(change(m.group(1), edit("describe").put("description", m.group(2).strip()), context));
+    }
+    m = CLEAR_DUE.matcher(text);
+    if (m.matches()) {
+      return Optional.of(change(m.group(1), edit("reschedule").putNull("dueAt"), context));
+    }
+    m = STOP_REPEATING.matcher(text);
+    if (m.matches()) {
+      return Optional.of(change(first(m, 1, 2, 3, 4, 5), edit("stopRepeating"), context));
+    }
+    m = DELETE.matcher(text);
+    if (m.matches()) {
+      var rest = new Phrase(m.group(1));
+      boolean series = rest.take(SERIES_OF).isPresent() | rest.take(SERIES).isPresent();
+      JsonObject edit = edit("delete");
+      if (series) {
+        edit.put("stopSeries", true);
+      }
+      return Optional.of(change(rest.text(), edit, context));
+    }
+    m = REOPEN.matcher(text);
+    if (m.matches()) {
+      return Optional.of(new Plan.Talk("refuse", "I can't reopen a finished task: the tools I have only add, change, "
+          + "complete and delete. Add it again and I'll keep it open (\"add ...\")."));
+    }
+    m = COMPLETE.matcher(text);
+    if (m.matches()) {
+      String target = first(m, 1, 2, 3, 4, 5, 6, 7).replaceFirst("(?i)^with\\s+", "");
+      if (!GENERIC.matcher(target.strip()).matches()) {
+        return Optional.of(change(target, edit("complete"), context));
+      }
+    }
+    m = REMIND.matcher(text);
+    if (m.matches()) {
+      Optional<Plan> remind = remind(m.group(1), now, context);
+      if (remind.isPresent()) {
+        return remind;
+      }
+    }
+    m = TAG.matcher(text);
+    if (m.matches()) {
+      boolean swapped = m.group(5) != null || m.group(7) != null;
+      String target = swapped ? first(m, 6, 8) : first(m, 1, 3);
+      JsonArray tags = tags(swapped ? first(m, 5, 7) : first(m, 2, 4));
+      return Optional.of(tags.isEmpty() ? clarify("Which tag should I add?")
+          : change(target, edit("tag").put("tags", tags), context));
+    }
+    m = IS_PRIORITY.matcher(text);
+    if (m.matches()) {
+      String target = m.group(1);
+      var rest = new Phrase(text.substring(m.end(1)));
+      return Priorities.take(rest).map(level -> change(target, edit("priority").put("priority", level), context));
+    }
+    m = IS_DUE.matcher(text);
+    if (m.matches()) {
+      var rest = new Phrase(m.group(2));
+      Optional<When> due = Dates.take(rest, now);
+      if (due.isPresent()) {
+        return Optional.of(change(m.group(1), reschedule(due.get(), now), context));
+      }
+    }
+    return move(text, now, context).or(() -> make(text, context));
+  }
+
+  /** "move the report to Friday", "push it to tomorrow 9am", "set the due date of 2 to next Monday". */
+  private static Optional<Plan> move(String text, ZonedDateTime now, Context context) {
+    Matcher m = MOVE.matcher(text);
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    var rest = new Phrase(m.group(1));
+    rest.take(DATE_FIELD);
+    if (rest.has(RELATIVE_MOVE)) {
+      return Optional.of(clarify("To which day should I move it? Say a day, such as \"move it to Friday\"."));
+    }
+    Optional<String> level = text.toLowerCase().startsWith("move") ? Optional.empty() : Priorities.take(rest);
+    Optional<When> due = Dates.take(rest, now);
+    if (due.isEmpty() && level.isEmpty()) {
+      return Optional.empty();
+    }
+    JsonObject edit;
+    if (due.isPresent() && level.isPresent()) {
+      edit = edit("update").put("priority", level.get()).put("dueAt", due.get().json())
+          .put("allDay", due.get().allDay()).put("timeZone", now.getZone().getId());
+    } else if (due.isPresent()) {
+      edit = reschedule(due.get(), now);
+    } else {
+      edit = edit("priority").put("priority", level.get());
+    }
+    return Optional.of(change(rest.text(), edit, context));
+  }
+
+  /** "make it urgent", "set 2 to high priority", "flag the report as important", "lower 3 to low". */
+  private static Optional<Plan> make(String text, Context context) {
+    Matcher m = MAKE.matcher(text);
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    var rest = new Phrase(m.group(1));
+    rest.take(PRIORITY_FIELD);
+    return Priorities.takeLevel(rest).map(level -> change(rest.text(), edit("priority").put("priority", level), context));
+  }
+
+  /** "remind me about it 1 hour before", "remind me about 2 tomorrow at 8". */
+  private static Optional<Plan> remind(String rest, ZonedDateTime now, Context context) {
+    var phrase = new Phrase(rest);
+    Optional<Reminders.Reminder> reminder = Reminders.takeAnywhere(phrase, now);
+    if (reminder.isEmpty()) {
+      return Optional.empty();
+    }
+    References.Resolved resolved = References.resolve(phrase.text(), context);
+    boolean relative = reminder.get().before() != null;
+    boolean named = resolved.question() != null || resolved.targets().stream().anyMatch(t -> t instanceof Plan.Known);
+    if (!relative && !named) {
+      // "remind me about the meeting tomorrow at 9": more likely a new task than an old one
+      return Optional.empty();
+    }
+    JsonObject edit = edit("remind").put("reminder", reminder.get().toJson(null, now));
+    return Optional.of(resolved.question() != null ? clarify(resolved.question())
+        : new Plan.Change(resolved.targets(), edit));
+  }
+
+  private static JsonObject reschedule(When due, ZonedDateTime now) {
+    return edit("reschedule").put("dueAt", due.json()).put("allDay", due.allDay()).put("timeZone", now.getZone().getId());
+  }
+
+  private static Plan change(String targetWords, JsonObject edit, Context context) {
+    References.Resolved resolved = References.resolve(targetWords, context);
+    return resolved.question() != null ? clarify(resolved.question()) : new Plan.Change(resolved.targets(), edit);
+  }
+
+  private static JsonArray tags(String text) {
+    var tags = new JsonArray();
+    for (String tag : TAG_SPLIT.split(text.strip())) {
+      String t = tag.replaceAll("^#|[.!?]+$", "").toLowerCase(java.util.Locale.ROOT);
+      if (!t.isEmpty() && !List.of("and", "the", "tag", "tags", "a").contains(t) && !tags.contains(t)) {
+        tags.add(t);
+      }
+    }
+    return tags;
+  }
+
+  private static JsonObject edit(String kind) {
+    return new JsonObject().put("kind", kind);
+  }
+
+  private static Plan clarify(String question) {
+    return new Plan.Clarify(question, null);
+  }
+
+  private static String first(Matcher m, int... groups) {
+    for (int group : groups) {
+      if (m.group(group) != null) {
+        return m.group(group);
+      }
+    }
+    return "";
+  }
+}

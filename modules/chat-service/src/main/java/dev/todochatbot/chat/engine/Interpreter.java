@@ -1,0 +1,225 @@
+package dev.todochatbot.chat.engine;
+
+import static dev.todochatbot.chat.engine.Phrase.words;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads one message into a {@link Plan}, on the person's clock and with what earlier turns left
+ * ({@link Context}). A pure function: no tools, no clock of its own, the same answer for the same
+ * input, which is what the phrasing corpus measures.
+ *
+ * <p>The order of the checks is the order of precedence: an answer to a pending question, small
+ * talk, a refused bulk deletion, a change to existing tasks, a question about tasks, a new task;
+ * what is none of these is asked back, never guessed.
+ */
+final class Interpreter {
+
+  static final String HELP = """
+      I keep your tasks. Say things like:
+      • add call the dentist tomorrow at 3pm, high priority #health
+      • water the plants every Monday at 8, remind me 30 minutes before
+      • pay rent on the 1st of every month
+      • what's due today? · anything overdue? · show work tasks due this week
+      • mark the dentist one done · done with 2 · delete 3
+      • move it to Friday · make it urgent · rename 2 to Buy oat milk · tag it home
+      • what did I finish yesterday?""";
+  static final String GREETING = "Hi! What can I do for you? Add a task (\"call the dentist tomorrow at 3pm\"), "
+      + "ask \"what's due today?\", or say \"help\" for more.";
+  static final String NOT_UNDERSTOOD = "Sorry, I didn't get that. You can add a task (\"buy milk tomorrow\"), "
+      + "ask \"what's due today?\", or say \"help\" for examples.";
+
+  private static final Pattern POLITE = words("^(?:(?:please|pls|plz|can\\s+you|could\\s+you|would\\s+you|will\\s+you|kindly|ok|okay"
+      + "|now|and|also|then|hey|hi|so|alright|right|great|thanks|i\\s+want\\s+you\\s+to|i'd\\s+like\\s+you\\s+to)[\\s,!]+)+");
+  private static final Pattern TRAILING_POLITE = words("[\\s,]+(?:please|pls|thanks|thank\\s+you|thx)[.!]*$");
+  private static final Pattern GREETING_WORDS = words("^(?:hi|hello|hey|hiya|howdy|yo|hallo|greetings|good\\s+(?:morning|afternoon"
+      + "|evening|day))(?:\\s+there)?(?:\\s+\\w+)?[\\s!.]*$");
+  private static final Pattern THANKS = words("^(?:thanks|thank\\s+you|thx|ty|cheers|great|perfect|nice|cool|awesome|got\\s+it"
+      + "|ok|okay|good|excellent|wonderful)(?:\\s+(?:so\\s+much|a\\s+lot|very\\s+much))?[\\s!.]*$");
+  private static final Pattern HELP_WORDS = words("^(?:help|\\?|what\\s+can\\s+you\\s+do|how\\s+does\\s+(?:this|it)\\s+work|commands"
+      + "|what\\s+do\\s+you\\s+understand|how\\s+do\\s+i\\s+use\\s+(?:this|you)|what\\s+are\\s+you|who\\s+are\\s+you|usage"
+      + "|examples?|what\\s+can\\s+i\\s+(?:say|ask))[\\s?!.]*$");
+  private static final Pattern YES = words("^(?:yes|yeah|yep|yup|sure|ok|okay|please\\s+do|do\\s+it|go\\s+ahead|y|yes\\s+please"
+      + "|correct|right|add\\s+it)[\\s!.]*$");
+  private static final Pattern NO = words("^(?:no|nope|nah|n|cancel|never\\s*mind|forget\\s+it|don't|do\\s+not|stop)[\\s!.]*$");
+  /** Deletions of many tasks at once, refused whatever else the message says. */
+  private static final Pattern BULK = words("\\b(?:delete|remove|clear|erase|wipe|purge|drop|trash|cancel|empty|nuke|destroy)"
+      + "\\s+(?:out\\s+)?(?:all|every|everything|each|the\\s+(?:whole|entire)\\s+list|my\\s+(?:whole\\s+|entire\\s+)?(?:list|to-?do\\s+list)"
+      + "|(?:all\\s+)?(?:my\\s+|the\\s+)?tasks\\b|them\\s+all|all\\s+of\\s+them)(?!\\s+(?:future|later|coming|the\\s+future"
+      + "|occurrences|repeats|instances))|\\b(?:tasks?|data|account)\\s+of\\s+(?:user|another|other)|\\b(?:other|another)\\s+users?");
+  private static final Pattern BULK_COMPLETE = words("^(?:mark|complete|finish|check\\s+off|tick\\s+off)\\s+(?:all|every|everything"
+      + "|them\\s+all|all\\s+of\\s+them)\\b");
+  private static final Pattern FIND_START = words("^(?:show|list|display|view|see|get\\s+me|give\\s+me|what|what's|whats|which"
+      + "|when|find|search|look\\s+(?:for|up)|where|any|anything|do\\s+i\\s+have|have\\s+i|is\\s+there|are\\s+there|sort|order"
+      + "|how\\s+many|my\\s+(?:tasks|todos|list|day|week|agenda|reminders)|tasks|todos|overdue|due|upcoming|agenda|next\\s+up"
+      + "|check\\s+my|tell\\s+me|open\\s+tasks|completed\\s+tasks|finished\\s+tasks|done\\s+tasks|everything|all\\s+tasks"
+      + "|reminders|high|urgent|low)\\b");
+  private static final Pattern ADD = words("^(?:(?:please\\s+)?(?:add|create|new|schedule|put|set\\s+up|jot\\s+down|note\\s+down|note"
+      + "|i\\s+need\\s+to|i\\s+have\\s+to|i've\\s+got\\s+to|i\\s+gotta|i\\s+must|i\\s+should|need\\s+to|have\\s+to|gotta|must"
+      + "|don't\\s+forget\\s+to|do\\s+not\\s+forget\\s+to|remember\\s+to|don't\\s+let\\s+me\\s+forget\\s+to|todo|to-do|task"
+      + "|remind\\s+me\\s+to|remind\\s+me\\s+about|remind\\s+me\\s+that\\s+i\\s+(?:need|have)\\s+to)\\b)"
+      + "(?:\\s+(?:a|an|new|the|one|another|more))*(?:\\s+(?:task|todo|to-do|item|reminder|entry))?(?:\\s*:)?(?:\\s+(?:to|that))?(?=\\s|$)");
+  private static final Pattern REMIND_TO = words("^(?:please\\s+)?remind\\s+me\\s+(?:to|about|that)\\b");
+  private static final Pattern DESCRIPTION = words("\\s(?:[-—:,;(]+\\s*)?(?:notes?|description|details?|desc|info)\\s*[:\\-—]\\s*(.+?)\\)?\\s*$"
+      + "|\\s[—-]{1,2}\\s+(.+)$");
+  private static final Pattern QUESTION = words("^(?:why|how|who|whom|whose|is|are|can|could|would|should|does|do|did|will)\\b");
+
+  Plan interpret(String message, Instant now, ZoneId zone, Context context) {
+    String text = Phrase.normalize(message == null ? "" : message);
+    try {
+      return read(text, now.atZone(zone), context);
+    } catch (Unclear unclear) {
+      return new Plan.Clarify(unclear.question(), null);
+    }
+  }
+
+  private Plan read(String text, ZonedDateTime now, Context context) {
+    String core = TRAILING_POLITE.matcher(text).replaceAll("");
+    if (!GREETING_WORDS.matcher(core).matches()) {
+      core = POLITE.matcher(core).replaceAll("");
+    }
+    core = core.strip();
+    if (core.isEmpty() || core.matches("[\\p{Punct}\\s]*") && !core.equals("?")) {
+      return new Plan.Clarify(NOT_UNDERSTOOD, null);
+    }
+    if (context.pending() != null) {
+      Optional<Plan> answer = answer(core, context);
+      if (answer.isPresent()) {
+        return answer.get();
+      }
+    }
+    if (GREETING_WORDS.matcher(core).matches()) {
+      return new Plan.Talk("greeting", GREETING);
+    }
+    if (HELP_WORDS.matcher(core).matches()) {
+      return new Plan.Talk("help", HELP);
+    }
+    if (THANKS.matcher(core).matches()) {
+      return new Plan.Talk("thanks", "You're welcome!");
+    }
+    if (BULK.matcher(core).find() || BULK_COMPLETE.matcher(core).find()) {
+      return new Plan.Talk("refuse", "I don't change or delete many tasks at once. Tell me one at a time, such as "
+          + "\"delete 2\" after I've shown you a list, or \"delete the dentist one\".");
+    }
+    if (References.isSelection(core)) {
+      return context.lastList().isEmpty()
+          ? new Plan.Clarify("What should I do with it? Show your tasks first (\"show my tasks\"), then say "
+              + "\"done with 2\" or \"delete 2\".", null)
+          : new Plan.Clarify("What should I do with it: mark it done, delete it, move it? Say, for example, \"done with "
+              + core.replaceAll("\\D", "") + "\".", null);
+    }
+    Optional<Plan> change = Changes.read(core, now, context);
+    if (change.isPresent()) {
+      return change.get();
+    }
+    if (FIND_START.matcher(core).find() && !ADD.matcher(core).find()) {
+      return Queries.read(core, now);
+    }
+    Matcher add = ADD.matcher(core);
+    if (add.find()) {
+      String rest = core.substring(add.end());
+      Plan.Add plan = add(rest, now, REMIND_TO.matcher(core).find());
+      return plan.arguments().getString("title").isEmpty()
+          ? new Plan.Clarify("What should the task be? Say, for example, \"add call the dentist tomorrow at 3pm\".", null)
+          : plan;
+    }
+    if (core.endsWith("?") || QUESTION.matcher(core).find()) {
+      return new Plan.Clarify("I'm not sure what you're asking. I can tell you what's due (\"what's due today?\"), "
+          + "find a task (\"find the dentist one\") or add one. Say \"help\" for more.", null);
+    }
+    return guessAdd(core, now);
+  }
+
+  /** The answer to a question the last reply asked: "yes", "no", or which task of the list. */
+  private Optional<Plan> answer(String core, Context context) {
+    Plan pending = context.pending();
+    if (NO.matcher(core).matches()) {
+      return Optional.of(new Plan.Talk("cancel", "Okay, I've left everything as it was."));
+    }
+    if (pending instanceof Plan.Change change) {
+      Optional<Plan.TaskRef> chosen = References.selection(core, context.lastList());
+      if (chosen.isPresent()) {
+        return Optional.of(change.on(List.of(new Plan.Known(chosen.get()))));
+      }
+      if (References.isSelection(core)) {
+        return Optional.of(new Plan.Clarify("That number isn't in the list I showed; which one do you mean?", null));
+      }
+      return Optional.empty();
+    }
+    return YES.matcher(core).matches() ? Optional.of(pending) : Optional.empty();
+  }
+
+  /**
+   * Words that are no command: a task when it says when, how often or how important; otherwise
+   * asked ("Should I add 'Buy milk'?") so a stray sentence never becomes a task unasked.
+   */
+  private Plan guessAdd(String core, ZonedDateTime now) {
+    Plan.Add plan = add(core, now, false);
+    JsonObject args = plan.arguments();
+    String title = args.getString("title");
+    if (title.isEmpty()) {
+      return new Plan.Clarify(NOT_UNDERSTOOD, null);
+    }
+    boolean taskLike = args.containsKey("dueAt") || args.containsKey("recurrence") || args.containsKey("priority")
+        || args.containsKey("tags") || args.containsKey("reminders");
+    if (taskLike) {
+      return plan;
+    }
+    if (title.split("\\s+").length <= 8) {
+      return new Plan.Clarify("Should I add \"" + title + "\" as a task?", plan);
+    }
+    return new Plan.Clarify(NOT_UNDERSTOOD, null);
+  }
+
+  /** A new task from the words after the verb ("add", "remind me to", ...). */
+  Plan.Add add(String text, ZonedDateTime now, boolean remindAtDue) {
+    var phrase = new Phrase(text);
+    String description = phrase.take(DESCRIPTION)
+        .map(m -> (m.group(1) != null ? m.group(1) : m.group(2)).strip()).orElse(null);
+    List<Reminders.Reminder> reminders = Reminders.takeClauses(phrase, now);
+    JsonObject rule = Recurrences.take(phrase, now.toLocalDate()).orElse(null);
+    When due = Dates.take(phrase, now, rule).orElse(null);
+    String priority = Priorities.take(phrase).orElse(null);
+    List<String> tags = Tags.take(phrase);
+    var args = new JsonObject().put("title", Titles.clean(phrase.text()));
+    if (description != null && !description.isEmpty()) {
+      args.put("description", description);
+    }
+    if (due != null) {
+      args.put("dueAt", due.json()).put("timeZone", now.getZone().getId());
+    }
+    if (priority != null) {
+      args.put("priority", priority);
+    }
+    if (!tags.isEmpty()) {
+      args.put("tags", new JsonArray(List.copyOf(tags)));
+    }
+    if (rule != null) {
+      args.put("recurrence", rule);
+    }
+    var reminderJson = new JsonArray();
+    reminders.forEach(r -> reminderJson.add(r.toJson(due, now)));
+    if (reminderJson.isEmpty() && remindAtDue && due != null) {
+      // "remind me to call mom at 5": the reminder is the due time itself
+      reminderJson.add(new JsonObject().put("at", due.allDay()
+          ? new When(null, due.date().atTime(9, 0).atZone(now.getZone())).json() : due.json()));
+    }
+    if (!reminderJson.isEmpty()) {
+      args.put("reminders", reminderJson);
+    }
+    return new Plan.Add(args);
+  }
+
+  static String lower(String text) {
+    return text.toLowerCase(Locale.ROOT);
+  }
+}

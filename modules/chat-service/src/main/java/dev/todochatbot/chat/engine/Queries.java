@@ -1,0 +1,245 @@
+package dev.todochatbot.chat.engine;
+
+import static dev.todochatbot.chat.engine.Phrase.words;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Questions about tasks, turned into one call of a finding tool: "what's due today", "show high
+ * priority work tasks due this week", "anything overdue?", "find the dentist one", "sort by
+ * priority", "what did I finish yesterday", "what's next". Days are whole days of the person's
+ * zone, written with their offset ({@code dueBefore} is exclusive, as the tools read it).
+ */
+final class Queries {
+
+  private static final Pattern SEARCH = words("^\\s*(?:find|search(?:\\s+for)?|look\\s+(?:for|up)|where(?:'s|\\s+is|\\s+are)"
+      + "|do\\s+i\\s+have\\s+(?:a|any)\\s+(?:task|todo)s?\\s+(?:about|for|with|called)|(?:show|list)\\s+(?:me\\s+)?"
+      + "(?:the\\s+)?(?:tasks?|todos?|anything|everything)\\s+(?:about|with|mentioning|called|named|for))\\s+(.+)$");
+  private static final Pattern ABOUT = words("\\s(?:about|mentioning|containing|called|named)\\s+(.+)$");
+  private static final Pattern REMINDERS = words("\\breminders?\\b");
+  private static final Pattern SORT = words("\\s(?:sort(?:ed)?|order(?:ed)?|arrange[d]?|rank(?:ed)?)?\\s*(?:them\\s+|my\\s+tasks\\s+|tasks\\s+|"
+      + "everything\\s+|the\\s+list\\s+)?(?:by|on)\\s+(priority|importance|due\\s*dates?|due|dates?|deadlines?|titles?|names?"
+      + "|creation|created|newest|oldest|last\\s+changed|updated|recent(?:ly\\s+changed)?)\\b"
+      + "|\\s(?:sort(?:ed)?\\s+|order(?:ed)?\\s+|)(alphabetically)\\b");
+  private static final Pattern COMPLETED = words("\\s(?:did\\s+i\\s+(?:finish|complete|do|get\\s+done|tick\\s+off|check\\s+off)"
+      + "|i(?:'ve|\\s+have)?\\s+(?:finished|completed|done|did)|(?:have\\s+i\\s+)?(?:finished|completed|done|accomplished|"
+      + "checked\\s+off|closed)|have\\s+i\\s+(?:finished|done|completed))\\b");
+  private static final Pattern ALL = words("\\s(?:including\\s+(?:the\\s+)?(?:done|completed|finished)(?:\\s+ones)?|all\\s+(?:my\\s+)?tasks"
+      + "|everything|open\\s+and\\s+(?:done|completed))\\b");
+  private static final Pattern OVERDUE = words("\\s(?:overdue|late|past\\s+due|missed|behind|past\\s+their\\s+due\\s+dates?)\\b");
+  private static final Pattern NEXT = words("\\s(?:what(?:'s|\\s+is|s)\\s+next|next\\s+up|what\\s+should\\s+i\\s+do(?:\\s+next|\\s+now)?"
+      + "|what(?:'s|\\s+is)\\s+coming\\s+up)\\b");
+  private static final Pattern LIMIT = words("\\s(?:top|first|next)\\s+(\\d{1,2}|three|five|ten)\\b");
+  private static final Pattern BEFORE = words("\\s(?:before|by|until|till)(?=\\s)");
+  private static final Pattern THIS_WEEK = words("\\s(?:for\\s+|due\\s+)?(?:this|the\\s+current|the)\\s+week\\b");
+  private static final Pattern NEXT_WEEK = words("\\s(?:for\\s+|due\\s+)?next\\s+week\\b");
+  private static final Pattern LAST_WEEK = words("\\s(?:last|past)\\s+week\\b");
+  private static final Pattern THIS_MONTH = words("\\s(?:for\\s+|due\\s+)?this\\s+month\\b");
+  private static final Pattern NEXT_MONTH = words("\\s(?:for\\s+|due\\s+)?next\\s+month\\b");
+  private static final Pattern UPCOMING = words("\\s(?:(?:in\\s+the\\s+)?(?:next|coming)\\s+(?:7|seven|few)\\s+days|upcoming|coming\\s+up"
+      + "|soon)\\b");
+  private static final Pattern WEEKEND = words("\\s(?:this\\s+|the\\s+)?weekend\\b");
+  private static final Pattern KIND_OF_TASKS = words("\\s([\\p{L}][\\p{L}\\p{N}_-]*)\\s+(?:tasks|todos|stuff|items|things|to-dos)\\b");
+  private static final Set<String> NOT_TAGS = Set.of("my", "all", "the", "open", "completed", "done", "finished",
+      "overdue", "late", "urgent", "important", "priority", "today's", "tomorrow's", "these", "those", "any", "some",
+      "which", "what", "other", "remaining", "pending", "upcoming", "recurring", "repeating", "new", "old", "due",
+      "next", "of", "your", "our", "current", "outstanding", "unfinished", "many", "high", "low", "medium", "week's",
+      "weekend", "are", "is", "have", "show", "list", "more", "less", "few", "most", "every", "no", "much");
+  private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
+
+  private Queries() {}
+
+  static Plan.Find read(String text, ZonedDateTime now) {
+    Matcher search = SEARCH.matcher(text);
+    if (search.matches()) {
+      String words = References.stripFiller(search.group(1).replaceAll("[?!.]+$", ""));
+      if (!words.isEmpty()) {
+        return new Plan.Find("search_tasks", new JsonObject().put("query", words), "Matching \"" + words + "\"");
+      }
+    }
+    var phrase = new Phrase(text);
+    if (phrase.has(REMINDERS)) {
+      return new Plan.Find("list_reminders", new JsonObject(), "Your reminders to come");
+    }
+    var args = new JsonObject();
+    var heading = new ArrayList<String>();
+    String sort = phrase.take(SORT).map(Queries::sortKey).orElse(null);
+    boolean completed = phrase.take(COMPLETED).isPresent();
+    boolean all = !completed && phrase.take(ALL).isPresent();
+    if (completed) {
+      args.put("status", "completed");
+    } else if (all) {
+      args.put("status", "all");
+    }
+    boolean next = phrase.take(NEXT).isPresent();
+    Integer limit = phrase.take(LIMIT).map(m -> Numbers.count(m.group(1).replace("three", "3").replace("five", "5")
+        .replace("ten", "10"))).orElse(next ? 5 : null);
+    if (!completed && phrase.take(OVERDUE).isPresent()) {
+      args.put("overdue", true);
+      heading.add("Overdue");
+    }
+    Priorities.take(phrase).ifPresent(level -> {
+      args.put("priority", levels(level));
+      heading.add(level.equals("none") ? "Without priority" : capital(level) + " priority");
+    });
+    List<String> tags = new ArrayList<>(Tags.take(phrase));
+    Matcher kind = KIND_OF_TASKS.matcher(phrase.padded());
+    if (kind.find() && !NOT_TAGS.contains(kind.group(1).toLowerCase(Locale.ROOT))) {
+      tags.add(kind.group(1).toLowerCase(Locale.ROOT));
+    }
+    if (!tags.isEmpty()) {
+      args.put("tags", new JsonArray(new ArrayList<>(tags)));
+      heading.add("tagged " + String.join(", ", tags));
+    }
+    window(phrase, now, completed, args, heading);
+    Optional<MatchResult> about = phrase.take(ABOUT);
+    about.map(m -> References.stripFiller(m.group(1).replaceAll("[?!.]+$", ""))).filter(w -> !w.isEmpty())
+        .ifPresent(words -> {
+          args.put("query", words);
+          heading.add("matching \"" + words + "\"");
+        });
+    boolean filtered = args.containsKey("overdue") || args.containsKey("priority") || args.containsKey("tags")
+        || args.containsKey("dueAfter") || args.containsKey("dueBefore") || args.containsKey("completedAfter");
+    if (completed && !args.containsKey("completedAfter")) {
+      heading.add(0, "Completed");
+    }
+    if (filtered || args.containsKey("query") && args.size() > 1) {
+      if (sort != null) {
+        args.put("sort", sort);
+      }
+      putLimit(args, limit);
+      return new Plan.Find("filter_tasks", args, sentence(heading, "Your tasks"));
+    }
+    if (args.containsKey("query")) {
+      return new Plan.Find("search_tasks", args, sentence(heading, "Matching"));
+    }
+    if (sort != null) {
+      var sorted = new JsonObject().put("by", sort);
+      if (args.containsKey("status")) {
+        sorted.put("status", args.getString("status"));
+      }
+      putLimit(sorted, limit);
+      return new Plan.Find("sort_tasks", sorted, "Your tasks by " + sortName(sort));
+    }
+    putLimit(args, limit);
+    return new Plan.Find("list_tasks", args, next ? "Next up" : sentence(heading, all ? "All your tasks" : "Your open tasks"));
+  }
+
+  /** Reads a due (or, for completed tasks, completion) window into {@code args}. */
+  private static void window(Phrase phrase, ZonedDateTime now, boolean completed, JsonObject args, List<String> heading) {
+    LocalDate today = now.toLocalDate();
+    LocalDate monday = today.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+    String after = completed ? "completedAfter" : "dueAfter";
+    String before = completed ? "completedBefore" : "dueBefore";
+    String verb = completed ? "completed " : "due ";
+    if (phrase.take(THIS_WEEK).isPresent()) {
+      range(args, after, before, monday, monday.plusWeeks(1), now);
+      heading.add(verb + "this week");
+    } else if (phrase.take(NEXT_WEEK).isPresent()) {
+      range(args, after, before, monday.plusWeeks(1), monday.plusWeeks(2), now);
+      heading.add(verb + "next week");
+    } else if (phrase.take(LAST_WEEK).isPresent()) {
+      range(args, after, before, monday.minusWeeks(1), monday, now);
+      heading.add(verb + "last week");
+    } else if (phrase.take(THIS_MONTH).isPresent()) {
+      range(args, after, before, today.withDayOfMonth(1), today.withDayOfMonth(1).plusMonths(1), now);
+      heading.add(verb + "this month");
+    } else if (phrase.take(NEXT_MONTH).isPresent()) {
+      LocalDate first = today.withDayOfMonth(1).plusMonths(1);
+      range(args, after, before, first, first.plusMonths(1), now);
+      heading.add(verb + "next month");
+    } else if (phrase.take(UPCOMING).isPresent()) {
+      range(args, after, before, today, today.plusDays(7), now);
+      heading.add(verb + "in the next 7 days");
+    } else if (phrase.take(WEEKEND).isPresent()) {
+      LocalDate saturday = today.getDayOfWeek() == DayOfWeek.SUNDAY ? today.minusDays(1)
+          : today.with(TemporalAdjusters.nextOrSame(DayOfWeek.SATURDAY));
+      range(args, after, before, saturday, saturday.plusDays(2), now);
+      heading.add(verb + "this weekend");
+    } else {
+      boolean until = phrase.take(BEFORE).isPresent();
+      Optional<LocalDate> day = Dates.takeDay(phrase, today);
+      if (day.isEmpty()) {
+        return;
+      }
+      if (until) {
+        args.put(before, start(day.get().plusDays(1), now));
+        heading.add(verb + "by " + Replies.day(day.get(), today));
+      } else {
+        range(args, after, before, day.get(), day.get().plusDays(1), now);
+        heading.add(verb + Replies.day(day.get(), today));
+      }
+    }
+  }
+
+  private static void range(JsonObject args, String after, String before, LocalDate from, LocalDate to, ZonedDateTime now) {
+    args.put(after, start(from, now)).put(before, start(to, now));
+  }
+
+  private static String start(LocalDate day, ZonedDateTime now) {
+    return ISO.format(day.atStartOfDay(now.getZone()).toOffsetDateTime());
+  }
+
+  /** "high priority" asks for the important ones, so urgent tasks come along. */
+  private static JsonArray levels(String level) {
+    return switch (level) {
+      case "urgent" -> new JsonArray().add("urgent");
+      case "high" -> new JsonArray().add("urgent").add("high");
+      default -> new JsonArray().add(level);
+    };
+  }
+
+  private static String sortKey(MatchResult m) {
+    String key = (m.group(1) != null ? m.group(1) : m.group(2)).toLowerCase(Locale.ROOT);
+    if (key.startsWith("prior") || key.startsWith("import")) {
+      return "priority";
+    }
+    if (key.startsWith("due") || key.startsWith("date") || key.startsWith("deadline")) {
+      return "dueAt";
+    }
+    if (key.startsWith("title") || key.startsWith("name") || key.startsWith("alpha")) {
+      return "title";
+    }
+    if (key.startsWith("creat") || key.startsWith("newest") || key.startsWith("oldest")) {
+      return "createdAt";
+    }
+    return "updatedAt";
+  }
+
+  private static String sortName(String key) {
+    return switch (key) {
+      case "dueAt" -> "due date";
+      case "createdAt" -> "creation";
+      case "updatedAt" -> "last change";
+      default -> key;
+    };
+  }
+
+  private static void putLimit(JsonObject args, Integer limit) {
+    if (limit != null) {
+      args.put("limit", Math.min(50, Math.max(1, limit)));
+    }
+  }
+
+  private static String sentence(List<String> parts, String otherwise) {
+    return parts.isEmpty() ? otherwise : capital(String.join(", ", parts));
+  }
+
+  static String capital(String text) {
+    return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+  }
+}

@@ -19,6 +19,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -43,6 +44,7 @@ final class VertxMcpTransport implements McpStatelessServerTransport {
   private static final Logger log = LoggerFactory.getLogger(VertxMcpTransport.class);
   private static final String JSON = "application/json";
   private static final String EVENT_STREAM = "text/event-stream";
+  private static final Set<String> NEEDS_PARAMS = Set.of(McpSchema.METHOD_INITIALIZE, McpSchema.METHOD_TOOLS_CALL);
 
   private final McpJsonMapper mapper;
   private final Function<RoutingContext, McpTransportContext> contextOf;
@@ -162,6 +164,12 @@ final class VertxMcpTransport implements McpStatelessServerTransport {
   }
 
   private void answer(RoutingContext ctx, McpTransportContext context, McpSchema.JSONRPCRequest request) {
+    if (request.params() == null && NEEDS_PARAMS.contains(request.method())) {
+      // the SDK would fail on the missing params with a NullPointerException, answered as an internal error
+      send(ctx, 200, encode(McpSchema.JSONRPCResponse.error(request.id(), new McpSchema.JSONRPCResponse.JSONRPCError(
+          ErrorCodes.INVALID_PARAMS, request.method() + " needs params."))));
+      return;
+    }
     // defer: the SDK's handlers may throw before they return a Mono (tools/call with no params)
     Mono<McpSchema.JSONRPCResponse> response = Mono.defer(() -> handler.handleRequest(context, request))
         .contextWrite(reactor -> reactor.put(McpTransportContext.KEY, context))
@@ -197,8 +205,10 @@ final class VertxMcpTransport implements McpStatelessServerTransport {
     if (failure instanceof McpError mcp) {
       error = mcp.getJsonRpcError();
     } else if (failure instanceof IllegalArgumentException) {
+      // the SDK could not read the params as the method's type (Jackson's error is the cause)
+      Throwable reason = failure.getCause() == null ? failure : failure.getCause();
       error = new McpSchema.JSONRPCResponse.JSONRPCError(ErrorCodes.INVALID_PARAMS,
-          "The params of " + request.method() + " are not right: " + firstLine(failure.getMessage()));
+          "The params of " + request.method() + " are not right: " + firstLine(reason.getMessage()));
     } else {
       String incident = UUID.randomUUID().toString();
       log.error("MCP {} failed (incident {})", request.method(), incident, failure);

@@ -185,12 +185,16 @@ class McpProtocolTest {
         .put("arguments", new JsonObject())).json();
     JsonObject unknownMethod = rpc(token(), 6, "resources/list", new JsonObject()).json();
     JsonObject noParams = rpc(token(), 7, "tools/call", null).json();
+    JsonObject badParams = rpc(token(), 8, "tools/call", new JsonObject().put("name", "add_task").put("arguments", "oops"))
+        .json();
 
     assertThat(unknownTool.getJsonObject("error").getInteger("code")).isEqualTo(-32602);
     assertThat(unknownTool.getInteger("id")).isEqualTo(5);
     assertThat(unknownMethod.getJsonObject("error").getInteger("code")).isEqualTo(-32601);
     assertThat(noParams.getInteger("id")).isEqualTo(7);
-    assertThat(noParams.getJsonObject("error").getString("message")).doesNotContain("Exception");
+    assertThat(noParams.getJsonObject("error").getInteger("code")).isEqualTo(-32602);
+    assertThat(badParams.getJsonObject("error").getInteger("code")).isEqualTo(-32602);
+    assertThat(badParams.getJsonObject("error").getString("message")).doesNotContain("Exception");
   }
 
   @Test

@@ -6,6 +6,8 @@ STANDALONE_JAR := modules/standalone/target/standalone-$(VERSION)-all.jar
 BENCH_JAR := modules/bench/target/bench-$(VERSION)-all.jar
 SOURCES := pom.xml $(wildcard modules/*/pom.xml) $(shell find modules -path '*/src/main/*' -type f 2>/dev/null)
 JAVA_OPTS ?= -Xms256m -Xmx1g -XX:+UseG1GC
+# the official MCP TypeScript SDK client the MCP server's tests drive (npm packages, not committed)
+MCP_CLIENT := modules/chat-service/src/test/mcp-client
 
 .PHONY: run build test bench clean help
 
@@ -24,8 +26,13 @@ $(STANDALONE_JAR) $(BENCH_JAR): $(SOURCES)
 	$(MVN) -q install -DskipTests
 	@touch $(STANDALONE_JAR) $(BENCH_JAR)
 
-test:
+test: $(MCP_CLIENT)/node_modules
 	$(MVN) install
+
+# without npm the MCP client tests say so and are skipped; .ci/run installs Node and npm
+$(MCP_CLIENT)/node_modules: $(MCP_CLIENT)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then cd $(MCP_CLIENT) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules; \
+	else echo "npm not found: the MCP client tests will be skipped"; fi
 
 bench: $(BENCH_JAR)
 	java -Xmx1g -jar $(BENCH_JAR)

@@ -79,6 +79,7 @@ final class SystemUnderTest implements AutoCloseable {
     env.put("RECURRENCE_SERVICE_PORT", "0");
     env.put("EDGE_EVENTS_PORT", "0");
     env.put("NOTIFICATION_SERVICE_PORT", "0");
+    env.put("CHAT_SERVICE_PORT", "0");
     env.remove("KAFKA_BROKERS");
     log.info("Starting {} (public port {}, task service port {}, PostgreSQL port {}, log in {})", jar, ports.get(0),
         ports.get(1), ports.get(2), logFile);

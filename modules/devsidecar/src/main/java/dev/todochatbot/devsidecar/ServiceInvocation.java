@@ -2,7 +2,6 @@ package dev.todochatbot.devsidecar;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
@@ -96,7 +95,7 @@ final class ServiceInvocation {
     request.body()
         .compose(body -> client.request(options).compose(upstream -> body.length() == 0 && !hasBody(request)
             ? upstream.send() : upstream.send(body)))
-        .compose(response -> response.body().map(body -> relay(request, response, body)))
+        .onSuccess(response -> relay(request, response))
         .onFailure(failure -> {
           log.debug("Invoking {} {} on app {} failed: {}", request.method(), pathAndQuery, appId, failure.toString());
           DaprError.directInvoke(appId, failure.getMessage()).send(request.response());
@@ -135,10 +134,16 @@ final class ServiceInvocation {
     return request.headers().contains("content-length") || request.headers().contains("transfer-encoding");
   }
 
-  private static Void relay(HttpServerRequest request, HttpClientResponse upstream, Buffer body) {
+  /**
+   * The callee's status, headers and body, the body streamed as it comes (server-sent events reach the
+   * caller piece by piece, as daprd 1.17 does; 1.16 holds an app's streamed answer back until it ends,
+   * dapr/dapr#8761).
+   */
+  private static void relay(HttpServerRequest request, HttpClientResponse upstream) {
     var response = request.response();
     if (response.closed()) {
-      return null;
+      upstream.request().reset();
+      return;
     }
     response.setStatusCode(upstream.statusCode());
     if (upstream.statusMessage() != null) {
@@ -149,8 +154,15 @@ final class ServiceInvocation {
         response.headers().add(name, value);
       }
     });
-    response.end(body);
-    return null;
+    String length = upstream.getHeader("content-length");
+    int status = upstream.statusCode();
+    if (length != null) {
+      response.putHeader("content-length", length);
+    } else if (status != 204 && status != 304 && request.method() != io.vertx.core.http.HttpMethod.HEAD) {
+      response.setChunked(true);
+    }
+    upstream.pipeTo(response).onFailure(failure ->
+        log.debug("Relaying the answer of {} was cut short: {}", request.uri(), failure.toString()));
   }
 
   private static String decode(String segment) {

@@ -37,6 +37,14 @@ public final class EdgeVerticle extends VerticleBase {
   static final String TASK_SERVICE = "task-service";
   static final String AUDIT_SERVICE = "audit-service";
   static final String NOTIFICATION_SERVICE = "notification-service";
+  static final String CHAT_SERVICE = "chat-service";
+  /** The longest pause allowed between two pieces of a streamed answer (a model thinking, a tool running). */
+  static final long STREAM_IDLE_MILLIS = 120_000;
+  /** What MCP's streamable HTTP transport adds to a request and an answer. */
+  private static final List<CharSequence> MCP_REQUEST_HEADERS = List.of("mcp-protocol-version", "mcp-session-id",
+      "last-event-id");
+  private static final List<CharSequence> STREAMED_RESPONSE_HEADERS = List.of(HttpHeaders.CONTENT_TYPE,
+      HttpHeaders.CACHE_CONTROL, "X-Accel-Buffering", "mcp-session-id");
   private static final List<CharSequence> FORWARDED_REQUEST_HEADERS = List.of(HttpHeaders.AUTHORIZATION,
       HttpHeaders.CONTENT_TYPE, HttpHeaders.ACCEPT, HttpHeaders.IF_MATCH, "traceparent", "tracestate");
   private static final List<CharSequence> FORWARDED_RESPONSE_HEADERS = List.of(HttpHeaders.CONTENT_TYPE,
@@ -88,6 +96,14 @@ public final class EdgeVerticle extends VerticleBase {
     // which reminders fired, were missed or wait: the notification service's; changing one: the task service's
     router.get("/api/reminders").handler(signedIn).handler(ctx -> forward(ctx, NOTIFICATION_SERVICE, "Reminders"));
     router.route("/api/reminders/*").handler(body).handler(signedIn).handler(ctx -> forward(ctx, TASK_SERVICE, "Tasks"));
+    // the chat and its conversations, and the same tools over MCP: the chat service's
+    router.post("/api/chat").handler(body).handler(signedIn).handler(ctx -> forwardStreaming(ctx, CHAT_SERVICE, "Chat"));
+    router.get("/api/conversations").handler(signedIn).handler(ctx -> forward(ctx, CHAT_SERVICE, "Chat"));
+    router.get("/api/conversations/:id/messages").handler(signedIn).handler(ctx -> forward(ctx, CHAT_SERVICE, "Chat"));
+    router.delete("/api/conversations/:id").handler(signedIn).handler(ctx -> forward(ctx, CHAT_SERVICE, "Chat"));
+    router.post("/mcp").handler(body).handler(signedIn).handler(ctx -> forwardStreaming(ctx, CHAT_SERVICE, "MCP"));
+    // GET (a server-to-client stream) and DELETE (end a session): the chat service's stateless server says 405
+    router.route("/mcp").handler(signedIn).handler(ctx -> forward(ctx, CHAT_SERVICE, "MCP"));
     realtime = new Realtime(vertx, tokens, services, new Realtime.Settings(config.heartbeat(), config.writeQueueBytes()));
     router.get("/ws").handler(realtime::accept);
     router.get("/openapi.yaml").handler(this::sendOpenApi);
@@ -180,6 +196,42 @@ public final class EdgeVerticle extends VerticleBase {
           }
           copy(answer.headers(), ctx.response().headers(), FORWARDED_RESPONSE_HEADERS);
           ctx.response().setStatusCode(answer.status()).end(answer.body());
+        })
+        .onFailure(failure -> unavailable(ctx, appId, what, failure.toString()));
+  }
+
+  /**
+   * Like {@link #forward}, but the answer's body is passed on as it arrives: a chat reply streamed as
+   * server-sent events reaches the browser piece by piece, not when the agent is done.
+   */
+  private void forwardStreaming(RoutingContext ctx, String appId, String what) {
+    var headers = MultiMap.caseInsensitiveMultiMap();
+    copy(ctx.request().headers(), headers, FORWARDED_REQUEST_HEADERS);
+    copy(ctx.request().headers(), headers, MCP_REQUEST_HEADERS);
+    Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+    String query = ctx.request().query();
+    String target = ctx.request().path() + (query == null ? "" : "?" + query);
+    if (!(services instanceof Sidecar sidecar)) {
+      forward(ctx, appId, what);
+      return;
+    }
+    sidecar.invokeStreaming(appId, ctx.request().method(), target, headers, body, STREAM_IDLE_MILLIS)
+        .onSuccess(answer -> {
+          if (answer.statusCode() >= 500 && !Problem.CONTENT_TYPE.equals(answer.getHeader(HttpHeaders.CONTENT_TYPE))) {
+            answer.body().onComplete(text -> unavailable(ctx, appId, what,
+                answer.statusCode() + " " + (text.succeeded() ? text.result() : "")));
+            return;
+          }
+          var response = ctx.response().setStatusCode(answer.statusCode());
+          copy(answer.headers(), response.headers(), STREAMED_RESPONSE_HEADERS);
+          String length = answer.getHeader(HttpHeaders.CONTENT_LENGTH);
+          if (length != null) {
+            response.putHeader(HttpHeaders.CONTENT_LENGTH, length);
+          } else if (answer.statusCode() != 204 && answer.statusCode() != 304) {
+            response.setChunked(true);
+          }
+          answer.pipeTo(response).onFailure(cut ->
+              log.debug("{} answer to {} was cut short: {}", appId, ctx.request().path(), cut.toString()));
         })
         .onFailure(failure -> unavailable(ctx, appId, what, failure.toString()));
   }

@@ -90,7 +90,10 @@ public final class NotificationApiVerticle extends VerticleBase {
         .handler(this::receiveTaskEvent).failureHandler(ctx -> replies.unreadable(ctx));
     // called by the cron binding with an empty body, which is read and ignored
     router.post(SWEEP_ROUTE).handler(BodyHandler.create(false).setBodyLimit(64 * 1024)).handler(this::sweep);
-    router.get("/api/reminders").handler(tokens.requireUser()).handler(this::list);
+    // the person, or the chat agent's list_reminders tool asking for them
+    router.get("/api/reminders")
+        .handler(Tokens.requireUserOrService(tokens, Tokens.forServices(vertx, config.jwtSecret()), "chat-service"))
+        .handler(this::list);
     router.put(WEBHOOK_ROUTE).handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(tokens.requireUser())
         .handler(this::putWebhook);
     router.get(WEBHOOK_ROUTE).handler(tokens.requireUser()).handler(this::getWebhook);

@@ -163,6 +163,21 @@ public final class Sidecar implements ServiceInvoker {
             .map(payload -> new ServiceResponse(response.statusCode(), response.headers(), payload)));
   }
 
+  /**
+   * Service invocation whose answer is streamed: the callee's response as soon as its headers arrive,
+   * its body still to be read (piped to a browser as server-sent events, say). The caller must read
+   * or pipe the body. No idle timeout beyond {@code idleTimeoutMillis} between two pieces of it.
+   */
+  public Future<io.vertx.core.http.HttpClientResponse> invokeStreaming(String appId, HttpMethod method, String path,
+      MultiMap headers, Buffer body, long idleTimeoutMillis) {
+    var options = new RequestOptions()
+        .setMethod(method)
+        .setURI("/v1.0/invoke/" + encode(appId) + "/method" + path)
+        .setHeaders(headers)
+        .setIdleTimeout(idleTimeoutMillis);
+    return client.request(options).compose(request -> body == null ? request.send() : request.send(body));
+  }
+
   public Future<Void> close() {
     return client.close();
   }

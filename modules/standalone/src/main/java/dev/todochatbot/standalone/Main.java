@@ -4,6 +4,9 @@ import dev.todochatbot.audit.AuditService;
 import dev.todochatbot.audit.AuditServiceConfig;
 import dev.todochatbot.notification.NotificationService;
 import dev.todochatbot.notification.NotificationServiceConfig;
+import dev.todochatbot.chat.Agents;
+import dev.todochatbot.chat.ChatService;
+import dev.todochatbot.chat.ChatServiceConfig;
 import dev.todochatbot.recurrence.RecurrenceService;
 import dev.todochatbot.recurrence.RecurrenceServiceConfig;
 import dev.todochatbot.devsidecar.AppDirectory;
@@ -61,6 +64,7 @@ public final class Main {
   static final String AUDIT_SERVICE = AuditService.APP_ID;
   static final String RECURRENCE_SERVICE = RecurrenceService.APP_ID;
   static final String NOTIFICATION_SERVICE = NotificationService.APP_ID;
+  static final String CHAT_SERVICE = ChatService.APP_ID;
   /** Environment variable to secret store key, for the credentials every service needs. */
   static final Map<String, String> SECRET_KEYS = Map.of("DATABASE_URL", "database-url", "JWT_SECRET", "jwt-secret");
 
@@ -140,7 +144,7 @@ public final class Main {
       writeOwnerOnly(secretsFile, secrets.encodePrettily());
       // the apps' ports are fixed before their sidecars start, as daprd's --app-port is
       for (String name : List.of("PORT", "EDGE_EVENTS_PORT", "TASK_SERVICE_PORT", "AUDIT_SERVICE_PORT",
-          "RECURRENCE_SERVICE_PORT", "NOTIFICATION_SERVICE_PORT")) {
+          "RECURRENCE_SERVICE_PORT", "NOTIFICATION_SERVICE_PORT", "CHAT_SERVICE_PORT")) {
         if (systemEnv.getInt(name, -1) == 0) {
           filled.put(name, String.valueOf(freePort()));
         }
@@ -159,6 +163,7 @@ public final class Main {
     int auditPort = env.getInt("AUDIT_SERVICE_PORT", 8082);
     int recurrencePort = env.getInt("RECURRENCE_SERVICE_PORT", 8084);
     int notificationPort = env.getInt("NOTIFICATION_SERVICE_PORT", 8085);
+    int chatPort = env.getInt("CHAT_SERVICE_PORT", 8083);
     Optional<String> brokers = env.optional("KAFKA_BROKERS");
     Map<String, String> overrides = Map.of("secretstore.secretsFile", secretsFile.toAbsolutePath().toString());
     Vertx vertx = Observability.newVertx();
@@ -177,10 +182,12 @@ public final class Main {
         v -> sidecar(vertx, env, apps, sidecars, RECURRENCE_SERVICE, recurrencePort, resources, brokers, overrides));
     Future<DevSidecar> notificationSidecar = recurrenceSidecar.compose(v -> sidecar(vertx, env, apps, sidecars,
         NOTIFICATION_SERVICE, notificationPort, resources, brokers, overrides));
+    Future<DevSidecar> chatSidecar = notificationSidecar.compose(
+        v -> sidecar(vertx, env, apps, sidecars, CHAT_SERVICE, chatPort, resources, brokers, overrides));
     var deployments = new java.util.LinkedHashMap<String, String>();
     // completed off the event loops: on failure Vert.x is closed, and cannot run callbacks any more
     Promise<Running> result = Promise.promise();
-    notificationSidecar
+    chatSidecar
         .compose(v -> envOf(vertx, env, taskSidecar.result()))
         .compose(taskEnv -> TaskService.deploy(vertx, TaskServiceConfig.fromEnv(taskEnv)))
         .compose(id -> {
@@ -200,6 +207,12 @@ public final class Main {
         .compose(notificationEnv -> NotificationService.deploy(vertx, NotificationServiceConfig.fromEnv(notificationEnv)))
         .compose(id -> {
           deployments.put(NOTIFICATION_SERVICE, id);
+          return envOf(vertx, env, chatSidecar.result());
+        })
+        // the agent: a model when OPENAI_API_KEY is set in the environment, else the built-in engine
+        .compose(chatEnv -> ChatService.deploy(vertx, ChatServiceConfig.fromEnv(chatEnv), Agents.fromEnv(vertx, chatEnv)))
+        .compose(id -> {
+          deployments.put(CHAT_SERVICE, id);
           return envOf(vertx, env, edgeSidecar.result());
         })
         .compose(edgeEnv -> Edge.deploy(vertx, EdgeConfig.fromEnv(edgeEnv)))

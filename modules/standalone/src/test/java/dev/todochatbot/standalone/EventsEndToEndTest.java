@@ -55,7 +55,7 @@ class EventsEndToEndTest {
         "JWT_SECRET", "end-to-end-secret-that-is-long-enough-for-hs256",
         "PORT", "0", "TASK_SERVICE_PORT", "0", "AUDIT_SERVICE_PORT", "0",
         "TASK_SERVICE_INSTANCES", "1", "EDGE_INSTANCES", "1", "AUDIT_SERVICE_INSTANCES", "1"))
-        .with(Map.of("RECURRENCE_SERVICE_PORT", "0", "EDGE_EVENTS_PORT", "0", "NOTIFICATION_SERVICE_PORT", "0"));
+        .with(Map.of("RECURRENCE_SERVICE_PORT", "0", "EDGE_EVENTS_PORT", "0", "NOTIFICATION_SERVICE_PORT", "0", "CHAT_SERVICE_PORT", "0"));
     running = Await.result(Main.start(env));
     http = new TestHttp(running.port());
   }

@@ -63,7 +63,7 @@ class RealtimeEndToEndTest {
         "KAFKA_BROKERS", TestKafka.bootstrapServers(),
         "JWT_SECRET", SECRET,
         "PORT", "0", "EDGE_EVENTS_PORT", "0", "TASK_SERVICE_PORT", "0", "AUDIT_SERVICE_PORT", "0",
-        "RECURRENCE_SERVICE_PORT", "0", "EDGE_INSTANCES", "2")).with(Map.of("NOTIFICATION_SERVICE_PORT", "0"));
+        "RECURRENCE_SERVICE_PORT", "0", "EDGE_INSTANCES", "2")).with(Map.of("NOTIFICATION_SERVICE_PORT", "0", "CHAT_SERVICE_PORT", "0"));
     running = Await.result(Main.start(env));
     portA = running.port();
     edgeA = new TestHttp(portA);

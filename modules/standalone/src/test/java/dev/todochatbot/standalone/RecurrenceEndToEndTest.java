@@ -45,7 +45,7 @@ class RecurrenceEndToEndTest {
         "KAFKA_BROKERS", TestKafka.bootstrapServers(),
         "JWT_SECRET", "end-to-end-secret-that-is-long-enough-for-hs256",
         "PORT", "0", "TASK_SERVICE_PORT", "0", "AUDIT_SERVICE_PORT", "0", "RECURRENCE_SERVICE_PORT", "0",
-        "TASK_SERVICE_INSTANCES", "1", "EDGE_INSTANCES", "1")).with(Map.of("EDGE_EVENTS_PORT", "0", "NOTIFICATION_SERVICE_PORT", "0"));
+        "TASK_SERVICE_INSTANCES", "1", "EDGE_INSTANCES", "1")).with(Map.of("EDGE_EVENTS_PORT", "0", "NOTIFICATION_SERVICE_PORT", "0", "CHAT_SERVICE_PORT", "0"));
     running = Await.result(Main.start(env));
     http = new TestHttp(running.port());
   }

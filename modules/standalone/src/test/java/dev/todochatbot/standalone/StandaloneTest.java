@@ -22,7 +22,7 @@ class StandaloneTest {
   private Env env(int port, int taskPort) {
     return new Env(Map.of("NOTIFICATION_SERVICE_PORT", "0", "DATA_DIR", dataDir.toString(), "PORT", String.valueOf(port),
         "TASK_SERVICE_PORT", String.valueOf(taskPort), "AUDIT_SERVICE_PORT", "0", "RECURRENCE_SERVICE_PORT", "0", "EDGE_EVENTS_PORT", "0", "TASK_SERVICE_INSTANCES", "1",
-        "EDGE_INSTANCES", "1", "AUDIT_SERVICE_INSTANCES", "1"));
+        "EDGE_INSTANCES", "1", "AUDIT_SERVICE_INSTANCES", "1")).with(Map.of("CHAT_SERVICE_PORT", "0"));
   }
 
   @Test

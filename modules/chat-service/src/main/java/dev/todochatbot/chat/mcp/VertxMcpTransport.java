@@ -170,14 +170,15 @@ final class VertxMcpTransport implements McpStatelessServerTransport {
           ErrorCodes.INVALID_PARAMS, request.method() + " needs params."))));
       return;
     }
-    // defer: the SDK's handlers may throw before they return a Mono (tools/call with no params)
+    // defer: the SDK's handlers may throw before they return a Mono (params of the wrong shape)
     Mono<McpSchema.JSONRPCResponse> response = Mono.defer(() -> handler.handleRequest(context, request))
         .contextWrite(reactor -> reactor.put(McpTransportContext.KEY, context))
         .onErrorResume(failure -> Mono.just(errorResponse(request, failure)))
         .switchIfEmpty(Mono.fromSupplier(
             () -> errorResponse(request, new IllegalStateException("no answer to " + request.method()))));
     Future.fromCompletionStage(response.toFuture(), ctx.vertx().getOrCreateContext())
-        .onSuccess(answer -> send(ctx, 200, encode(answer)))
+        .map(this::encode)
+        .onSuccess(json -> send(ctx, 200, json))
         .onFailure(ctx::fail);
   }
 
@@ -226,7 +227,7 @@ final class VertxMcpTransport implements McpStatelessServerTransport {
 
   /** JSON, or one {@code message} event when the client takes only an event stream. */
   private void send(RoutingContext ctx, int status, String json) {
-    if (ctx.response().headWritten()) {
+    if (ctx.response().headWritten() || ctx.response().closed()) {
       return;
     }
     ctx.response().setStatusCode(status);

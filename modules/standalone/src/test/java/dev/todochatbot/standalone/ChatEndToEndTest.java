@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -218,5 +219,38 @@ class ChatEndToEndTest {
     assertThat(http.get("/api/conversations/" + conversation + "/messages", token).status()).isEqualTo(404);
     assertThat(tasks(token)).extracting(t -> t.getString("title")).containsExactly("Buy oat milk");
     assertThat(http.get("/api/conversations", token).items()).isEmpty();
+  }
+  /** The official MCP TypeScript client, through the public port: edge, its sidecar, the chat service's /mcp. */
+  @Test
+  void anMcpClientManagesTheTasksOfTheTokensUserOnlyThroughThePublicPort() throws Exception {
+    Path client = Path.of("../chat-service/src/test/mcp-client").toAbsolutePath().normalize();
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(client.resolve("node_modules/@modelcontextprotocol/sdk")),
+        "skipped: the MCP client's packages are not installed (make test runs npm ci in " + client + ")");
+    String ana = signUp("ana");
+    String bob = signUp("bob");
+    var builder = new ProcessBuilder("node", "client.mjs").directory(client.toFile()).redirectErrorStream(false);
+    builder.environment().put("MCP_URL", "http://127.0.0.1:" + running.port() + "/mcp");
+    builder.environment().put("MCP_TOKEN", ana);
+    builder.environment().put("MCP_OTHER_TOKEN", bob);
+    Process node = builder.start();
+    String out = new String(node.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String err = new String(node.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(node.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(node.exitValue()).as("%s%n%s", out, err).isZero();
+
+    JsonObject summary = new JsonObject(out.strip());
+    assertThat(summary.getJsonArray("tools")).hasSize(14);
+    JsonObject steps = summary.getJsonObject("steps");
+    assertThat(steps.getJsonObject("complete_task").getBoolean("isError")).isFalse();
+    assertThat(steps.getJsonObject("bad_arguments").getBoolean("isError")).isTrue();
+    assertThat(steps.getJsonObject("other_complete_task").getBoolean("isError")).isTrue();
+    assertThat(steps.getJsonObject("other_list_tasks").encode()).doesNotContain(summary.getString("taskId"));
+    assertThat(summary.getJsonObject("withoutToken").getBoolean("refused")).isTrue();
+
+    JsonObject task = http.get("/api/tasks/" + summary.getString("taskId"), ana).json();
+    assertThat(task.getString("status")).isEqualTo("completed");
+    assertThat(task.getString("priority")).isEqualTo("urgent");
+    assertThat(task.getJsonArray("tags")).contains("groceries", "errands");
+    assertThat(http.get("/api/tasks?status=all", bob).items()).isEmpty();
   }
 }

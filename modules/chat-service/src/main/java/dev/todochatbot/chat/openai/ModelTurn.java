@@ -251,7 +251,7 @@ final class ModelTurn {
     context.runOnContext(v -> {
       try {
         work.run();
-      } catch (RuntimeException e) {
+      } catch (Throwable e) { // whatever it is, the reply must complete, or the chat waits forever
         LOG.error("model turn failed", e);
         if (stream != null) {
           stream.close();

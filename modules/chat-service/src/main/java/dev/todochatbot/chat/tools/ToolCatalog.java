@@ -76,12 +76,16 @@ public final class ToolCatalog {
     }
     var fields = new JsonObject();
     for (ValidationMessage problem : problems) {
-      String where = problem.getInstanceLocation().toString().replaceFirst("^\\$\\.?", "");
-      if (where.isEmpty() && problem.getProperty() != null) {
-        where = problem.getProperty();
+      // the instance location is a JSON pointer ("/priority", "/reminders/0/at"; "" for the whole object);
+      // a required or unknown argument is named by the message's property instead
+      String where = problem.getInstanceLocation().toString().replaceFirst("^[$/]+", "").replace('/', '.');
+      if (problem.getProperty() != null && (where.isEmpty() || "additionalProperties".equals(problem.getType())
+          || "required".equals(problem.getType()))) {
+        where = where.isEmpty() ? problem.getProperty() : where + "." + problem.getProperty();
       }
       String key = where.isEmpty() ? "arguments" : where;
-      String message = problem.getMessage().replaceFirst("^\\$(\\.[^:]*)?: ", "");
+      // the message repeats the location first ("/priority: does not have a value in the enumeration ...")
+      String message = problem.getMessage().replaceFirst("^\\S*: ", "");
       fields.put(key, fields.containsKey(key) ? fields.getString(key) + "; " + message : message);
     }
     var summary = new ArrayList<String>();

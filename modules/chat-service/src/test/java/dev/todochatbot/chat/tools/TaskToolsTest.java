@@ -148,4 +148,20 @@ class TaskToolsTest {
     assertThat(system.taskService().get("/api/tasks/" + anasTask, system.userToken(ana)).json().getString("status"))
         .isEqualTo("open");
   }
+  @Test
+  void aTaskServiceThatCannotBeReachedIsASentenceNotAFailure() {
+    var nowhere = new dev.todochatbot.platform.ServiceInvoker() {
+      @Override
+      public io.vertx.core.Future<ServiceResponse> invoke(String appId, io.vertx.core.http.HttpMethod method, String path,
+          io.vertx.core.MultiMap headers, io.vertx.core.buffer.Buffer body) {
+        return io.vertx.core.Future.failedFuture(new java.net.ConnectException("Connection refused"));
+      }
+    };
+    Tools cut = TaskTools.factory(nowhere, dev.todochatbot.platform.Tokens.forServices(system.vertx(), system.jwtSecret()))
+        .apply(ana);
+
+    ToolOutcome outcome = call(cut, "add_task", new JsonObject().put("title", "Call the dentist"));
+    assertThat(outcome.isError()).isTrue();
+    assertThat(outcome.errorMessage()).contains("could not be reached").contains("nothing was changed");
+  }
 }

@@ -126,7 +126,7 @@ final class ModelTurn {
     }
     done.onComplete(ar -> {
       if (ar.succeeded()) {
-        ask();
+        onContext(this::ask);
       } else {
         reply.tryFail(ar.cause());
       }
@@ -246,9 +246,15 @@ final class ModelTurn {
     return title == null ? what : what + " “" + title + "”";
   }
 
-  /** Runs {@code work} on the turn's context; a throw there is a programming error and fails the reply. */
+  /**
+   * Runs {@code work} on the turn's context, unless the reply is already settled (what the stream still
+   * delivers after a failure is dropped); a throw there is a programming error and fails the reply.
+   */
   private void onContext(Runnable work) {
     context.runOnContext(v -> {
+      if (reply.future().isComplete()) {
+        return;
+      }
       try {
         work.run();
       } catch (Throwable e) { // whatever it is, the reply must complete, or the chat waits forever

@@ -41,7 +41,9 @@ final class Changes {
       + "|^(?:complete|finish|close|check\\s+off|tick\\s+off|cross\\s+off)\\s+(.+)$"
       + "|^(?:done|finished|completed)\\s+(with\\s+.+|\\d.*|it|that)$"
       + "|^i\\s+(?:have\\s+|'ve\\s+|just\\s+)*(?:finished|completed|did|done)\\s+(.+)$"
+      + "|^i'?m\\s+(?:all\\s+)?(?:done|finished)\\s+with\\s+(.+)$"
       + "|^(.+?)\\s+(?:is|are|was)\\s+(?:now\\s+|all\\s+)?(?:done|finished|complete|completed)$"
+      + "|^(it|that|this)'s\\s+(?:all\\s+|now\\s+)?(?:done|finished|complete|completed)$"
       + "|^(\\d.*|it|that|the\\s+.+)\\s+(?:done|finished|completed)$|^(?:got|get)\\s+(.+?)\\s+done$");
   private static final Pattern REMIND = words("^(?:remind\\s+me|set\\s+(?:a\\s+)?reminder|add\\s+(?:a\\s+)?reminder|ping\\s+me|alert\\s+me)"
       + "\\s+(?:about|for|of|on|to)\\s+(.+)$");
@@ -58,6 +60,26 @@ final class Changes {
   private static final Pattern RELATIVE_MOVE = words("\\s(?:back\\s+)?(?:by\\s+)?(?:a|an|one|\\d+)\\s+(?:days?|weeks?|hours?)(?:\\s+later)?\\s*$");
   private static final Pattern TAG_SPLIT = Pattern.compile("\\s*(?:,|\\band\\b|&|\\s)\\s*");
   private static final Pattern GENERIC = words("^(?:all\\s+)?(?:my\\s+)?(?:tasks|todos|ones|items|things|today|yesterday|this\\s+week)$");
+
+  private static final String[] UNFINISHED = {
+      "^(?:delete|remove|drop|cancel|trash|erase)[\\s.!?]*$",
+      "Which task should I delete? Say its number in the list, or a word of its title.",
+      "^(?:complete|finish|done|mark\\s+(?:as\\s+)?done|check\\s+off|mark)[\\s.!?]*$",
+      "Which task is done? Say its number in the list, or a word of its title.",
+      "^(?:move|reschedule|postpone|push|shift|delay|snooze)\\b",
+      "When should it be due? Say, for example, \"move the report to Friday\" or \"move it to tomorrow 9am\".",
+      "^(?:rename|retitle|re-title)\\b",
+      "What should the new title be? Say, for example, \"rename 2 to Buy oat milk\".",
+      "^(?:tag|label)\\b",
+      "Which tag should I add? Say, for example, \"tag it home\".",
+      "^(?:change|edit|update|modify)\\b",
+      "What should I change: the date, the priority, the title or the tags? Say, for example, \"move it to Friday\" "
+          + "or \"make it urgent\".",
+      "^remind\\s+me[\\s.!?]*$|^remind\\s+me\\s+(?:about|of|for)\\b",
+      "When should I remind you, and of which task? Say, for example, \"remind me about it 1 hour before\"."};
+
+  private static final List<Pattern> UNFINISHED_PATTERNS = java.util.stream.IntStream.range(0, UNFINISHED.length / 2)
+      .mapToObj(i -> words(UNFINISHED[2 * i])).toList();
 
   private Changes() {}
 
@@ -98,7 +120,7 @@ final class Changes {
     }
     m = COMPLETE.matcher(text);
     if (m.matches()) {
-      String target = first(m, 1, 2, 3, 4, 5, 6, 7).replaceFirst("(?i)^with\\s+", "");
+      String target = first(m, 1, 2, 3, 4, 5, 6, 7, 8, 9).replaceFirst("(?i)^with\\s+", "");
       if (!GENERIC.matcher(target.strip()).matches()) {
         return Optional.of(change(target, edit("complete"), context));
       }
@@ -132,7 +154,17 @@ final class Changes {
         return Optional.of(change(m.group(1), reschedule(due.get(), now), context));
       }
     }
-    return move(text, now, context).or(() -> make(text, context));
+    return move(text, now, context).or(() -> make(text, context)).or(() -> unfinished(text));
+  }
+
+  /** A change verb without what to change or on which task: ask for the part that is missing. */
+  private static Optional<Plan> unfinished(String text) {
+    for (int i = 0; i < UNFINISHED.length; i += 2) {
+      if (UNFINISHED_PATTERNS.get(i / 2).matcher(text).find()) {
+        return Optional.of(clarify(UNFINISHED[i + 1]));
+      }
+    }
+    return Optional.empty();
   }
 
   /** "move the report to Friday", "push it to tomorrow 9am", "set the due date of 2 to next Monday". */

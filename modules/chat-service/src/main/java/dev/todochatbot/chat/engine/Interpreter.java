@@ -52,10 +52,14 @@ final class Interpreter {
       + "|correct|right|add\\s+it)[\\s!.]*$");
   private static final Pattern NO = words("^(?:no|nope|nah|n|cancel|never\\s*mind|forget\\s+it|don't|do\\s+not|stop)[\\s!.]*$");
   /** Deletions of many tasks at once, refused whatever else the message says. */
-  private static final Pattern BULK = words("\\b(?:delete|remove|clear|erase|wipe|purge|drop|trash|cancel|empty|nuke|destroy)"
+  private static final Pattern BULK = words("(?:^|[,.;:!]\\s*|\\b(?:and|then|please|now|just|you\\s+must|must)\\s+)"
+      + "(?:delete|remove|clear|erase|wipe|purge|drop|cancel|nuke|destroy)"
       + "\\s+(?:out\\s+)?(?:all|every|everything|each|the\\s+(?:whole|entire)\\s+list|my\\s+(?:whole\\s+|entire\\s+)?(?:list|to-?do\\s+list)"
       + "|(?:all\\s+)?(?:my\\s+|the\\s+)?tasks\\b|them\\s+all|all\\s+of\\s+them)(?!\\s+(?:future|later|coming|the\\s+future"
-      + "|occurrences|repeats|instances))|\\b(?:tasks?|data|account)\\s+of\\s+(?:user|another|other)|\\b(?:other|another)\\s+users?");
+      + "|occurrences|repeats|instances))");
+  /** There is no other user to speak of: the tools act for the person signed in and nobody else. */
+  private static final Pattern OTHER_USER = words("\\b(?:tasks?|data|account|list)\\s+(?:of|for|from)\\s+(?:user|another|other|someone)"
+      + "|\\b(?:other|another|all)\\s+users?\\b|\\buser\\s+[\\w@.]+'s\\b|\\bas\\s+(?:an?\\s+)?admin\\b");
   private static final Pattern BULK_COMPLETE = words("^(?:mark|complete|finish|check\\s+off|tick\\s+off)\\s+(?:all|every|everything"
       + "|them\\s+all|all\\s+of\\s+them)\\b");
   private static final Pattern FIND_START = words("^(?:show|list|display|view|see|get\\s+me|give\\s+me|what|what's|whats|which"
@@ -83,19 +87,22 @@ final class Interpreter {
   }
 
   private Plan read(String text, ZonedDateTime now, Context context) {
-    String core = TRAILING_POLITE.matcher(text).replaceAll("");
-    if (!GREETING_WORDS.matcher(core).matches()) {
-      core = POLITE.matcher(core).replaceAll("");
+    String core = TRAILING_POLITE.matcher(" " + text).replaceAll("");
+    if (!GREETING_WORDS.matcher(core.strip()).matches()) {
+      core = POLITE.matcher(core.strip()).replaceAll("");
     }
     core = core.strip();
-    if (core.isEmpty() || core.matches("[\\p{Punct}\\s]*") && !core.equals("?")) {
-      return new Plan.Clarify(NOT_UNDERSTOOD, null);
-    }
-    if (context.pending() != null) {
+    if (context.pending() != null && !core.isEmpty()) {
       Optional<Plan> answer = answer(core, context);
       if (answer.isPresent()) {
         return answer.get();
       }
+    }
+    if (THANKS.matcher(text).matches() || core.isEmpty() && TRAILING_POLITE.matcher(" " + text).find()) {
+      return new Plan.Talk("thanks", "You're welcome!");
+    }
+    if (core.isEmpty() || core.matches("[\\p{Punct}\\s]*") && !core.equals("?")) {
+      return new Plan.Clarify(NOT_UNDERSTOOD, null);
     }
     if (GREETING_WORDS.matcher(core).matches()) {
       return new Plan.Talk("greeting", GREETING);
@@ -103,8 +110,8 @@ final class Interpreter {
     if (HELP_WORDS.matcher(core).matches()) {
       return new Plan.Talk("help", HELP);
     }
-    if (THANKS.matcher(core).matches()) {
-      return new Plan.Talk("thanks", "You're welcome!");
+    if (OTHER_USER.matcher(core).find() && !BULK.matcher(core).find()) {
+      return new Plan.Talk("refuse", "I can only see and change your own tasks.");
     }
     if (BULK.matcher(core).find() || BULK_COMPLETE.matcher(core).find()) {
       return new Plan.Talk("refuse", "I don't change or delete many tasks at once. Tell me one at a time, such as "

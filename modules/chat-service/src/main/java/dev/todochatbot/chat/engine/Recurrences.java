@@ -28,7 +28,7 @@ final class Recurrences {
 
   private static final String UNIT = "(day|week|month|year)s?";
   private static final Pattern AFTER_COMPLETION = words("\\s(?:every\\s+)?" + Numbers.COUNT + "\\s+" + UNIT
-      + "\\s+after\\s+(?:i\\s+|it\\s+is\\s+|it's\\s+)?(?:finish|complete|completion|do|did|mark|done|tick|check)\\w*"
+      + "\\s+after\\s+(?:i\\s+|it\\s+is\\s+|it's\\s+)?(?:finish|complete|completion|do|did|mark|done|tick|check|\\w+(?=\\s+(?:it|them)\\b))\\w*"
       + "(?:\\s+(?:it|them|each\\s+one|the\\s+last\\s+one|each\\s+time))?(?:\\s+done)?");
   private static final Pattern ORDINAL_WEEKDAY = words("\\s(?:on\\s+)?(?:every\\s+|each\\s+)?(?:the\\s+)?"
       + Numbers.ORDINAL + "\\s+" + Numbers.WEEKDAY + "s?(?:\\s+(?:of|in)\\s+(?:every|each|the|a)\\s+month)");
@@ -64,6 +64,9 @@ final class Recurrences {
       + "|(?:the\\s+)?end\\s+of\\s+(?:the\\s+)?year|next\\s+year)\\b");
   private static final Pattern MODE_FROM_COMPLETION = words("\\s(?:after\\s+(?:i\\s+)?(?:finish|complete|do)\\s+(?:it|each\\s+one)"
       + "|from\\s+(?:when\\s+i\\s+)?(?:completion|finish(?:ing)?|complete)\\s*(?:it)?)\\b");
+
+  private static final Pattern RRULE_DAY = Pattern.compile("([+-]?\\d*)([A-Z]{2})");
+  private static final Pattern ANY_WEEKDAY = words(Numbers.WEEKDAY_ANY);
 
   private Recurrences() {}
 
@@ -184,7 +187,7 @@ final class Recurrences {
       return true;
     }
     for (Object entry : byDay) {
-      Matcher m = Pattern.compile("([+-]?\\d*)([A-Z]{2})").matcher((String) entry);
+      Matcher m = RRULE_DAY.matcher((String) entry);
       if (m.matches() && Numbers.rruleDay(day.getDayOfWeek()).equals(m.group(2))) {
         if (m.group(1).isEmpty()) {
           return true;
@@ -216,7 +219,7 @@ final class Recurrences {
 
   private static JsonArray days(String text) {
     var found = new ArrayList<String>();
-    Matcher m = words(Numbers.WEEKDAY_ANY).matcher(text);
+    Matcher m = ANY_WEEKDAY.matcher(text);
     while (m.find()) {
       String day = Numbers.rruleDay(Numbers.weekday(m.group(1)));
       if (!found.contains(day)) {

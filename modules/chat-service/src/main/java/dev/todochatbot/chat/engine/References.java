@@ -28,11 +28,15 @@ final class References {
       + "|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)(?:\\s+(?:one|task|item))?";
   private static final Pattern NUMBERS = words("^" + ONE + "((?:\\s*(?:,|and|&|\\+)\\s*" + ONE + ")*)$");
   private static final Pattern ONE_OF = words(ONE);
+  private static final Pattern SELECTION = words("^(?:(?:i\\s+mean|i\\s+meant|it's|its|the)\\s+)*" + ONE + "(?:\\s+please)?$");
   private static final List<String> ORDINALS = List.of("first", "second", "third", "fourth", "fifth", "sixth",
       "seventh", "eighth", "ninth", "tenth");
   private static final Set<String> FILLER = Set.of("the", "a", "an", "my", "one", "task", "tasks", "todo", "to-do",
       "item", "called", "named", "titled", "about", "thing", "that", "this", "with", "for", "to", "on", "as",
       "from", "in", "at", "of", "into", "until", "by", "is", "please", "entry", "reminder", "and", "due");
+  /** Prepositions a change leaves at the edges of the task's words ("move it to Friday" leaves "it to"). */
+  private static final Pattern EDGE_WORDS = words("^(?:(?:to|for|as|on|at|by|from|with|into|due|about|of)\\s+)+"
+      + "|(?:\\s+(?:to|for|as|on|at|by|from|with|into|due|until|about|of))+$");
   private static final Pattern EDGE_PUNCT = Pattern.compile("^[\\s\"'`.,:;!?-]+|[\\s\"'`.,:;!?-]+$");
 
   /** The targets, or the question to ask when the words do not point at a task clearly. */
@@ -42,6 +46,7 @@ final class References {
 
   static Resolved resolve(String text, Context context) {
     String cleaned = EDGE_PUNCT.matcher(text.strip()).replaceAll("").replaceAll("\\s+", " ");
+    cleaned = EDGE_WORDS.matcher(cleaned).replaceAll("").strip();
     String lower = cleaned.toLowerCase(Locale.ROOT);
     if (lower.isEmpty()) {
       return question("Which task do you mean? Say its number in the list, or a word of its title.");
@@ -69,7 +74,7 @@ final class References {
   /** "2", "the second", "2nd one": one item of the last list, for answering "Which one?". */
   static Optional<TaskRef> selection(String text, List<TaskRef> list) {
     String lower = EDGE_PUNCT.matcher(text.strip().toLowerCase(Locale.ROOT)).replaceAll("");
-    Matcher one = words("^(?:(?:i\\s+mean|i\\s+meant|it's|its|the)\\s+)*" + ONE + "(?:\\s+please)?$").matcher(lower);
+    Matcher one = SELECTION.matcher(lower);
     if (one.matches()) {
       int index = index(one.group(1), list.size());
       return index >= 1 && index <= list.size() ? Optional.of(list.get(index - 1)) : Optional.empty();
@@ -80,7 +85,7 @@ final class References {
 
   static boolean isSelection(String text) {
     String lower = EDGE_PUNCT.matcher(text.strip().toLowerCase(Locale.ROOT)).replaceAll("");
-    return words("^(?:(?:i\\s+mean|i\\s+meant|it's|its|the)\\s+)*" + ONE + "(?:\\s+please)?$").matcher(lower).matches();
+    return SELECTION.matcher(lower).matches();
   }
 
   private static Resolved byNumbers(String lower, Context context) {

@@ -58,7 +58,7 @@ final class Reminders {
       + "(?:\\s+for)?(?=\\s)");
   /** Where a reminder's body may start; "to", "that" and "about the ..." start a task instead. */
   private static final Pattern BODY_START = words("^\\s+(?:at|on|in|tomorrow|today|tonight|this|next|the|a|an|half|one|two"
-      + "|three|noon|\\d|" + Numbers.WEEKDAY + "|" + Numbers.MONTH + ")\\b");
+      + "|three|noon|\\d+|" + Numbers.WEEKDAY + "|" + Numbers.MONTH + ")\\b");
   private static final String TIME = "(\\d{1,2}(?::\\d{2})?\\s*(?:[ap]\\.?m\\.?)?|noon)";
   private static final Pattern BEFORE = words("\\s" + Numbers.COUNT + "\\s*(minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?)"
       + "\\s+(?:before(?:hand)?|earlier|ahead|in\\s+advance|prior)(?:\\s+(?:it's\\s+|it\\s+is\\s+)?(?:due|it|that))?"

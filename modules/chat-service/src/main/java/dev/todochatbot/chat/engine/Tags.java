@@ -15,7 +15,7 @@ final class Tags {
 
   private static final String TAG = "([\\p{L}\\p{N}][\\p{L}\\p{N}_-]{0,39})";
   private static final Pattern HASH = Pattern.compile("(?<=\\s)#" + TAG + "\\b");
-  private static final Pattern WORDED = words("(?:\\s*,\\s*|\\s)(?:and\\s+)?(?:tag(?:ged)?|label(?:led|ed)?|with\\s+(?:the\\s+)?tags?"
+  private static final Pattern WORDED = words("(?:\\s*,\\s*|\\s)(?:and\\s+)?(?:tag(?:ged|s)?|label(?:led|ed)?|with\\s+(?:the\\s+)?tags?"
       + "|with\\s+(?:the\\s+)?labels?)(?:\\s+(?:it|them|this|that|as|with))*\\s*:?\\s+" + TAG
       + "((?:\\s*(?:,|and|&|\\+)\\s*" + TAG + ")*)(?=[\\s,.!?;]|$)");
   private static final Pattern LIST_ITEM = Pattern.compile(TAG);

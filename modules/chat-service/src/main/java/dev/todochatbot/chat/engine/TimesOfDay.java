@@ -27,7 +27,7 @@ final class TimesOfDay {
       + "(?!\\s*(?:min|hour|hr|day|week|month|year|time|%|st\\b|nd\\b|rd\\b|th\\b))");
   private static final Pattern OCLOCK = words("\\s(\\d{1,2})\\s*o'?clock\\b");
   private static final Pattern PART = words("\\s(?:(in\\s+the|this|at|by|around)\\s+)?(morning|afternoon"
-      + "|evening|tonight|night|lunch\\s*time|lunch|end\\s+of\\s+(?:the\\s+)?(?:work\\s*)?day|eod|close\\s+of\\s+business)\\b");
+      + "|evening|tonight|(?<=at\\s|this\\s|by\\s)night|lunch\\s*time|lunch|end\\s+of\\s+(?:the\\s+)?(?:work\\s*)?day|eod|close\\s+of\\s+business)\\b");
 
   private TimesOfDay() {}
 

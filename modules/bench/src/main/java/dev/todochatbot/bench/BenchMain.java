@@ -131,6 +131,7 @@ public final class BenchMain {
     // sessions 0 .. accounts-1 are one of each account (session i signed in as account i mod accounts)
     List<Api.Session> onePerAccount = sessions.subList(0, Math.min(accounts.size(), sessions.size()));
     JsonObject live = runLive(sessions, onePerAccount);
+    JsonObject chat = runChat(onePerAccount);
     List<Recorder> capacity = runCapacity(onePerAccount, eventLoops);
 
     var results = new Report.Results(config, machine(postgresVersion), signups, logins, seeded, users,
@@ -139,6 +140,7 @@ public final class BenchMain {
     JsonObject summary = Report.summary(results);
     summary.put("eventsDuringUsers", events);
     summary.put("live", live);
+    summary.put("chat", chat);
     addLiveTargets(summary, live);
     Report.write(config.outputDir(), results, summary);
     System.out.println(Report.console(summary));
@@ -199,6 +201,30 @@ public final class BenchMain {
       await(Future.<Void>future(promise -> vertx.setTimer(2_000, id -> promise.complete())));
     }
     log.info("The event backlog was worked off after {} s", Seeder.round((System.nanoTime() - started) / 1e9));
+  }
+
+  /**
+   * The chat scenario ({@link ChatScenario}): {@code BENCH_CHAT_PEOPLE} people (8), each with their
+   * seeded tasks, talking to the built-in engine in a closed loop for {@code BENCH_CHAT_SECONDS} (20 s,
+   * after 5 s of warm-up); the round trip of each message through the public port, per kind.
+   */
+  private JsonObject runChat(List<Api.Session> onePerAccount) {
+    int people = Math.min(envInt("BENCH_CHAT_PEOPLE", 8), onePerAccount.size());
+    int seconds = envInt("BENCH_CHAT_SECONDS", 20);
+    var api = new Api(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(people)), system.publicPort);
+    log.info("Scenario chat: {} people talking in a closed loop, 5 s warm-up + {} s", people, seconds);
+    Recorder recorder = withCpu("chat", () -> new ChatScenario(vertx, api).run(onePerAccount.subList(0, people), 5,
+        seconds));
+    var chat = new JsonObject().put("people", people).put("seconds", seconds);
+    for (String kind : recorder.kinds()) {
+      Recorder.Stats stats = recorder.stats(kind);
+      chat.put(kind, new JsonObject().put("count", stats.count()).put("errors", stats.errors())
+          .put("perSecond", stats.throughputPerSec()).put("p50Ms", stats.p50Ms()).put("p95Ms", stats.p95Ms())
+          .put("p99Ms", stats.p99Ms()).put("maxMs", stats.maxMs()).put("errorSamples", recorder.errorSamples(kind)));
+      log.info("{}: {}", kind, stats);
+    }
+    return chat;
   }
 
   private static int envInt(String name, int fallback) {

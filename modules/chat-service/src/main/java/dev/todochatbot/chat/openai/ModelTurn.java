@@ -173,10 +173,16 @@ final class ModelTurn {
 
   private void say(String piece, StreamedAnswer answer) {
     // a later round's text starts a paragraph of its own, not glued to the previous round's last word
-    if (answer.text().length() == piece.length() && !text.isEmpty() && !Character.isWhitespace(text.charAt(text.length() - 1))) {
-      emit("\n\n");
+    if (answer.text().length() == piece.length()) {
+      newParagraph();
     }
     emit(piece);
+  }
+
+  private void newParagraph() {
+    if (!text.isEmpty() && !Character.isWhitespace(text.charAt(text.length() - 1))) {
+      emit("\n\n");
+    }
   }
 
   private void emit(String piece) {
@@ -194,9 +200,7 @@ final class ModelTurn {
 
   /** Ends the reply with one more sentence, set apart from any text before it. */
   private void end(String sentence) {
-    if (!text.isEmpty() && !Character.isWhitespace(text.charAt(text.length() - 1))) {
-      emit("\n\n");
-    }
+    newParagraph();
     emit(sentence);
     reply.tryComplete(new Reply(text.toString(), actions));
   }

@@ -42,7 +42,28 @@ public final class ChatService {
     BiConsumer<Router, Handler<RoutingContext>> mcp =
         (router, signedIn) -> McpEndpoint.mount(router, MCP_PATH, toolsFor, signedIn);
     return Database.migrate(vertx, config.database(), SCHEMA)
+        .compose(v -> vertx.deployVerticle(new AgentCloser(agent)))
         .compose(v -> vertx.deployVerticle(() -> new ChatApiVerticle(config, agent, toolsFor, mcp),
             new DeploymentOptions().setInstances(config.instances())));
+  }
+
+  /** Closes the agent (a model's HTTP client and its threads) when Vert.x shuts down. */
+  private static final class AgentCloser extends io.vertx.core.VerticleBase {
+    private final Agent agent;
+
+    AgentCloser(Agent agent) {
+      this.agent = agent;
+    }
+
+    @Override
+    public Future<?> stop() throws Exception {
+      if (agent instanceof AutoCloseable closeable) {
+        return vertx.executeBlocking(() -> {
+          closeable.close();
+          return null;
+        });
+      }
+      return Future.succeededFuture();
+    }
   }
 }

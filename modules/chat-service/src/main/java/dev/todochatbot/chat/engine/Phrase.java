@@ -65,10 +65,6 @@ final class Phrase {
     return text;
   }
 
-  boolean isBlank() {
-    return text.isBlank();
-  }
-
   static Pattern words(String regex) {
     return Pattern.compile(regex, Pattern.CASE_INSENSITIVE);
   }

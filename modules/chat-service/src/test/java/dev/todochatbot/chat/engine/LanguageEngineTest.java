@@ -11,6 +11,7 @@ import dev.todochatbot.chat.agent.Turn;
 import dev.todochatbot.chat.tools.Tools;
 import dev.todochatbot.platform.Principal;
 import dev.todochatbot.platform.testing.Await;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -36,17 +37,12 @@ class LanguageEngineTest {
   private Tools tools;
   private final List<ChatMessage> history = new ArrayList<>();
 
-  @BeforeEach
-  void newUser() {
-    Principal user = system.newUser(BERLIN.getId());
-    tools = system.toolsFor(user);
-    user(user);
-  }
-
   private Principal user;
 
-  private void user(Principal principal) {
-    this.user = principal;
+  @BeforeEach
+  void newUser() {
+    user = system.newUser(BERLIN.getId());
+    tools = system.toolsFor(user);
   }
 
   /** Says {@code message} and keeps both sides in the history; checks that the listener heard the same reply. */
@@ -54,7 +50,7 @@ class LanguageEngineTest {
     Instant now = Instant.now();
     var heard = new StringBuilder();
     var actions = new ArrayList<Action>();
-    Reply reply = Await.result(engine.respond(new Turn(user, BERLIN, now, history, message), tools, new Listener() {
+    var listener = new Listener() {
       @Override
       public void text(String delta) {
         heard.append(delta);
@@ -64,7 +60,12 @@ class LanguageEngineTest {
       public void action(Action action) {
         actions.add(action);
       }
-    }));
+    };
+    // on a Vert.x context, as the chat service calls its agent
+    Promise<Reply> answered = Promise.promise();
+    var turn = new Turn(user, BERLIN, now, List.copyOf(history), message);
+    system.vertx().getOrCreateContext().runOnContext(v -> engine.respond(turn, tools, listener).onComplete(answered));
+    Reply reply = Await.result(answered.future());
     assertThat(heard.toString()).isEqualTo(reply.text());
     assertThat(actions).isEqualTo(reply.actions());
     assertThat(reply.text()).isNotBlank();

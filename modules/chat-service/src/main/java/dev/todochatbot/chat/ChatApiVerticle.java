@@ -15,7 +15,6 @@ import dev.todochatbot.platform.InputRules;
 import dev.todochatbot.platform.Observability;
 import dev.todochatbot.platform.Principal;
 import dev.todochatbot.platform.Problem;
-import dev.todochatbot.platform.ProblemException;
 import dev.todochatbot.platform.Tokens;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
@@ -175,15 +174,22 @@ public final class ChatApiVerticle extends VerticleBase {
       if (events != null) {
         events.send("conversation", new JsonObject().put("conversationId", conversation.id().toString()));
       }
-      Listener listener = events == null ? Listener.NONE : new Listener() {
+      // every action is kept, also when the agent fails halfway: the stored reply must show what was done
+      var actions = new java.util.ArrayList<Action>();
+      Listener listener = new Listener() {
         @Override
         public void text(String delta) {
-          events.send("token", new JsonObject().put("text", delta));
+          if (events != null) {
+            events.send("token", new JsonObject().put("text", delta));
+          }
         }
 
         @Override
         public void action(Action action) {
-          events.send("action", action.toJson());
+          actions.add(action);
+          if (events != null) {
+            events.send("action", action.toJson());
+          }
         }
       };
       var turn = new Turn(user, zoneOf(user), now, conversation.history(), request.message());
@@ -197,27 +203,37 @@ public final class ChatApiVerticle extends VerticleBase {
           .recover(failure -> {
             // an agent reports its own trouble in its reply; this is a fault of ours, said plainly
             log.error("The {} agent failed on a message of user {}", agent.name(), user.userId(), failure);
+            failedReplies.increment();
             return Future.succeededFuture(new Reply("Sorry, something went wrong on our side and I could not "
-                + "finish that. Nothing more will happen for this message; please try again.", List.of()));
+                + "finish that" + (actions.isEmpty() ? "" : " (the steps above were done)")
+                + ". Nothing more will happen for this message; please try again.", actions));
           })
-          .compose(answer -> {
-            ChatMessage answered = ChatMessage.assistant(answer.text(), answer.actions(), Instant.now());
-            return conversations.append(user.userId(), conversation.id(), answered).map(answered);
-          })
-          .onComplete(result -> {
-            started.stop(replies);
-            if (result.failed()) {
-              failedReplies.increment();
-            }
-            if (events != null) {
-              finishStream(events, conversation.id(), result.failed() ? null : result.result(), result.cause());
-            } else if (result.failed()) {
-              ctx.fail(result.cause());
-            } else {
-              sendJson(ctx, 200, answerJson(conversation.id(), result.result()));
-            }
+          .onSuccess(answer -> {
+            ChatMessage answered = ChatMessage.assistant(storable(answer.text()), answer.actions(), Instant.now());
+            conversations.append(user.userId(), conversation.id(), answered).onComplete(stored -> {
+              started.stop(replies);
+              if (stored.failed()) {
+                // the tools have acted: the person must still see the reply and what was done, and that it
+                // is not in the conversation, rather than an error that invites doing it all again
+                failedReplies.increment();
+                log.error("The reply to a message of user {} could not be stored in conversation {}", user.userId(),
+                    conversation.id(), stored.cause());
+              }
+              JsonObject json = answerJson(conversation.id(), answered).put("saved", stored.succeeded());
+              if (events != null) {
+                events.send("done", json);
+                events.end();
+              } else {
+                sendJson(ctx, 200, json);
+              }
+            });
           });
     });
+  }
+
+  /** PostgreSQL's text and jsonb refuse the NUL character; a model can write one. */
+  private static String storable(String text) {
+    return text == null ? "" : text.replace("\u0000", "");
   }
 
   private record Opened(UUID id, List<ChatMessage> history) {}
@@ -227,19 +243,6 @@ public final class ChatApiVerticle extends VerticleBase {
     answered.actions().forEach(a -> actions.add(a.toJson()));
     return new JsonObject().put("conversationId", conversationId.toString()).put("messageId", answered.id().toString())
         .put("reply", answered.content()).put("actions", actions);
-  }
-
-  private void finishStream(EventStream events, UUID conversationId, ChatMessage answered, Throwable failure) {
-    if (answered != null) {
-      events.send("done", answerJson(conversationId, answered));
-    } else {
-      Problem problem = failure instanceof ProblemException p ? p.problem()
-          : Problem.of(503, "reply-not-saved", "Reply not saved",
-              "The reply could not be saved, so the conversation may miss it; reload the conversation to see what was kept.");
-      log.warn("A streamed chat reply ended in failure: {}", String.valueOf(failure));
-      events.send("error", problem.toJson());
-    }
-    events.end();
   }
 
   private void listConversations(RoutingContext ctx) {

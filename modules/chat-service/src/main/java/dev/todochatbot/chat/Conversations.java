@@ -119,8 +119,11 @@ final class Conversations {
   private static Tuple messageParams(UUID conversationId, ChatMessage message) {
     var actions = new JsonArray();
     message.actions().forEach(a -> actions.add(a.toJson()));
-    return Tuple.of(message.id(), conversationId, message.role().json(), message.content(), actions,
-        utc(message.createdAt()));
+    // jsonb refuses the NUL character, which a model's tool arguments may hold
+    String encoded = actions.encode();
+    JsonArray storable = encoded.contains("\\u0000") ? new JsonArray(encoded.replace("\\u0000", "")) : actions;
+    return Tuple.of(message.id(), conversationId, message.role().json(), message.content().replace("\u0000", ""),
+        storable, utc(message.createdAt()));
   }
 
   private static ChatMessage message(Row row) {

@@ -123,8 +123,9 @@ public final class ChatTestSystem {
       if (port == null) {
         return Future.failedFuture("no app " + appId + " in this test system");
       }
+      // as the sidecar client: a call that gets no answer fails after 30 s instead of hanging the test
       var options = new RequestOptions().setHost("127.0.0.1").setPort(port).setMethod(method).setURI(path)
-          .setHeaders(headers);
+          .setHeaders(headers).setIdleTimeout(30_000).setConnectTimeout(5_000);
       return client.request(options)
           .compose(request -> body == null ? request.send() : request.send(body))
           .compose(response -> response.body().map(b -> new ServiceResponse(response.statusCode(), response.headers(), b)));

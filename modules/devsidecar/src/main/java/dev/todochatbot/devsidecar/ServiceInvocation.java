@@ -161,8 +161,12 @@ final class ServiceInvocation {
     } else if (status != 204 && status != 304 && request.method() != io.vertx.core.http.HttpMethod.HEAD) {
       response.setChunked(true);
     }
-    upstream.pipeTo(response).onFailure(failure ->
-        log.debug("Relaying the answer of {} was cut short: {}", request.uri(), failure.toString()));
+    response.closeHandler(closed -> upstream.request().reset());
+    // cut short upstream: reset, so that the caller sees a broken answer, never one that looks whole
+    upstream.pipe().endOnFailure(false).to(response).onFailure(failure -> {
+      log.debug("Relaying the answer of {} was cut short: {}", request.uri(), failure.toString());
+      response.reset();
+    });
   }
 
   private static String decode(String segment) {

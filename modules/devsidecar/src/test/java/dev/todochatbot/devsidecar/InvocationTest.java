@@ -137,4 +137,39 @@ class InvocationTest extends SidecarTestSupport {
       app.close();
     }
   }
+  /**
+   * A streamed answer (server-sent events) reaches the caller piece by piece: the app holds its answer
+   * open after the first event until the caller has read that event through the sidecar, so a sidecar
+   * that waited for the end would never deliver it.
+   */
+  @Test
+  void aStreamedAnswerIsPassedOnAsItArrives() throws Exception {
+    var firstRead = new java.util.concurrent.CompletableFuture<Void>();
+    var server = Await.result(vertx.createHttpServer().requestHandler(request -> {
+      var response = request.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
+      response.write("event: token\ndata: {\"text\":\"Hel\"}\n\n");
+      firstRead.whenComplete((v, e) -> vertx.runOnContext(x -> response.end("event: done\ndata: {}\n\n")));
+    }).listen(0, "127.0.0.1"));
+    try {
+      String calleeId = appId("streamer");
+      sidecar(calleeId, server.actualPort(), Map.of());
+      var caller = sidecar(appId("caller"), null);
+      var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + caller.httpPort()
+          + "/v1.0/invoke/" + calleeId + "/method/chat")).POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+          .timeout(java.time.Duration.ofSeconds(30)).build();
+      var response = java.net.http.HttpClient.newHttpClient().send(request,
+          java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(response.headers().firstValue("content-type")).contains("text/event-stream");
+      try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+        assertThat(lines.readLine()).isEqualTo("event: token");
+        assertThat(lines.readLine()).isEqualTo("data: {\"text\":\"Hel\"}");
+        firstRead.complete(null);
+        assertThat(lines.readLine()).isEmpty();
+        assertThat(lines.readLine()).isEqualTo("event: done");
+      }
+    } finally {
+      firstRead.complete(null);
+      Await.result(server.close());
+    }
+  }
 }

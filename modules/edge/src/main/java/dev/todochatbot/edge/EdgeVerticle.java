@@ -230,8 +230,13 @@ public final class EdgeVerticle extends VerticleBase {
           } else if (answer.statusCode() != 204 && answer.statusCode() != 304) {
             response.setChunked(true);
           }
-          answer.pipeTo(response).onFailure(cut ->
-              log.debug("{} answer to {} was cut short: {}", appId, ctx.request().path(), cut.toString()));
+          // the person went away: stop reading (the chat service still finishes and stores the reply)
+          response.closeHandler(closed -> answer.request().reset());
+          // cut short upstream: reset, so that the client sees a broken answer, never one that looks whole
+          answer.pipe().endOnFailure(false).to(response).onFailure(cut -> {
+            log.debug("{} answer to {} was cut short: {}", appId, ctx.request().path(), cut.toString());
+            response.reset();
+          });
         })
         .onFailure(failure -> unavailable(ctx, appId, what, failure.toString()));
   }

@@ -30,6 +30,9 @@ public final class Sidecar implements ServiceInvoker {
   private final Vertx vertx;
   private final SidecarConfig config;
   private final HttpClient client;
+  /** Streamed answers held open at once, per Sidecar (per verticle instance). */
+  private static final int STREAMING_POOL = 256;
+  private HttpClient streaming;
 
   public Sidecar(Vertx vertx, SidecarConfig config) {
     this.vertx = vertx;
@@ -175,11 +178,28 @@ public final class Sidecar implements ServiceInvoker {
         .setURI("/v1.0/invoke/" + encode(appId) + "/method" + path)
         .setHeaders(headers)
         .setIdleTimeout(idleTimeoutMillis);
-    return client.request(options).compose(request -> body == null ? request.send() : request.send(body));
+    return streamingClient().request(options).compose(request -> body == null ? request.send() : request.send(body));
+  }
+
+  /**
+   * A pool of its own for streamed answers: a chat holds its connection while the agent works (tool
+   * rounds, a model's pauses), and must not hold up the short calls that share {@link #client}.
+   */
+  private synchronized HttpClient streamingClient() {
+    if (streaming == null) {
+      streaming = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(config.host())
+          .setDefaultPort(config.httpPort()).setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(5_000),
+          new PoolOptions().setHttp1MaxSize(STREAMING_POOL));
+    }
+    return streaming;
   }
 
   public Future<Void> close() {
-    return client.close();
+    HttpClient streams;
+    synchronized (this) {
+      streams = streaming;
+    }
+    return streams == null ? client.close() : Future.join(client.close(), streams.close()).mapEmpty();
   }
 
   private SidecarException unreachable(Throwable failure) {

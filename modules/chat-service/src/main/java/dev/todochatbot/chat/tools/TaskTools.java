@@ -51,7 +51,7 @@ public final class TaskTools implements Tools {
   static final int DEFAULT_LIMIT = 20;
   /** Fields a REST task patch takes, as the tools name them. */
   private static final List<String> TASK_FIELDS =
-      List.of("title", "description", "dueAt", "timeZone", "allDay", "priority", "tags", "recurrence");
+      List.of("title", "description", "status", "dueAt", "timeZone", "allDay", "priority", "tags", "recurrence");
 
   private final ServiceInvoker services;
   private final Tokens serviceTokens;
@@ -109,9 +109,35 @@ public final class TaskTools implements Tools {
     }
     return outcome.recover(failure -> {
       log.warn("Tool {} for user {} failed: {}", tool, user.userId(), failure.toString());
-      return Future.succeededFuture(ToolOutcome.error("The task service could not be reached, so nothing was "
-          + "changed by this step. Try again in a moment."));
+      return Future.succeededFuture(unreachable(tool, failure));
     });
+  }
+
+  /** The tools that only read: when one fails, nothing can have changed. */
+  static final Set<String> READ_ONLY = Set.of("list_tasks", "search_tasks", "filter_tasks", "sort_tasks",
+      "list_reminders");
+
+  /**
+   * A call that got no answer. Only when it was never sent (the connection was refused) or only read is
+   * it certain that nothing changed; a write that timed out or broke off may have been saved, and
+   * trying it again blindly could do it twice.
+   */
+  private static ToolOutcome unreachable(String tool, Throwable failure) {
+    if (READ_ONLY.contains(tool) || isNotSent(failure)) {
+      return ToolOutcome.error("The task service could not be reached, so nothing was changed by this step. "
+          + "Try again in a moment.");
+    }
+    return ToolOutcome.error("The task service did not answer in time, so this step may or may not have been "
+        + "saved. Look first (search_tasks or list_tasks) before trying it again.");
+  }
+
+  private static boolean isNotSent(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Future<ToolOutcome> addTask(JsonObject args) {
@@ -136,7 +162,20 @@ public final class TaskTools implements Tools {
         chain = chain.compose(previous -> previous.isError() ? Future.succeededFuture(previous)
             : addReminder(task.getString("id"), reminder, "The task was added, but a reminder was not: "));
       }
-      return chain;
+      // the task exists whatever happens to its reminders: the answer always says so, with its id, so that
+      // nobody adds it a second time
+      return chain
+          .recover(failure -> {
+            log.warn("Reminders of new task {} failed: {}", task.getString("id"), failure.toString());
+            return Future.succeededFuture(ToolOutcome.error("The task was added, but its reminders could not be "
+                + "set (the task service did not answer); add them with set_reminder."));
+          })
+          .map(outcome -> {
+            if (outcome.isError() && !outcome.json().containsKey("task")) {
+              outcome.json().put("task", task);
+            }
+            return outcome;
+          });
     });
   }
 
@@ -179,7 +218,7 @@ public final class TaskTools implements Tools {
       return send(TASK_SERVICE, HttpMethod.DELETE, "/api/tasks/" + id + (stopSeries ? "?series=stop" : ""), null)
           .map(answer -> answer.status() == 204
               ? ToolOutcome.ok(new JsonObject().put("deleted", new JsonObject().put("id", id)
-                  .put("title", task.getString("title")).put("stoppedSeries", stopSeries && task.getValue("seriesId") != null)))
+                  .put("title", task.getString("title")).put("stoppedSeries", stopSeries && task.getValue("recurrence") != null)))
               : refusal(answer));
     });
   }
@@ -283,8 +322,9 @@ public final class TaskTools implements Tools {
     if (body.getValue("dueAt") instanceof String due) {
       Due parsed = due(due, body.getString("timeZone"));
       body.put("dueAt", parsed.instant());
-      if (parsed.allDay() && !body.containsKey("allDay")) {
-        body.put("allDay", true);
+      if (!body.containsKey("allDay")) {
+        // a due time on an all-day task would otherwise be cut back to the start of its day
+        body.put("allDay", parsed.allDay());
       }
       if (!body.containsKey("timeZone") && parsed.allDay()) {
         body.put("timeZone", zone.getId());
@@ -296,7 +336,12 @@ public final class TaskTools implements Tools {
   private JsonObject reminderBody(JsonObject reminder, String field) {
     var body = reminder.copy();
     if (body.getValue("at") instanceof String at) {
-      body.put("at", instantOrDate(at, field.isEmpty() ? "at" : field + ".at"));
+      String name = field.isEmpty() ? "at" : field + ".at";
+      String instant = instantOrDate(at, name);
+      if (!instant.contains("T")) {
+        throw new BadArgument(name, "needs a time of day as well, such as \"" + instant + "T09:00\"");
+      }
+      body.put("at", instant);
     }
     return body;
   }

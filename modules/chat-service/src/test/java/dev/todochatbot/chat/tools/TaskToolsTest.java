@@ -75,7 +75,7 @@ class TaskToolsTest {
   }
 
   @Test
-  void changingToolsChangeTheTaskAndTheChangeIsTheAssistants() {
+  void changingToolsChangeTheTask() {
     String id = ok("add_task", new JsonObject().put("title", "Report")).getJsonObject("task").getString("id");
 
     ok("set_task_priority", new JsonObject().put("id", id).put("priority", "urgent"));
@@ -91,6 +91,8 @@ class TaskToolsTest {
     assertThat(ok("filter_tasks", new JsonObject().put("completedAfter", "2020-01-01")).getJsonArray("items"))
         .extracting(t -> ((JsonObject) t).getString("id")).containsExactly(id);
 
+    assertThat(ok("update_task", new JsonObject().put("id", id).put("status", "open")).getJsonObject("task")
+        .getString("status")).isEqualTo("open");
     JsonObject deleted = ok("delete_task", new JsonObject().put("id", id)).getJsonObject("deleted");
     assertThat(deleted.getString("title")).isEqualTo("Report");
     assertThat(system.taskService().get("/api/tasks/" + id, system.userToken(ana)).status()).isEqualTo(404);
@@ -163,5 +165,79 @@ class TaskToolsTest {
     ToolOutcome outcome = call(cut, "add_task", new JsonObject().put("title", "Call the dentist"));
     assertThat(outcome.isError()).isTrue();
     assertThat(outcome.errorMessage()).contains("could not be reached").contains("nothing was changed");
+  }
+
+  @Test
+  void aWriteThatGotNoAnswerMayHaveBeenSavedAndSaysSo() {
+    var silent = new dev.todochatbot.platform.ServiceInvoker() {
+      @Override
+      public io.vertx.core.Future<ServiceResponse> invoke(String appId, io.vertx.core.http.HttpMethod method, String path,
+          io.vertx.core.MultiMap headers, io.vertx.core.buffer.Buffer body) {
+        return io.vertx.core.Future.failedFuture(new java.util.concurrent.TimeoutException("idle timeout"));
+      }
+    };
+    Tools cut = TaskTools.factory(silent, dev.todochatbot.platform.Tokens.forServices(system.vertx(), system.jwtSecret()))
+        .apply(ana);
+
+    assertThat(call(cut, "add_task", new JsonObject().put("title", "x")).errorMessage())
+        .contains("may or may not have been saved").contains("Look first");
+    assertThat(call(cut, "list_tasks", new JsonObject()).errorMessage()).contains("nothing was changed");
+  }
+
+  @Test
+  void aTimeOnAnAllDayTaskMakesItATimedTask() {
+    String id = ok("add_task", new JsonObject().put("title", "Pay rent").put("dueAt", "2026-12-01"))
+        .getJsonObject("task").getString("id");
+    JsonObject moved = ok("set_task_due_date", new JsonObject().put("id", id).put("dueAt", "2026-12-02T15:00"))
+        .getJsonObject("task");
+    assertThat(moved.getBoolean("allDay")).isFalse();
+    assertThat(moved.getString("dueAt")).isEqualTo("2026-12-02T15:00:00+01:00");
+  }
+
+  @Test
+  void aReminderThatCannotBeSetStillAnswersTheTaskThatWasAdded() {
+    ToolOutcome outcome = call(tools, "add_task", new JsonObject().put("title", "Renew passport")
+        .put("dueAt", "2026-12-10T09:00").put("reminders", new JsonArray().add(new JsonObject().put("at", "2026-12-09"))));
+    assertThat(outcome.isError()).isTrue();
+    assertThat(outcome.errorMessage()).contains("reminders[0].at").contains("time of day");
+    // refused before anything was written: no task, so nothing to report
+    assertThat(outcome.json().containsKey("task")).isFalse();
+
+    ToolOutcome tooMany = call(tools, "add_task", new JsonObject().put("title", "Renew passport")
+        .put("dueAt", "2026-12-10T09:00").put("reminders", new JsonArray().add(new JsonObject().put("at", "2026-12-09T09:00"))
+            .add(new JsonObject().put("before", "P400000D"))));
+    assertThat(tooMany.isError()).isTrue();
+    assertThat(tooMany.errorMessage()).startsWith("The task was added, but a reminder was not");
+    assertThat(tooMany.json().getJsonObject("task").getString("title")).isEqualTo("Renew passport");
+  }
+
+  @Test
+  void filtersCombineAsTheToolSays() {
+    Principal zoe = system.newUser("America/New_York");
+    Tools hers = system.toolsFor(zoe);
+    Await.result(hers.call("add_task", new JsonObject().put("title", "Overdue bill").put("dueAt", "2020-01-01T09:00")
+        .put("priority", "urgent").put("tags", new JsonArray().add("home"))));
+    Await.result(hers.call("add_task", new JsonObject().put("title", "Board report").put("dueAt", "2099-03-02T09:00")
+        .put("priority", "high").put("tags", new JsonArray().add("work").add("q4"))));
+    Await.result(hers.call("add_task", new JsonObject().put("title", "Team lunch").put("dueAt", "2099-03-05T12:00")
+        .put("priority", "low").put("tags", new JsonArray().add("work"))));
+
+    java.util.function.Function<JsonObject, List<String>> titles = arguments -> {
+      ToolOutcome outcome = Await.result(hers.call("filter_tasks", arguments));
+      assertThat(outcome.isError()).as("%s -> %s", arguments, outcome.json()).isFalse();
+      return outcome.json().getJsonArray("items").stream().map(t -> ((JsonObject) t).getString("title")).toList();
+    };
+    assertThat(titles.apply(new JsonObject().put("overdue", true))).containsExactly("Overdue bill");
+    assertThat(titles.apply(new JsonObject().put("dueAfter", "2099-03-01").put("dueBefore", "2099-03-03")))
+        .containsExactly("Board report");
+    assertThat(titles.apply(new JsonObject().put("priority", new JsonArray().add("high").add("urgent"))
+        .put("sort", "priority"))).containsExactly("Overdue bill", "Board report");
+    assertThat(titles.apply(new JsonObject().put("tags", new JsonArray().add("work").add("q4")).put("tagMode", "all")))
+        .containsExactly("Board report");
+    assertThat(titles.apply(new JsonObject().put("tags", new JsonArray().add("work")).put("sort", "dueAt")
+        .put("order", "desc"))).containsExactly("Team lunch", "Board report");
+    assertThat(titles.apply(new JsonObject().put("query", "lunch"))).containsExactly("Team lunch");
+    assertThat(Await.result(hers.call("filter_tasks", new JsonObject().put("tags", new JsonArray().add("")))).isError())
+        .isTrue();
   }
 }

@@ -115,8 +115,7 @@ final class Changes {
     }
     m = REOPEN.matcher(text);
     if (m.matches()) {
-      return Optional.of(new Plan.Talk("refuse", "I can't reopen a finished task: the tools I have only add, change, "
-          + "complete and delete. Add it again and I'll keep it open (\"add ...\")."));
+      return Optional.of(change(first(m, 1, 2), edit("reopen"), context));
     }
     m = COMPLETE.matcher(text);
     if (m.matches()) {

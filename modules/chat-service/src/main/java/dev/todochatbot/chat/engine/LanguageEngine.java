@@ -123,7 +123,9 @@ public final class LanguageEngine implements Agent {
         return apply(known.task(), change.edit()).map(true);
       }
       String words = ((Plan.Words) target).words();
-      return search(words, "open").compose(open -> open.isEmpty() ? search(words, "all") : Future.succeededFuture(open))
+      // what a change usually means is an open task; reopening means a completed one
+      String first = change.kind().equals("reopen") ? "completed" : "open";
+      return search(words, first).compose(open -> open.isEmpty() ? search(words, "all") : Future.succeededFuture(open))
           .compose(found -> {
             if (found.isEmpty()) {
               say("I couldn't find a task matching \"" + words + "\". Say \"show my tasks\" to see them all.");
@@ -137,6 +139,10 @@ public final class LanguageEngine implements Agent {
             JsonObject task = found.size() == 1 ? found.get(0) : exact.get(0);
             if (change.kind().equals("complete") && "completed".equals(task.getString("status"))) {
               say("\"" + task.getString("title") + "\" is already done.");
+              return Future.succeededFuture(true);
+            }
+            if (change.kind().equals("reopen") && "open".equals(task.getString("status"))) {
+              say("\"" + task.getString("title") + "\" is still open.");
               return Future.succeededFuture(true);
             }
             return apply(new TaskRef(task.getString("id"), task.getString("title")), change.edit()).map(true);
@@ -159,6 +165,10 @@ public final class LanguageEngine implements Agent {
       var args = new JsonObject().put("id", task.id());
       String tool = switch (kind) {
         case "complete" -> "complete_task";
+        case "reopen" -> {
+          args.put("status", "open");
+          yield "update_task";
+        }
         case "delete" -> {
           if (edit.getBoolean("stopSeries", false)) {
             args.put("stopSeries", true);

@@ -31,7 +31,7 @@ final class Replies {
   private static final List<String> ORDINALS = List.of("last", "", "first", "second", "third", "fourth", "fifth");
   private static final Map<String, String> VERBS = Map.of("complete", "mark done", "delete", "delete",
       "reschedule", "move", "priority", "change the priority of", "tag", "tag", "remind", "set a reminder for",
-      "rename", "rename", "describe", "add the note to", "stopRepeating", "stop repeating");
+      "rename", "rename", "describe", "add the note to", "stopRepeating", "stop repeating", "reopen", "reopen");
 
   private final Instant now;
   private final ZoneId zone;
@@ -74,6 +74,7 @@ final class Replies {
     JsonObject task = result.getJsonObject("task", new JsonObject());
     String title = "\"" + task.getString("title", ref.title()) + "\"";
     return switch (kind) {
+      case "reopen" -> "Reopened " + title + ".";
       case "complete" -> "Marked " + title + " done." + (task.getJsonObject("recurrence") != null
           ? " It repeats, so the next one is on its way." : "");
       case "delete" -> "Deleted " + quoted(result.getJsonObject("deleted", new JsonObject()).getString("title", ref.title()))

@@ -123,6 +123,18 @@ class LanguageEngineTest {
   }
 
   @Test
+  void aFinishedTaskCanBeReopenedByItsWords() {
+    say("add water the plants today");
+    say("mark the plants one done");
+
+    Reply reopened = say("reopen the plants one");
+
+    assertThat(only(reopened, "update_task").arguments().getString("status")).isEqualTo("open");
+    assertThat(reopened.text()).isEqualTo("Reopened \"Water the plants\".");
+    assertThat(taskTitled("Water the plants", "open")).isNotNull();
+  }
+
+  @Test
   void aNumberRefersToTheListShownLast() {
     say("add first errand tomorrow");
     say("add second errand the day after tomorrow");

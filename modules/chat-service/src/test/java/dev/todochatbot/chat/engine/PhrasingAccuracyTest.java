@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * Runs every phrasing of {@code engine/phrasings.jsonl} through the {@link Interpreter} and compares
  * the plan with the one expected (as a subset: every field the line states must be there and equal;
  * arrays must have the same length). Writes {@code target/engine-accuracy.txt} with the accuracy per
- * category and each miss, and fails under the floor.
+ * category and each miss, and fails under the floor. Also measures the blind corpus
+ * {@code engine/phrasings-blind.jsonl} and reports it in a section of its own, without a floor.
  *
  * <p>A line: {@code {category, say, now, zone, context?: {lastList, lastTask, pending?}, expect}};
  * {@code pending} is the earlier message the answer replies to, read again as the engine does.
@@ -51,8 +52,12 @@ class PhrasingAccuracyTest {
   }
 
   static List<Phrasing> corpus() throws IOException {
-    try (InputStream in = PhrasingAccuracyTest.class.getClassLoader().getResourceAsStream("engine/phrasings.jsonl")) {
-      assertThat(in).as("engine/phrasings.jsonl on the test class path").isNotNull();
+    return corpus("engine/phrasings.jsonl");
+  }
+
+  static List<Phrasing> corpus(String resource) throws IOException {
+    try (InputStream in = PhrasingAccuracyTest.class.getClassLoader().getResourceAsStream(resource)) {
+      assertThat(in).as(resource + " on the test class path").isNotNull();
       return Arrays.stream(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n"))
           .filter(l -> !l.isBlank()).map(l -> new Phrasing(new JsonObject(l))).toList();
     }
@@ -68,40 +73,71 @@ class PhrasingAccuracyTest {
     return interpreter.interpret(p.say(), p.now(), p.zone(), context);
   }
 
-  @Test
-  void interpreterUnderstandsTheCorpusAtLeastAsOftenAsTheFloor() throws IOException {
-    List<Phrasing> corpus = corpus();
+  /** How the interpreter did on one corpus: counts per category and each miss, written out as a report section. */
+  record Outcome(int total, int correct, Map<String, int[]> perCategory, List<String> misses) {
+    double accuracy() {
+      return total == 0 ? 0 : 100.0 * correct / total;
+    }
+
+    String report(String heading, String floorNote) {
+      var report = new StringBuilder();
+      report.append(String.format("%s: %d phrasings, %d understood, accuracy %.1f %%%s%n%nPer category:%n", heading,
+          total, correct, accuracy(), floorNote));
+      perCategory.forEach((category, c) -> report.append(String.format("  %-18s %3d / %3d  %5.1f %%%n", category, c[1],
+          c[0], 100.0 * c[1] / c[0])));
+      report.append(String.format("%nMisses (%d):%n", misses.size()));
+      misses.forEach(m -> report.append(m).append('\n'));
+      return report.toString();
+    }
+  }
+
+  /** Interprets every phrasing; an interpreter that throws on a line counts as a miss for that line. */
+  Outcome evaluate(List<Phrasing> corpus) {
     Map<String, int[]> perCategory = new TreeMap<>();
     var misses = new ArrayList<String>();
     for (Phrasing p : corpus) {
-      JsonObject got = interpret(p).toJson();
       JsonObject expected = p.line().getJsonObject("expect");
-      boolean ok = matches(expected, got);
+      String got;
+      boolean ok;
+      try {
+        JsonObject plan = interpret(p).toJson();
+        ok = matches(expected, plan);
+        got = plan.encode();
+      } catch (RuntimeException e) {
+        ok = false;
+        got = "threw " + e;
+      }
       int[] counts = perCategory.computeIfAbsent(p.category(), c -> new int[2]);
       counts[0]++;
       if (ok) {
         counts[1]++;
       } else {
         misses.add("- [" + p.category() + "] \"" + p.say() + "\" (" + p.zone() + ", " + p.now() + ")\n    expected "
-            + expected.encode() + "\n    got      " + got.encode());
+            + expected.encode() + "\n    got      " + got);
       }
     }
-    int total = corpus.size();
-    int correct = total - misses.size();
-    double accuracy = 100.0 * correct / total;
-    var report = new StringBuilder();
-    report.append(String.format("Language engine phrasing corpus: %d phrasings, %d understood, accuracy %.1f %% "
-        + "(floor %.1f %%)%n%nPer category:%n", total, correct, accuracy, FLOOR_PERCENT));
-    perCategory.forEach((category, c) -> report.append(String.format("  %-18s %3d / %3d  %5.1f %%%n", category, c[1], c[0],
-        100.0 * c[1] / c[0])));
-    report.append(String.format("%nMisses (%d):%n", misses.size()));
-    misses.forEach(m -> report.append(m).append('\n'));
+    return new Outcome(corpus.size(), corpus.size() - misses.size(), perCategory, misses);
+  }
+
+  /**
+   * The author's corpus must stay at or above the floor. The blind corpus ({@code engine/phrasings-blind.jsonl},
+   * written with expectations fixed before looking at the engine's answers) is only measured and reported in its own
+   * section: its misses are the engine's to-do list, not a failure.
+   */
+  @Test
+  void interpreterUnderstandsTheCorpusAtLeastAsOftenAsTheFloor() throws IOException {
+    Outcome main = evaluate(corpus());
+    Outcome blind = evaluate(corpus("engine/phrasings-blind.jsonl"));
+    String report = main.report("Language engine phrasing corpus", String.format(" (floor %.1f %%)", FLOOR_PERCENT))
+        + "\n" + "=".repeat(78) + "\n\n"
+        + blind.report("Blind phrasing corpus (measurement only, no floor)", "");
     Files.createDirectories(Path.of("target"));
-    Files.writeString(Path.of("target", "engine-accuracy.txt"), report.toString());
+    Files.writeString(Path.of("target", "engine-accuracy.txt"), report);
     System.out.println(report);
 
-    assertThat(total).as("corpus size").isGreaterThanOrEqualTo(220);
-    assertThat(accuracy).as(report.toString()).isGreaterThanOrEqualTo(FLOOR_PERCENT);
+    assertThat(main.total()).as("corpus size").isGreaterThanOrEqualTo(220);
+    assertThat(blind.total()).as("blind corpus size").isGreaterThanOrEqualTo(80);
+    assertThat(main.accuracy()).as(report).isGreaterThanOrEqualTo(FLOOR_PERCENT);
   }
 
   /** Every field of {@code expected} is in {@code got} with an equal value; arrays match item by item. */

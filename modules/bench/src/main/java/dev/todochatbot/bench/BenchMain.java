@@ -132,6 +132,10 @@ public final class BenchMain {
     List<Api.Session> onePerAccount = sessions.subList(0, Math.min(accounts.size(), sessions.size()));
     JsonObject live = runLive(sessions, onePerAccount);
     JsonObject chat = runChat(onePerAccount);
+    log.info("Engine speed: every phrasing of the engine's corpora, in process, tools answering at once");
+    JsonObject engine = EngineSpeed.measure(vertx);
+    log.info("engine: {}", engine.encode());
+    chat.put("engineAlone", engine);
     List<Recorder> capacity = runCapacity(onePerAccount, eventLoops);
 
     var results = new Report.Results(config, machine(postgresVersion), signups, logins, seeded, users,

@@ -36,21 +36,51 @@ final class Changes {
       + "|instances|repetitions)\\s+of\\s+|^\\s*the\\s+(?:whole\\s+)?series\\s+(?:of\\s+)?");
   private static final Pattern REOPEN = words("^(?:reopen|re-open|uncomplete|unmark|undo|restore)\\s+(.+)$"
       + "|^mark\\s+(.+?)\\s+(?:as\\s+)?(?:not\\s+done|undone|open|incomplete|not\\s+complete[d]?|unfinished|to\\s*do)$");
+  /** What "is ..." says of a task that needs doing no more: "the rent is paid", "that's taken care of". */
+  private static final String DONE = "(?:now\\s+|all\\s+|already\\s+|finally\\s+)?(?:done|finished|complete|completed|paid"
+      + "|sorted(?:\\s+out)?|handled|taken\\s+care\\s+of|dealt\\s+with|out\\s+of\\s+the\\s+way|ticked\\s+off|checked\\s+off)";
+  /** A task by its place in the last list: "3", "#3", "number 3", "item 3". */
+  private static final String PLACE = "(?:#|no\\.?\\s*|number\\s+|item\\s+|task\\s+)?\\d";
   private static final Pattern COMPLETE = words("^(?:mark|set|check|tick|cross)\\s+(.+?)\\s+(?:as\\s+)?(?:done|complete|completed"
       + "|finished|checked(?:\\s+off)?|ticked(?:\\s+off)?|off)$"
       + "|^(?:complete|finish|close|check\\s+off|tick\\s+off|cross\\s+off)\\s+(.+)$"
-      + "|^(?:done|finished|completed)\\s+(with\\s+.+|\\d.*|it|that)$"
-      + "|^i\\s+(?:have\\s+|'ve\\s+|just\\s+)*(?:finished|completed|did|done)\\s+(.+)$"
+      + "|^(?:(?:just|already|finally)\\s+)*(?:done|finished|completed)\\s+(with\\s+.+|" + PLACE + ".*|it|that|this|the\\s+.+)$"
+      + "|^i(?:'ve|\\s+have)?(?:\\s+(?:just|already|finally|also))*\\s+(?:finished|completed|did|done)\\s+(.+)$"
       + "|^i'?m\\s+(?:all\\s+)?(?:done|finished)\\s+with\\s+(.+)$"
-      + "|^(.+?)\\s+(?:is|are|was)\\s+(?:now\\s+|all\\s+)?(?:done|finished|complete|completed)$"
-      + "|^(it|that|this)'s\\s+(?:all\\s+|now\\s+)?(?:done|finished|complete|completed)$"
-      + "|^(\\d.*|it|that|the\\s+.+)\\s+(?:done|finished|completed)$|^(?:got|get)\\s+(.+?)\\s+done$");
-  private static final Pattern REMIND = words("^(?:remind\\s+me|set\\s+(?:a\\s+)?reminder|add\\s+(?:a\\s+)?reminder|ping\\s+me|alert\\s+me)"
-      + "\\s+(?:about|for|of|on|to)\\s+(.+)$");
+      + "|^(?!(?:what|which|who|how|where|when|why)\\b)(.+?)\\s+(?:is|are|was|has\\s+been|have\\s+been)\\s+" + DONE + "$"
+      + "|^(?!(?:what|which|who|how|where|when|why)\\b)(.+?)'s\\s+" + DONE + "$"
+      + "|^(" + PLACE + ".*|it|that|this|the\\s+.+)\\s+(?:done|finished|completed)$|^(?:got|get)\\s+(.+?)\\s+done$");
+  /**
+   * "i already paid the rent", "just called mom": a thing done, said in the past tense. Without "I" an
+   * "already", "just" or "finally" must say it; the object is what names the task ("rent", "mom").
+   */
+  private static final Pattern DID = words("^(?:i(?:'ve|\\s+have)?(?:\\s+(?:just|already|finally|also))*|(?:just|already|finally)"
+      + "(?:\\s+(?:just|already|finally))*)\\s+(\\p{L}+)\\s+(.+)$");
+  private static final java.util.Set<String> DID_IRREGULAR = java.util.Set.of("paid", "bought", "sent", "took", "did", "made",
+      "got", "wrote", "gave", "brought", "met", "sold", "found", "drove", "ate", "hung", "swept", "fed", "built", "spent",
+      "caught", "told", "rang", "drew", "read", "ran", "put", "shut", "cut", "won", "went");
+  /** Past tenses that do not say a task is done ("i wanted to", "i moved it", "i needed milk"). */
+  private static final java.util.Set<String> DID_NOT = java.util.Set.of("wanted", "needed", "started", "tried", "planned",
+      "decided", "added", "created", "scheduled", "moved", "changed", "rescheduled", "postponed", "delayed", "skipped",
+      "failed", "used", "liked", "loved", "hated", "hoped", "expected", "wondered", "missed", "noticed", "realized",
+      "realised", "remembered", "learned", "renamed", "tagged", "marked", "reopened", "considered", "wished",
+      "dreamed", "ignored", "snoozed");
+  private static final Pattern NOT_AN_OBJECT = words("^(?:to|that|if|whether|how|what|when|why|where|about|for|so|because)\\b");
+  /** A task let go of in so many words: "the last one can go", "the meeting is cancelled", "i don't need it anymore". */
+  private static final Pattern DISMISS = words("^(.+?)\\s+(?:can|could|should|may)\\s+(?:go(?:\\s+away)?|be\\s+(?:deleted|removed"
+      + "|dropped|cancell?ed|scrapped|binned|trashed|forgotten))$"
+      + "|^(.+?)(?:\\s+is|\\s+are|\\s+was|'s)\\s+(?:no\\s+longer\\s+(?:needed|necessary|happening|relevant)"
+      + "|not\\s+(?:needed|necessary|happening|relevant)(?:\\s+any\\s*more)?|cancell?ed|obsolete|irrelevant)$"
+      + "|^(?:i\\s+)?(?:don't|do\\s+not|no\\s+longer)\\s+need\\s+(?:to\\s+)?(.+?)(?:\\s+any\\s*more|\\s+after\\s+all)?$"
+      + "|^no\\s+need\\s+(?:for|to)\\s+(.+?)(?:\\s+any\\s*more)?$");
+  /** "remind me about it 1 hour before"; "remind me 30 min before" is about the last task ("it" unsaid). */
+  private static final Pattern REMIND = words("^(?:remind\\s+me|set\\s+(?:a\\s+)?reminder|add\\s+(?:a\\s+)?reminder|ping\\s+me|alert\\s+me"
+      + "|notify\\s+me)\\s+(?:(?:about|for|of|on|to)\\s+)?(.+)$");
   private static final Pattern TAG = words("^(?:tag|label)\\s+(.+?)\\s+(?:with|as)\\s+(.+)$"
       + "|^(?:tag|label)\\s+(it|that|this|them|[\\d,\\s&]+(?:and\\s+\\d+)?|the\\s+.+?\\s+one)\\s+(.+)$"
       + "|^add\\s+(?:the\\s+)?(?:tags?|labels?)\\s+(.+?)\\s+to\\s+(.+)$|^add\\s+(#.+?)\\s+to\\s+(.+)$");
-  private static final Pattern MOVE = words("^(?:move|reschedule|postpone|push|shift|delay|bump|snooze|change|set|update)\\s+(.+)$");
+  /** "make" moves only a task named by "it" or its number ("make it tomorrow at noon"); "make dinner tomorrow" is a task. */
+  private static final Pattern MOVE = words("^(move|reschedule|postpone|push|shift|delay|bump|snooze|change|set|update|make)\\s+(.+)$");
   private static final Pattern MAKE = words("^(?:make|set|mark|flag|prioriti[sz]e|change|bump|raise|lower|update)\\s+(.+)$");
   private static final Pattern IS_PRIORITY = words("^(.+?)\\s+(?:is|are)\\s+(?:now\\s+|very\\s+|really\\s+)?(?:urgent|important|"
       + "(?:high|low|medium)\\s+priority)$");
@@ -59,7 +89,7 @@ final class Changes {
   private static final Pattern PRIORITY_FIELD = words("\\s(?:the\\s+)?(?:priority)\\s+(?:of|for|on)\\s+");
   private static final Pattern RELATIVE_MOVE = words("\\s(?:back\\s+)?(?:by\\s+)?(?:a|an|one|\\d+)\\s+(?:days?|weeks?|hours?)(?:\\s+later)?\\s*$");
   private static final Pattern TAG_SPLIT = Pattern.compile("\\s*(?:,|\\band\\b|&|\\s)\\s*");
-  private static final Pattern GENERIC = words("^(?:all\\s+)?(?:my\\s+)?(?:tasks|todos|ones|items|things|today|yesterday|this\\s+week)$");
+  private static final Pattern GENERIC = words("^(?:all\\s+)?(?:my\\s+)?(?:tasks|todos|ones|items|things|everything|today|yesterday|this\\s+week)$");
 
   private static final String[] UNFINISHED = {
       "^(?:delete|remove|drop|cancel|trash|erase)[\\s.!?]*$",
@@ -124,6 +154,18 @@ final class Changes {
         return Optional.of(change(target, edit("complete"), context));
       }
     }
+    m = DID.matcher(text);
+    if (m.matches() && isPastTense(m.group(1)) && (!NOT_AN_OBJECT.matcher(m.group(2)).find()
+        || m.group(1).equalsIgnoreCase("went"))) {
+      String target = m.group(2).replaceFirst("(?i)^to\\s+", "");
+      if (!GENERIC.matcher(target.strip()).matches()) {
+        return Optional.of(change(target, edit("complete"), context));
+      }
+    }
+    m = DISMISS.matcher(text);
+    if (m.matches()) {
+      return Optional.of(change(first(m, 1, 2, 3, 4), edit("delete"), context));
+    }
     m = REMIND.matcher(text);
     if (m.matches()) {
       Optional<Plan> remind = remind(m.group(1), now, context);
@@ -172,14 +214,16 @@ final class Changes {
     if (!m.matches()) {
       return Optional.empty();
     }
-    var rest = new Phrase(m.group(1));
+    String verb = m.group(1).toLowerCase(java.util.Locale.ROOT);
+    var rest = new Phrase(m.group(2));
     rest.take(DATE_FIELD);
+    rest.take(PRIORITY_FIELD);
     if (rest.has(RELATIVE_MOVE)) {
       return Optional.of(clarify("To which day should I move it? Say a day, such as \"move it to Friday\"."));
     }
-    Optional<String> level = text.toLowerCase().startsWith("move") ? Optional.empty() : Priorities.take(rest);
+    Optional<String> level = verb.equals("move") ? Optional.empty() : Priorities.take(rest);
     Optional<When> due = Dates.take(rest, now);
-    if (due.isEmpty() && level.isEmpty()) {
+    if (due.isEmpty() && level.isEmpty() || verb.equals("make") && !References.isReference(rest.text())) {
       return Optional.empty();
     }
     JsonObject edit;
@@ -212,8 +256,10 @@ final class Changes {
     if (reminder.isEmpty()) {
       return Optional.empty();
     }
-    References.Resolved resolved = References.resolve(phrase.text(), context);
     boolean relative = reminder.get().before() != null;
+    // "remind me 30 min before": before the due time of the task just spoken of
+    String target = relative && Titles.clean(phrase.text()).isEmpty() ? "it" : phrase.text();
+    References.Resolved resolved = References.resolve(target, context);
     boolean named = resolved.question() != null || resolved.targets().stream().anyMatch(t -> t instanceof Plan.Known);
     if (!relative && !named) {
       // "remind me about the meeting tomorrow at 9": more likely a new task than an old one
@@ -222,6 +268,16 @@ final class Changes {
     JsonObject edit = edit("remind").put("reminder", reminder.get().toJson(null, now));
     return Optional.of(resolved.question() != null ? clarify(resolved.question())
         : new Plan.Change(resolved.targets(), edit));
+  }
+
+  /** "paid", "called", "took": a past tense that can say a task is done. */
+  private static boolean isPastTense(String word) {
+    String w = word.toLowerCase(java.util.Locale.ROOT);
+    if (DID_IRREGULAR.contains(w)) {
+      return true;
+    }
+    // "need", "feed" and "bed" end the same way and are no past tense
+    return w.length() > 4 && w.endsWith("ed") && !w.endsWith("eed") && !DID_NOT.contains(w);
   }
 
   private static JsonObject reschedule(When due, ZonedDateTime now) {

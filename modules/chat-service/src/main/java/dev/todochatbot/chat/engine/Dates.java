@@ -53,6 +53,16 @@ final class Dates {
   private static final Pattern DAY_OF_MONTH = words("\\s" + PREP + "the\\s+(\\d{1,2})(?:st|nd|rd|th)\\b"
       + "(?:\\s+of\\s+(?:the|this)\\s+month)?(?!\\s+(?:one|task|item)\\b)");
 
+  /**
+   * "9/22", "22/9", "9/22/2026": month first on an American clock (an {@code America/*} zone), day first
+   * everywhere else, as each writes it; when only the other order makes a date ("25/12" in New York),
+   * that one. Only after a word that says a date follows, or before a time or the end, so that
+   * "1/2 cup" stays in the title.
+   */
+  private static final Pattern SLASH = words("\\s(?:(?:due|by|on|for|before|until|till|starting|from)\\s+)+(\\d{1,2})/(\\d{1,2})"
+      + "(?:/(\\d{4}|\\d{2}))?(?=[\\s,.!?]|$)"
+      + "|\\s(\\d{1,2})/(\\d{1,2})(?:/(\\d{4}|\\d{2}))?(?=\\s*(?:$|[,.!?]|\\s(?:at|@)\\s|\\s\\d{1,2}(?::\\d{2})?\\s*[ap]\\.?m))");
+
   private Dates() {}
 
   /** Takes a due time out of {@code phrase}; empty when it names none. */
@@ -74,7 +84,7 @@ final class Dates {
       return iso(iso.get(), phrase, now);
     }
     LocalDate today = now.toLocalDate();
-    LocalDate day = takeDay(phrase, today).orElse(null);
+    LocalDate day = takeDay(phrase, now).orElse(null);
     Optional<TimesOfDay.Clock> clock = TimesOfDay.take(phrase);
     LocalTime time = clock.map(TimesOfDay.Clock::time).orElse(null);
     if (day == null && clock.isPresent() && clock.get().today()) {
@@ -92,8 +102,9 @@ final class Dates {
     return Optional.of(time == null ? When.allDay(day) : When.at(ZonedDateTime.of(day, time, now.getZone())));
   }
 
-  /** Takes a day ("tomorrow", "Friday", "Dec 24") without a time of day. */
-  static Optional<LocalDate> takeDay(Phrase phrase, LocalDate today) {
+  /** Takes a day ("tomorrow", "Friday", "Dec 24", "9/22") without a time of day. */
+  static Optional<LocalDate> takeDay(Phrase phrase, ZonedDateTime now) {
+    LocalDate today = now.toLocalDate();
     if (phrase.take(DAY_AFTER_TOMORROW).isPresent()) {
       return Optional.of(today.plusDays(2));
     }
@@ -146,6 +157,10 @@ final class Dates {
         phrase.cut(m.get());
         return date;
       }
+    }
+    m = phrase.take(SLASH);
+    if (m.isPresent()) {
+      return Optional.of(slashDate(m.get(), today, now.getZone().getId().startsWith("America/")));
     }
     m = phrase.peek(DAY_OF_MONTH);
     if (m.isPresent()) {
@@ -203,6 +218,27 @@ final class Dates {
     } catch (DateTimeException e) {
       throw new Unclear("There is no " + Replies.monthName(month) + " " + day + "; which day do you mean?");
     }
+  }
+
+  private static LocalDate slashDate(MatchResult m, LocalDate today, boolean monthFirst) {
+    int at = m.group(1) != null ? 1 : 4;
+    int a = Integer.parseInt(m.group(at));
+    int b = Integer.parseInt(m.group(at + 1));
+    String year = m.group(at + 2);
+    if (year != null && year.length() == 2) {
+      year = "20" + year;
+    }
+    int month = monthFirst ? a : b;
+    int day = monthFirst ? b : a;
+    if (month > 12 && day <= 12) {
+      int swap = month;
+      month = day;
+      day = swap;
+    }
+    if (month < 1 || month > 12) {
+      throw new Unclear("\"" + m.group().strip() + "\" is not a date I can read; try \"Sep 22\" or 2026-09-22.");
+    }
+    return monthDay(today, Month.of(month), String.valueOf(day), year).orElseThrow();
   }
 
   private static When relative(MatchResult m, Phrase phrase, ZonedDateTime now) {

@@ -37,9 +37,38 @@ final class Interpreter {
   static final String NOT_UNDERSTOOD = "Sorry, I didn't get that. You can add a task (\"buy milk tomorrow\"), "
       + "ask \"what's due today?\", or say \"help\" for examples.";
 
+  /**
+   * Words before the request that carry no request: politeness, and the fillers of speech ("actually",
+   * "um", "scratch that,"). The ones that could begin a task ("wait for the plumber") only count with a
+   * comma or the like after them.
+   */
   private static final Pattern POLITE = words("^(?:(?:please|pls|plz|can\\s+you|could\\s+you|would\\s+you|will\\s+you|kindly|ok|okay"
-      + "|now|and|also|then|hey|hi|so|alright|right|great|thanks|i\\s+want\\s+you\\s+to|i'd\\s+like\\s+you\\s+to)[\\s,!]+)+");
+      + "|now|and|also|then|hey|hi|so|alright|right|great|thanks|actually|oh|um+|uh+|erm|hmm+|btw|i\\s+want\\s+you\\s+to"
+      + "|i'd\\s+like\\s+you\\s+to)[\\s,!]+"
+      + "|(?:scratch\\s+that|sorry|wait|oops|on\\s+second\\s+thoughts?|by\\s+the\\s+way|hang\\s+on|hold\\s+on|my\\s+bad"
+      + "|never\\s*mind|no\\s+wait)\\s*[,!.;:-]+\\s*)+");
   private static final Pattern TRAILING_POLITE = words("[\\s,]+(?:please|pls|thanks|thank\\s+you|thx)[.!]*$");
+  /** Words after the request that add nothing to it: "ok that's done now", "make it Friday then". */
+  private static final Pattern TRAILING_FILLER = words("(?:[\\s,]+(?:please|pls|thanks|thank\\s+you|thx|(?:right\\s+)?now|then"
+      + "|actually|already|for\\s+me))+[.!]*$");
+  /**
+   * A clause that comments on the task the request is about ("it's not that important, make it low",
+   * "that was wrong, delete it"): the other clause is the request.
+   */
+  private static final Pattern REMARK = words("^(?:it|that|this|that\\s+one|this\\s+one)(?:'s|\\s+is|\\s+was|\\s+isn't|\\s+wasn't"
+      + "|\\s+can|\\s+can't|\\s+doesn't|\\s+does\\s+not|\\s+won't|'ll|\\s+will|\\s+should)\\b.*"
+      + "|^(?:oops|sorry|my\\s+bad|wait|hmm+|on\\s+second\\s+thoughts?|scratch\\s+that|wrong\\s+one|(?:i\\s+)?changed\\s+my\\s+mind"
+      + "|i\\s+was\\s+wrong|my\\s+mistake|never\\s*mind)$");
+  private static final Pattern CLAUSE_BREAK = Pattern.compile("\\s*[,;]\\s+|[.!]\\s+|\\s+[-\u2014]+\\s+");
+  /** "what about the other one?": a follow-up whose task only the earlier turns could tell. */
+  private static final Pattern FOLLOW_UP = words("^(?:what|how)\\s+about\\s+(.+?)[\\s?!.]*$");
+  /** "remind me tomorrow to call the garage": the when said before the task, read as "remind me to ... tomorrow". */
+  private static final Pattern REMIND_WHEN_TO = words("^(?:please\\s+)?remind\\s+me\\s+(.+?)\\s+(to|about|that)\\s+(.+)$");
+  /** A change verb aimed at a task already there ("make it", "move that"): never words of a new task. */
+  private static final Pattern CHANGE_ON_REFERENCE = words("\\b(?:make|move|set|change|delete|remove|mark|push|rename|tag|complete"
+      + "|cancel|reschedule|postpone|update|edit|drop)\\s+(?:it|that|this|them|that\\s+one|this\\s+one|the\\s+last\\s+one)\\b");
+  /** In a new task's words, "make it urgent" is the task being added: the words go, the urgency stays. */
+  private static final Pattern SELF_REFERENCE = words("(?:\\s*,\\s*|\\s)(?:and\\s+)?(?:make|set|mark)\\s+(?:it|that)(?:\\s+(?:as|to))?(?=\\s)");
   private static final Pattern GREETING_WORDS = words("^(?:hi|hello|hey|hiya|howdy|yo|hallo|greetings|good\\s+(?:morning|afternoon"
       + "|evening|day))(?:\\s+there)?(?:\\s+\\w+)?[\\s!.]*$");
   private static final Pattern THANKS = words("^(?:thanks|thank\\s+you|thx|ty|cheers|great|perfect|nice|cool|awesome|got\\s+it"
@@ -65,7 +94,8 @@ final class Interpreter {
       + "|when|find|search|look\\s+(?:for|up)|where|any|anything|do\\s+i\\s+have|have\\s+i|is\\s+there|are\\s+there|sort|order"
       + "|how\\s+many|my\\s+(?:tasks|todos|list|day|week|agenda|reminders)|tasks|todos|overdue|due|upcoming|agenda|next\\s+up"
       + "|check\\s+my|tell\\s+me|open\\s+tasks|completed\\s+tasks|finished\\s+tasks|done\\s+tasks|everything|all\\s+tasks"
-      + "|reminders|high|urgent|low)\\b");
+      + "|reminders|high|urgent|low|am\\s+i|is\\s+any(?:thing)?|are\\s+any|did\\s+i"
+      + "|(?:in\\s+)?(?:alphabetical|a-z|priority|date|due\\s+date|deadline)\\s+order|alphabetical(?:ly)?|in\\s+order\\s+of)\\b");
   private static final Pattern ADD = words("^(?:(?:please\\s+)?(?:add|create|new|schedule|put|set\\s+up|jot\\s+down|note\\s+down|note"
       + "|i\\s+need\\s+to|i\\s+have\\s+to|i've\\s+got\\s+to|i\\s+gotta|i\\s+must|i\\s+should|need\\s+to|have\\s+to|gotta|must"
       + "|don't\\s+forget\\s+to|do\\s+not\\s+forget\\s+to|remember\\s+to|don't\\s+let\\s+me\\s+forget\\s+to|todo|to-do|task"
@@ -86,11 +116,8 @@ final class Interpreter {
   }
 
   private Plan read(String text, ZonedDateTime now, Context context) {
-    String core = TRAILING_POLITE.matcher(" " + text).replaceAll("");
-    if (!GREETING_WORDS.matcher(core.strip()).matches()) {
-      core = POLITE.matcher(core.strip()).replaceAll("");
-    }
-    core = core.strip();
+    String polite = TRAILING_POLITE.matcher(" " + text).replaceAll("").strip();
+    String core = GREETING_WORDS.matcher(polite).matches() ? polite : stripFiller(polite);
     if (context.pending() != null && !core.isEmpty()) {
       Optional<Plan> answer = answer(core, context);
       if (answer.isPresent()) {
@@ -113,8 +140,7 @@ final class Interpreter {
       return new Plan.Talk("refuse", "I can only see and change your own tasks.");
     }
     if (BULK.matcher(core).find() || BULK_COMPLETE.matcher(core).find()) {
-      return new Plan.Talk("refuse", "I don't change or delete many tasks at once. Tell me one at a time, such as "
-          + "\"delete 2\" after I've shown you a list, or \"delete the dentist one\".");
+      return new Plan.Talk("refuse", oneAtATime(core, context));
     }
     if (References.isSelection(core)) {
       return context.lastList().isEmpty()
@@ -123,17 +149,24 @@ final class Interpreter {
           : new Plan.Clarify("What should I do with it: mark it done, delete it, move it? Say, for example, \"done with "
               + core.replaceAll("\\D", "") + "\".", null);
     }
-    Optional<Plan> change = Changes.read(core, now, context);
+    Optional<Plan> change = Changes.read(core, now, context).or(() -> changeAmongRemarks(core, now, context));
     if (change.isPresent()) {
       return change.get();
+    }
+    Matcher followUp = FOLLOW_UP.matcher(core);
+    if (followUp.matches() && References.isVague(followUp.group(1))) {
+      return new Plan.Clarify("Which task do you mean? Say a word of its title, or its number in the list I showed.", null);
     }
     if (FIND_START.matcher(core).find() && !ADD.matcher(core).find()) {
       return Queries.read(core, now);
     }
-    Matcher add = ADD.matcher(core);
+    Matcher remindWhen = REMIND_WHEN_TO.matcher(core);
+    String request = remindWhen.matches() && isOnlyWhen(remindWhen.group(1), now)
+        ? "remind me " + remindWhen.group(2) + " " + remindWhen.group(3) + " " + remindWhen.group(1) : core;
+    Matcher add = ADD.matcher(request);
     if (add.find()) {
-      String rest = core.substring(add.end());
-      Plan.Add plan = add(rest, now, REMIND_TO.matcher(core).find());
+      String rest = request.substring(add.end());
+      Plan.Add plan = add(rest, now, REMIND_TO.matcher(request).find());
       return plan.arguments().getString("title").isEmpty()
           ? new Plan.Clarify("What should the task be? Say, for example, \"add call the dentist tomorrow at 3pm\".", null)
           : plan;
@@ -143,6 +176,55 @@ final class Interpreter {
           + "find a task (\"find the dentist one\") or add one. Say \"help\" for more.", null);
     }
     return guessAdd(core, now);
+  }
+
+  /** The request without the filler around it: "ok actually, make it low please" is "make it low". */
+  private static String stripFiller(String text) {
+    String core = TRAILING_FILLER.matcher(" " + text.strip()).replaceAll("").strip();
+    return POLITE.matcher(core).replaceAll("").strip();
+  }
+
+  /**
+   * "it's not that important, make it low", "oops, that was wrong - delete it": one clause changes a
+   * task, the others only remark on it. More than one request, or words that might be a new task,
+   * and this reads nothing.
+   */
+  private static Optional<Plan> changeAmongRemarks(String core, ZonedDateTime now, Context context) {
+    String[] clauses = CLAUSE_BREAK.split(core);
+    if (clauses.length < 2) {
+      return Optional.empty();
+    }
+    String request = null;
+    for (String clause : clauses) {
+      String words = stripFiller(clause);
+      if (words.isEmpty() || REMARK.matcher(words).matches()) {
+        continue;
+      }
+      if (request != null) {
+        return Optional.empty();
+      }
+      request = words;
+    }
+    return request == null ? Optional.empty() : Changes.read(request, now, context);
+  }
+
+  /** Whether {@code words} say when and nothing else ("tomorrow", "in 20 min", "on Friday at 3"). */
+  private static boolean isOnlyWhen(String words, ZonedDateTime now) {
+    var phrase = new Phrase(words);
+    return Dates.take(phrase, now).isPresent() && Titles.clean(phrase.text()).isEmpty();
+  }
+
+  /** The refusal of a bulk change, with the way to do it one task at a time. */
+  private static String oneAtATime(String core, Context context) {
+    String verb = core.toLowerCase(java.util.Locale.ROOT).matches("(?s).*\\b(?:delete|remove|clear|erase|wipe|purge|drop"
+        + "|cancel|nuke|destroy)\\b.*") ? "delete" : "done with";
+    int shown = context.lastList().size();
+    if (shown >= 2) {
+      return "I don't change or delete many tasks at once. Say them one at a time: \"" + verb + " 1\", then \""
+          + verb + " 2\", and so on up to " + shown + ".";
+    }
+    return "I don't change or delete many tasks at once. Tell me one at a time, such as \"" + verb
+        + " 2\" after I've shown you a list, or \"" + verb + " the dentist one\".";
   }
 
   /** The answer to a question the last reply asked: "yes", "no", or which task of the list. */
@@ -175,6 +257,11 @@ final class Interpreter {
     if (title.isEmpty()) {
       return new Plan.Clarify(NOT_UNDERSTOOD, null);
     }
+    if (CHANGE_ON_REFERENCE.matcher(core).find()) {
+      // "buy milk, make it urgent" may be about a task already there: asked, never added unasked
+      return new Plan.Clarify("Should I add \"" + title + "\" as a new task? If you meant a task you already have, "
+          + "say which, such as \"make the dentist one urgent\".", plan);
+    }
     boolean taskLike = args.containsKey("dueAt") || args.containsKey("recurrence") || args.containsKey("priority")
         || args.containsKey("tags") || args.containsKey("reminders");
     if (taskLike) {
@@ -191,6 +278,9 @@ final class Interpreter {
     var phrase = new Phrase(text);
     String description = phrase.take(DESCRIPTION)
         .map(m -> (m.group(1) != null ? m.group(1) : m.group(2)).strip()).orElse(null);
+    while (phrase.take(SELF_REFERENCE).isPresent()) {
+      // "add call mom, make it urgent": "it" is the task being added
+    }
     List<Reminders.Reminder> reminders = Reminders.takeClauses(phrase, now);
     JsonObject rule = Recurrences.take(phrase, now.toLocalDate()).orElse(null);
     When due = Dates.take(phrase, now, rule).orElse(null);

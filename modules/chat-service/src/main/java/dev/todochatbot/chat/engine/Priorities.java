@@ -18,7 +18,10 @@ final class Priorities {
       + "[\\s-]+(?:priority|prio|pri)\\b|\\s(?:with\\s+|at\\s+)?(?:priority|prio)\\s*(?:is\\s+|to\\s+|of\\s+|:\\s*)?" + LEVEL + "\\b");
   private static final Pattern P_CODE = words("\\s(?:priority\\s+)?p([1-4])\\b");
   private static final Pattern URGENT = words("\\s(?:it's\\s+|it\\s+is\\s+|very\\s+)?(urgent|urgently|asap|critical)\\b");
-  private static final Pattern UNIMPORTANT = words("\\s(?:it's\\s+|it\\s+is\\s+)?(?:not\\s+(?:very\\s+)?important|unimportant)\\b");
+  /** "not that important", "not urgent", "no rush": said of a task, it is a low one. */
+  private static final Pattern UNIMPORTANT = words("\\s(?:it's\\s+|it\\s+is\\s+|it\\s+isn't\\s+|it's\\s+not\\s+)?(?:not\\s+(?:very|that|so|too"
+      + "|really|super|particularly|all\\s+that)?\\s*(?:important|urgent)|unimportant|no\\s+rush|no\\s+hurry)\\b"
+      + "|\\s(?:it\\s+)?isn't\\s+(?:very|that|so|too|really|super|particularly|all\\s+that)?\\s*(?:important|urgent)\\b");
   private static final Pattern IMPORTANT = words("\\s(?:it's\\s+|it\\s+is\\s+|very\\s+)?important\\b");
   private static final Pattern BANGS = Pattern.compile("(?<=\\s|\\w)(!{2,3})(?=\\s|$)");
   /** After "make it" / "set it to": the level alone ("make it high", "set 2 to low"). */
@@ -44,11 +47,11 @@ final class Priorities {
     if (m.isPresent()) {
       return Optional.of(m.get().group(1).length() == 3 ? "urgent" : "high");
     }
-    if (phrase.take(URGENT).isPresent()) {
-      return Optional.of("urgent");
-    }
     if (phrase.take(UNIMPORTANT).isPresent()) {
       return Optional.of("low");
+    }
+    if (phrase.take(URGENT).isPresent()) {
+      return Optional.of("urgent");
     }
     if (phrase.take(IMPORTANT).isPresent()) {
       return Optional.of("high");

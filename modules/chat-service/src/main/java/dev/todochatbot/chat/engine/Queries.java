@@ -29,12 +29,20 @@ final class Queries {
   private static final Pattern SEARCH = words("^\\s*(?:find|search(?:\\s+for)?|look\\s+(?:for|up)|where(?:'s|\\s+is|\\s+are)"
       + "|do\\s+i\\s+have\\s+(?:a|any)\\s+(?:task|todo)s?\\s+(?:about|for|with|called)|(?:show|list)\\s+(?:me\\s+)?"
       + "(?:the\\s+)?(?:tasks?|todos?|anything|everything)\\s+(?:about|with|mentioning|called|named|for))\\s+(.+)$");
+  /** "find tasks mentioning invoice": the words before the ones searched for. */
+  private static final Pattern SEARCH_LEAD = words("^(?:(?:all|my|the|any)\\s+)*(?:tasks?|todos?|to-dos?|items?|anything|everything"
+      + "|ones?)?\\s*(?:that\\s+|which\\s+)?(?:are\\s+)?(?:about|mentioning|mention|mentions|containing|contain|contains"
+      + "|with\\s+the\\s+words?|with|called|named|titled|matching|including|that\\s+say|saying|on|for)\\s+");
   private static final Pattern ABOUT = words("\\s(?:about|mentioning|containing|called|named)\\s+(.+)$");
   private static final Pattern REMINDERS = words("\\breminders?\\b");
   private static final Pattern SORT = words("\\s(?:sort(?:ed)?|order(?:ed)?|arrange[d]?|rank(?:ed)?)?\\s*(?:them\\s+|my\\s+tasks\\s+|tasks\\s+|"
       + "everything\\s+|the\\s+list\\s+)?(?:by|on)\\s+(priority|importance|due\\s*dates?|due|dates?|deadlines?|titles?|names?"
       + "|creation|created|newest|oldest|last\\s+changed|updated|recent(?:ly\\s+changed)?)\\b"
-      + "|\\s(?:sort(?:ed)?\\s+|order(?:ed)?\\s+|)(alphabetically)\\b");
+      + "|\\s(?:sort(?:ed)?\\s+|order(?:ed)?\\s+|)(alphabetically)\\b"
+      + "|\\s(?:(?:sort(?:ed)?|order(?:ed)?|put|list|show)\\s+(?:them\\s+|my\\s+tasks\\s+|tasks\\s+|everything\\s+)?)?(?:in\\s+)?"
+      + "(alphabetical|a-z|priority|date|due\\s+date|deadline)\\s+order\\b"
+      + "|\\s(?:(?:sort(?:ed)?|order(?:ed)?|put|list|show)\\s+(?:them\\s+|my\\s+tasks\\s+|tasks\\s+)?)?in\\s+order\\s+of\\s+"
+      + "(priority|importance|due\\s+dates?|dates?|deadlines?|titles?|names?)\\b");
   private static final Pattern COMPLETED = words("\\s(?:did\\s+i\\s+(?:finish|complete|do|get\\s+done|tick\\s+off|check\\s+off)"
       + "|i(?:'ve|\\s+have)?\\s+(?:finished|completed|done|did)|(?:have\\s+i\\s+)?(?:finished|completed|done|accomplished|"
       + "checked\\s+off|closed)|have\\s+i\\s+(?:finished|done|completed))\\b");
@@ -66,7 +74,8 @@ final class Queries {
   static Plan.Find read(String text, ZonedDateTime now) {
     Matcher search = SEARCH.matcher(text);
     if (search.matches()) {
-      String words = References.stripFiller(search.group(1).replaceAll("[?!.]+$", ""));
+      String sought = SEARCH_LEAD.matcher(search.group(1).replaceAll("[?!.]+$", "")).replaceFirst("");
+      String words = References.stripFiller(sought);
       if (!words.isEmpty()) {
         return new Plan.Find("search_tasks", new JsonObject().put("query", words), "Matching \"" + words + "\"");
       }
@@ -172,7 +181,7 @@ final class Queries {
       heading.add(verb + "this weekend");
     } else {
       boolean until = phrase.take(BEFORE).isPresent();
-      Optional<LocalDate> day = Dates.takeDay(phrase, today);
+      Optional<LocalDate> day = Dates.takeDay(phrase, now);
       if (day.isEmpty()) {
         return;
       }
@@ -204,14 +213,20 @@ final class Queries {
   }
 
   private static String sortKey(MatchResult m) {
-    String key = (m.group(1) != null ? m.group(1) : m.group(2)).toLowerCase(Locale.ROOT);
+    String key = "";
+    for (int group = 1; group <= m.groupCount(); group++) {
+      if (m.group(group) != null) {
+        key = m.group(group).toLowerCase(Locale.ROOT);
+        break;
+      }
+    }
     if (key.startsWith("prior") || key.startsWith("import")) {
       return "priority";
     }
     if (key.startsWith("due") || key.startsWith("date") || key.startsWith("deadline")) {
       return "dueAt";
     }
-    if (key.startsWith("title") || key.startsWith("name") || key.startsWith("alpha")) {
+    if (key.startsWith("title") || key.startsWith("name") || key.startsWith("alpha") || key.equals("a-z")) {
       return "title";
     }
     if (key.startsWith("creat") || key.startsWith("newest") || key.startsWith("oldest")) {

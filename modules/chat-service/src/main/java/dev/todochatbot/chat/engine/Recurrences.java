@@ -59,6 +59,9 @@ final class Recurrences {
   private static final Pattern EVERY_PART = words("\\s(?:every|each)(?=\\s+(?:morning|afternoon|evening|night)\\b)");
   private static final Pattern COUNT = words("\\s(?:for\\s+)?(\\d{1,4}|two|three|four|five|six|seven|eight|nine|ten"
       + "|twelve|twenty)\\s+(?:times|occurrences)\\b");
+  /** "for 8 weeks", "for the next 3 months": how long the repeating lasts. */
+  private static final Pattern FOR_SPAN = words("\\sfor\\s+(?:the\\s+next\\s+|another\\s+)?" + Numbers.COUNT
+      + "\\s+(days?|weeks?|months?|years?)\\b");
   private static final Pattern UNTIL = words("\\s(?:until|till|til|through|thru|ending)\\s+(?:the\\s+end\\s+of\\s+)?"
       + "(?:(\\d{4})-(\\d{1,2})-(\\d{1,2})|" + Numbers.MONTH + "(?:\\s+(\\d{1,2})(?:st|nd|rd|th)?)?(?:,?\\s+(\\d{4}))?"
       + "|(?:the\\s+)?end\\s+of\\s+(?:the\\s+)?year|next\\s+year)\\b");
@@ -81,6 +84,9 @@ final class Recurrences {
       rule.put("mode", "fromCompletion");
     }
     phrase.take(COUNT).ifPresent(m -> rule.put("count", Numbers.count(m.group(1))));
+    if (!rule.containsKey("count")) {
+      phrase.take(FOR_SPAN).ifPresent(m -> span(rule, Math.max(1, Numbers.count(m.group(1))), m.group(2), today));
+    }
     phrase.take(UNTIL).ifPresent(m -> rule.put("until", until(m, today).toString()));
     return Optional.of(rule);
   }
@@ -201,6 +207,32 @@ final class Recurrences {
       }
     }
     return false;
+  }
+
+  /**
+   * "every Tuesday for 8 weeks" is 8 times; "daily for 2 weeks", in a unit other than the rule's, runs
+   * until the last day of the span counted from today.
+   */
+  private static void span(JsonObject rule, int n, String unit, LocalDate today) {
+    char u = Character.toLowerCase(unit.charAt(0));
+    String frequency = rule.getString("frequency");
+    int interval = rule.getInteger("interval", 1);
+    JsonArray byDay = rule.getJsonArray("byDay");
+    boolean sameUnit = !frequency.equals("weekdays") && frequency.charAt(0) == u && rule.getJsonArray("byMonthDay") == null
+        && (byDay == null || u == 'w' && byDay.stream().allMatch(d -> ((String) d).length() == 2));
+    if (sameUnit && n % interval == 0) {
+      rule.put("count", n / interval * (byDay == null ? 1 : byDay.size()));
+    } else if (frequency.equals("weekdays") && u == 'w') {
+      rule.put("count", 5 * n);
+    } else {
+      LocalDate end = switch (u) {
+        case 'd' -> today.plusDays(n);
+        case 'w' -> today.plusWeeks(n);
+        case 'm' -> today.plusMonths(n);
+        default -> today.plusYears(n);
+      };
+      rule.put("until", end.minusDays(1).toString());
+    }
   }
 
   private static JsonObject simple(String frequency) {

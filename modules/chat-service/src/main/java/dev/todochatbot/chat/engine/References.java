@@ -34,6 +34,9 @@ final class References {
   private static final Set<String> FILLER = Set.of("the", "a", "an", "my", "one", "task", "tasks", "todo", "to-do",
       "item", "called", "named", "titled", "about", "thing", "that", "this", "with", "for", "to", "on", "as",
       "from", "in", "at", "of", "into", "until", "by", "is", "please", "entry", "reminder", "and", "due");
+  /** Words that point at some task without saying which: "the other one", "the rest", "that thing". */
+  private static final Set<String> VAGUE = Set.of("other", "others", "rest", "stuff", "things", "else", "same", "them",
+      "those", "these", "ones", "it", "one", "thing", "that", "this", "one's");
   /** Prepositions a change leaves at the edges of the task's words ("move it to Friday" leaves "it to"). */
   private static final Pattern EDGE_WORDS = words("^(?:(?:to|for|as|on|at|by|from|with|into|due|about|of)\\s+)+"
       + "|(?:\\s+(?:to|for|as|on|at|by|from|with|into|due|until|about|of))+$");
@@ -64,7 +67,7 @@ final class References {
       return byNumbers(lower, context);
     }
     String words = stripFiller(cleaned);
-    if (words.isEmpty()) {
+    if (words.isEmpty() || isVague(words)) {
       return question("Which task do you mean? Say its number in the list, or a word of its title.");
     }
     Optional<TaskRef> inList = uniqueTitleMatch(words, context.lastList());
@@ -81,6 +84,19 @@ final class References {
     }
     String words = stripFiller(text);
     return words.isEmpty() ? Optional.empty() : uniqueTitleMatch(words, list);
+  }
+
+  /** Whether {@code text} points at a task without a word of its title or a number ("the other one", "the thing"). */
+  static boolean isVague(String text) {
+    String words = stripFiller(text.replaceAll("[?!.]+$", ""));
+    return Arrays.stream(words.toLowerCase(Locale.ROOT).split("\\s+")).allMatch(w -> w.isEmpty() || VAGUE.contains(w));
+  }
+
+  /** Whether {@code text} names a task only by "it"/"that" or by its place in the last list ("2", "the last one"). */
+  static boolean isReference(String text) {
+    String lower = EDGE_WORDS.matcher(EDGE_PUNCT.matcher(text.strip()).replaceAll("").replaceAll("\\s+", " ")).replaceAll("")
+        .strip().toLowerCase(Locale.ROOT);
+    return IT.matcher(lower).matches() || NUMBERS.matcher(lower).matches();
   }
 
   static boolean isSelection(String text) {

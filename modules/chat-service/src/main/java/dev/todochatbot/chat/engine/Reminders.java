@@ -125,7 +125,7 @@ final class Reminders {
           : TimesOfDay.partTime(m.get().group(1).toLowerCase(Locale.ROOT).replace("day", "morning"));
       return Optional.of(Reminder.before("P1D", time));
     }
-    LocalDate day = Dates.takeDay(phrase, now.toLocalDate()).orElse(null);
+    LocalDate day = Dates.takeDay(phrase, now).orElse(null);
     Optional<TimesOfDay.Clock> clock = TimesOfDay.take(phrase);
     if (day == null && clock.isEmpty()) {
       // "in 2 hours": an instant

@@ -6,6 +6,7 @@ import java.time.LocalTime;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -29,9 +30,15 @@ final class TimesOfDay {
   private static final Pattern PART = words("\\s(?:(in\\s+the|this|at|by|around)\\s+)?(morning|afternoon"
       + "|evening|tonight|(?<=at\\s|this\\s|by\\s)night|lunch\\s*time|lunch|end\\s+of\\s+(?:the\\s+)?(?:work\\s*)?day|eod|close\\s+of\\s+business)\\b");
 
+  /** A clock no day has ("25:00", "13pm"): asked back rather than left in the title. */
+  private static final Pattern IMPOSSIBLE = words("\\s(?:(?:at|@|by|around|from)\\s+)?(\\d{1,2}:\\d{2}(?:\\s*[ap]\\.?m\\.?)?"
+      + "|\\d{1,2}\\s*[ap]\\.?m\\.?)(?=[\\s,!?;.]|$)");
+  private static final Pattern CLOCK_PARTS = Pattern.compile("(\\d{1,2})(?::(\\d{2}))?\\s*([apAP])?");
+
   private TimesOfDay() {}
 
   static Optional<Clock> take(Phrase phrase) {
+    phrase.peek(IMPOSSIBLE).ifPresent(TimesOfDay::checkPossible);
     Optional<MatchResult> m = phrase.take(NAMED);
     if (m.isPresent()) {
       String name = m.get().group(1).toLowerCase(Locale.ROOT);
@@ -62,6 +69,19 @@ final class TimesOfDay {
       return Optional.of(new Clock(LocalTime.of(hour >= 1 && hour <= 6 ? hour + 12 : hour, 0), false));
     }
     return takePartOfDay(phrase);
+  }
+
+  private static void checkPossible(MatchResult m) {
+    Matcher parts = CLOCK_PARTS.matcher(m.group(1));
+    if (!parts.lookingAt()) {
+      return;
+    }
+    int hour = Integer.parseInt(parts.group(1));
+    int minute = parts.group(2) == null ? 0 : Integer.parseInt(parts.group(2));
+    int lastHour = parts.group(3) == null ? 23 : 12;
+    if (hour > lastHour || minute > 59) {
+      throw new Unclear("There is no " + m.group(1).strip() + " on the clock; what time do you mean?");
+    }
   }
 
   private static Optional<Clock> takePartOfDay(Phrase phrase) {

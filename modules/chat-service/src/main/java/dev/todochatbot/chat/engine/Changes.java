@@ -27,7 +27,7 @@ final class Changes {
       + "|the\\s+recurrence\\s+of|repeating\\s+of)\\s+(.+)$|^(?:don't|do\\s+not|no\\s+longer)\\s+repeat\\s+(.+)$"
       + "|^stop\\s+(.+?)\\s+from\\s+repeating$|^make\\s+(.+?)\\s+(?:a\\s+)?(?:one-?off|one\\s+time|non-?recurring|not\\s+repeat)$"
       + "|^(.+?)\\s+(?:should\\s+)?(?:stop|no\\s+longer|doesn't\\s+need\\s+to|does\\s+not\\s+need\\s+to)\\s+repeat(?:ing)?(?:\\s+anymore)?$");
-  private static final Pattern DELETE = words("^(?:delete|remove|drop|cancel|trash|erase|scrap|bin|get\\s+rid\\s+of"
+  private static final Pattern DELETE = words("^(?:delete|remove|drop|cancel|trash|erase|scrap|scratch(?=\\s+(?:that|this|it)\\b)|bin|get\\s+rid\\s+of"
       + "|forget(?:\\s+about)?|kill|skip)\\s+(.+)$");
   private static final Pattern SERIES = words("\\s(?:and\\s+)?(?:stop\\s+(?:the\\s+)?(?:series|repeating|repetition|it\\s+repeating)"
       + "|(?:and\\s+)?all\\s+(?:the\\s+)?(?:future|later|coming)\\s*(?:ones|occurrences|repeats)?|(?:the\\s+)?whole\\s+series"

@@ -49,7 +49,7 @@ final class Interpreter {
       + "|never\\s*mind|no\\s+wait)\\s*[,!.;:-]+\\s*)+");
   private static final Pattern TRAILING_POLITE = words("[\\s,]+(?:please|pls|thanks|thank\\s+you|thx)[.!]*$");
   /** Words after the request that add nothing to it: "ok that's done now", "make it Friday then". */
-  private static final Pattern TRAILING_FILLER = words("(?:[\\s,]+(?:please|pls|thanks|thank\\s+you|thx|(?:right\\s+)?now|then"
+  private static final Pattern TRAILING_FILLER = words("(?:[\\s,]+(?:please|pls|thanks|thank\\s+you|thx|(?:right\\s+|for\\s+)?now|then"
       + "|actually|already|for\\s+me))+[.!]*$");
   /**
    * A clause that comments on the task the request is about ("it's not that important, make it low",
@@ -73,6 +73,9 @@ final class Interpreter {
       + "|evening|day))(?:\\s+there)?(?:\\s+\\w+)?[\\s!.]*$");
   private static final Pattern THANKS = words("^(?:thanks|thank\\s+you|thx|ty|cheers|great|perfect|nice|cool|awesome|got\\s+it"
       + "|ok|okay|good|excellent|wonderful)(?:\\s+(?:so\\s+much|a\\s+lot|very\\s+much))?[\\s!.]*$");
+  /** The end of a conversation: "that's all", "nothing else". */
+  private static final Pattern CLOSING = words("^(?:that's|that\\s+is|that\\s+was)\\s+(?:all|it|everything)"
+      + "|^(?:nothing\\s+else|all\\s+good|no\\s+more|i'm\\s+good)");
   private static final Pattern HELP_WORDS = words("^(?:help|\\?|what\\s+can\\s+you\\s+do|how\\s+does\\s+(?:this|it)\\s+work|commands"
       + "|what\\s+do\\s+you\\s+understand|how\\s+do\\s+i\\s+use\\s+(?:this|you)|what\\s+are\\s+you|who\\s+are\\s+you|usage"
       + "|examples?|what\\s+can\\s+i\\s+(?:say|ask))[\\s?!.]*$");
@@ -94,7 +97,7 @@ final class Interpreter {
       + "|when|find|search|look\\s+(?:for|up)|where|any|anything|do\\s+i\\s+have|have\\s+i|is\\s+there|are\\s+there|sort|order"
       + "|how\\s+many|my\\s+(?:tasks|todos|list|day|week|agenda|reminders)|tasks|todos|overdue|due|upcoming|agenda|next\\s+up"
       + "|check\\s+my|tell\\s+me|open\\s+tasks|completed\\s+tasks|finished\\s+tasks|done\\s+tasks|everything|all\\s+tasks"
-      + "|reminders|high|urgent|low|am\\s+i|is\\s+any(?:thing)?|are\\s+any|did\\s+i"
+      + "|reminders|high|urgent|low|am\\s+i|is\\s+any(?:thing)?|are\\s+any|did\\s+i\\s+(?:finish|complete|do|get|tick|check)"
       + "|(?:in\\s+)?(?:alphabetical|a-z|priority|date|due\\s+date|deadline)\\s+order|alphabetical(?:ly)?|in\\s+order\\s+of)\\b");
   private static final Pattern ADD = words("^(?:(?:please\\s+)?(?:add|create|new|schedule|put|set\\s+up|jot\\s+down|note\\s+down|note"
       + "|i\\s+need\\s+to|i\\s+have\\s+to|i've\\s+got\\s+to|i\\s+gotta|i\\s+must|i\\s+should|need\\s+to|have\\s+to|gotta|must"
@@ -124,7 +127,8 @@ final class Interpreter {
         return answer.get();
       }
     }
-    if (THANKS.matcher(text).matches() || core.isEmpty() && TRAILING_POLITE.matcher(" " + text).find()) {
+    if (THANKS.matcher(text).matches() || core.isEmpty() && TRAILING_POLITE.matcher(" " + text).find()
+        || CLOSING.matcher(core.replaceAll("[\\s!.]+$", "")).matches()) {
       return new Plan.Talk("thanks", "You're welcome!");
     }
     if (core.isEmpty() || core.matches("[\\p{Punct}\\s]*") && !core.equals("?")) {

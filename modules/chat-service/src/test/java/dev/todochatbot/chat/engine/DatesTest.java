@@ -18,6 +18,24 @@ class DatesTest {
   }
 
   @Test
+  void aSlashDateIsMonthFirstOnAnAmericanClockAndDayFirstElsewhere() {
+    assertThat(due("on 9/10", "2026-05-14T08:30:00Z", "America/Chicago")).isEqualTo("2026-09-10");
+    assertThat(due("on 9/10", "2026-05-14T08:30:00Z", "Europe/London")).isEqualTo("2026-10-09");
+    // only one order makes a date: that one, wherever the person is
+    assertThat(due("on 25/12", "2026-05-14T08:30:00Z", "America/New_York")).isEqualTo("2026-12-25");
+    assertThat(due("on 12/25/27", "2026-05-14T08:30:00Z", "America/New_York")).isEqualTo("2027-12-25");
+    assertThat(due("buy 1/2 cup of sugar", "2026-05-14T08:30:00Z", "America/New_York")).isNull();
+    assertThatThrownBy(() -> due("on 13/13", "2026-05-14T08:30:00Z", "America/New_York")).isInstanceOf(Unclear.class);
+  }
+
+  @Test
+  void aClockNoDayHasIsAskedBack() {
+    assertThatThrownBy(() -> due("meeting at 25:00", "2026-05-14T08:30:00Z", "UTC")).isInstanceOf(Unclear.class);
+    assertThatThrownBy(() -> due("lunch at 13pm", "2026-05-14T08:30:00Z", "UTC")).isInstanceOf(Unclear.class);
+    assertThat(due("flight at 23:59", "2026-05-14T08:30:00Z", "UTC")).isEqualTo("2026-05-14T23:59:00Z");
+  }
+
+  @Test
   void tomorrowNineIsNineOnTheWallClockAfterBerlinFallsBack() {
     // Saturday 22:00 CEST; the clocks go back at 03:00 on Sunday 2026-10-25
     assertThat(due("tomorrow 9am", "2026-10-24T20:00:00Z", "Europe/Berlin")).isEqualTo("2026-10-25T09:00:00+01:00");

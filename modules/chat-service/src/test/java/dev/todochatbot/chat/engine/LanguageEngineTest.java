@@ -238,6 +238,56 @@ class LanguageEngineTest {
   }
 
   @Test
+  void aRemarkThenMakeItLowLowersTheLastTaskAndAddsNoTask() {
+    say("add book flights, high priority");
+
+    Reply reply = say("it's not that important, make it low");
+
+    assertThat(only(reply, "set_task_priority").result().getJsonObject("task").getString("priority")).isEqualTo("low");
+    assertThat(reply.actions()).noneMatch(a -> a.tool().equals("add_task"));
+    assertThat(tasks("all")).hasSize(1);
+    assertThat(taskTitled("Book flights", "open").getString("priority")).isEqualTo("low");
+  }
+
+  @Test
+  void finishedHashNumberCompletesThatItemOfTheListShown() {
+    say("add first errand tomorrow");
+    say("add second errand the day after tomorrow");
+    say("add third errand in 3 days");
+    JsonArray shown = only(say("show my tasks"), "list_tasks").result().getJsonArray("items");
+    String third = shown.getJsonObject(2).getString("id");
+
+    Reply done = say("finished #3");
+
+    assertThat(only(done, "complete_task").arguments().getString("id")).isEqualTo(third);
+    assertThat(done.actions()).noneMatch(a -> a.tool().equals("add_task"));
+    assertThat(tasks("completed").stream().map(t -> ((JsonObject) t).getString("id"))).containsExactly(third);
+    assertThat(tasks("all")).hasSize(3);
+  }
+
+  @Test
+  void scratchThatDeleteItRemovesTheTaskJustAdded() {
+    say("add book flights");
+
+    Reply reply = say("scratch that, delete it");
+
+    assertThat(only(reply, "delete_task").failed()).isFalse();
+    assertThat(tasks("all")).isEmpty();
+  }
+
+  @Test
+  void aReminderWithoutATaskNamedIsForTheLastTask() {
+    say("add pay the rent tomorrow at 10am");
+
+    Reply reply = say("remind me 30 min before");
+
+    JsonObject reminder = only(reply, "set_reminder").arguments();
+    assertThat(reminder.getString("before")).isEqualTo("PT30M");
+    assertThat(reminder.getString("id")).isEqualTo(taskTitled("Pay the rent", "open").getString("id"));
+    assertThat(tasks("all")).hasSize(1);
+  }
+
+  @Test
   void aStrayPhraseIsOfferedAsATaskAndYesAddsIt() {
     Reply question = say("groceries");
     assertThat(question.actions()).isEmpty();

@@ -6,7 +6,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.ZonedDateTime;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,11 +58,11 @@ final class Changes {
    */
   private static final Pattern DID = words("^(?:i(?:'ve|\\s+have)?(?:\\s+(?:just|already|finally|also))*|(?:just|already|finally)"
       + "(?:\\s+(?:just|already|finally))*)\\s+(\\p{L}+)\\s+(.+)$");
-  private static final java.util.Set<String> DID_IRREGULAR = java.util.Set.of("paid", "bought", "sent", "took", "did", "made",
+  private static final Set<String> DID_IRREGULAR = Set.of("paid", "bought", "sent", "took", "did", "made",
       "got", "wrote", "gave", "brought", "met", "sold", "found", "drove", "ate", "hung", "swept", "fed", "built", "spent",
       "caught", "told", "rang", "drew", "read", "ran", "put", "shut", "cut", "won", "went");
   /** Past tenses that do not say a task is done ("i wanted to", "i moved it", "i needed milk"). */
-  private static final java.util.Set<String> DID_NOT = java.util.Set.of("wanted", "needed", "started", "tried", "planned",
+  private static final Set<String> DID_NOT = Set.of("wanted", "needed", "started", "tried", "planned",
       "decided", "added", "created", "scheduled", "moved", "changed", "rescheduled", "postponed", "delayed", "skipped",
       "failed", "used", "liked", "loved", "hated", "hoped", "expected", "wondered", "missed", "noticed", "realized",
       "realised", "remembered", "learned", "renamed", "tagged", "marked", "reopened", "considered", "wished",
@@ -214,7 +216,7 @@ final class Changes {
     if (!m.matches()) {
       return Optional.empty();
     }
-    String verb = m.group(1).toLowerCase(java.util.Locale.ROOT);
+    String verb = m.group(1).toLowerCase(Locale.ROOT);
     var rest = new Phrase(m.group(2));
     rest.take(DATE_FIELD);
     rest.take(PRIORITY_FIELD);
@@ -272,7 +274,7 @@ final class Changes {
 
   /** "paid", "called", "took": a past tense that can say a task is done. */
   private static boolean isPastTense(String word) {
-    String w = word.toLowerCase(java.util.Locale.ROOT);
+    String w = word.toLowerCase(Locale.ROOT);
     if (DID_IRREGULAR.contains(w)) {
       return true;
     }
@@ -292,7 +294,7 @@ final class Changes {
   private static JsonArray tags(String text) {
     var tags = new JsonArray();
     for (String tag : TAG_SPLIT.split(text.strip())) {
-      String t = tag.replaceAll("^#|[.!?]+$", "").toLowerCase(java.util.Locale.ROOT);
+      String t = tag.replaceAll("^#|[.!?]+$", "").toLowerCase(Locale.ROOT);
       if (!t.isEmpty() && !List.of("and", "the", "tag", "tags", "a").contains(t) && !tags.contains(t)) {
         tags.add(t);
       }

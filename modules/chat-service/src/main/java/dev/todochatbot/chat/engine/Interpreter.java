@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,7 +65,7 @@ final class Interpreter {
   private static final Pattern FOLLOW_UP = words("^(?:what|how)\\s+about\\s+(.+?)[\\s?!.]*$");
   /** "remind me tomorrow to call the garage": the when said before the task, read as "remind me to ... tomorrow". */
   private static final Pattern REMIND_WHEN_TO = words("^(?:please\\s+)?remind\\s+me\\s+(.+?)\\s+(to|about|that)\\s+(.+)$");
-  /** A change verb aimed at a task already there ("make it", "move that"): never words of a new task. */
+  /** A change verb aimed at a task already there ("make it", "move that"): such words never add a task unasked. */
   private static final Pattern CHANGE_ON_REFERENCE = words("\\b(?:make|move|set|change|delete|remove|mark|push|rename|tag|complete"
       + "|cancel|reschedule|postpone|update|edit|drop)\\s+(?:it|that|this|them|that\\s+one|this\\s+one|the\\s+last\\s+one)\\b");
   /** In a new task's words, "make it urgent" is the task being added: the words go, the urgency stays. */
@@ -190,8 +191,8 @@ final class Interpreter {
 
   /**
    * "it's not that important, make it low", "oops, that was wrong - delete it": one clause changes a
-   * task, the others only remark on it. More than one request, or words that might be a new task,
-   * and this reads nothing.
+   * task, the others only remark on it. With more than one clause that is no remark, this reads
+   * nothing: two requests in one message are not guessed apart.
    */
   private static Optional<Plan> changeAmongRemarks(String core, ZonedDateTime now, Context context) {
     String[] clauses = CLAUSE_BREAK.split(core);
@@ -220,7 +221,7 @@ final class Interpreter {
 
   /** The refusal of a bulk change, with the way to do it one task at a time. */
   private static String oneAtATime(String core, Context context) {
-    String verb = core.toLowerCase(java.util.Locale.ROOT).matches("(?s).*\\b(?:delete|remove|clear|erase|wipe|purge|drop"
+    String verb = core.toLowerCase(Locale.ROOT).matches("(?s).*\\b(?:delete|remove|clear|erase|wipe|purge|drop"
         + "|cancel|nuke|destroy)\\b.*") ? "delete" : "done with";
     int shown = context.lastList().size();
     if (shown >= 2) {
@@ -282,9 +283,8 @@ final class Interpreter {
     var phrase = new Phrase(text);
     String description = phrase.take(DESCRIPTION)
         .map(m -> (m.group(1) != null ? m.group(1) : m.group(2)).strip()).orElse(null);
-    while (phrase.take(SELF_REFERENCE).isPresent()) {
-      // "add call mom, make it urgent": "it" is the task being added
-    }
+    // "add call mom, make it urgent": "it" is the task being added
+    phrase.take(SELF_REFERENCE);
     List<Reminders.Reminder> reminders = Reminders.takeClauses(phrase, now);
     JsonObject rule = Recurrences.take(phrase, now.toLocalDate()).orElse(null);
     When due = Dates.take(phrase, now, rule).orElse(null);

@@ -19,9 +19,8 @@ final class Priorities {
   private static final Pattern P_CODE = words("\\s(?:priority\\s+)?p([1-4])\\b");
   private static final Pattern URGENT = words("\\s(?:it's\\s+|it\\s+is\\s+|very\\s+)?(urgent|urgently|asap|critical)\\b");
   /** "not that important", "not urgent", "no rush": said of a task, it is a low one. */
-  private static final Pattern UNIMPORTANT = words("\\s(?:it's\\s+|it\\s+is\\s+|it\\s+isn't\\s+|it's\\s+not\\s+)?(?:not\\s+(?:very|that|so|too"
-      + "|really|super|particularly|all\\s+that)?\\s*(?:important|urgent)|unimportant|no\\s+rush|no\\s+hurry)\\b"
-      + "|\\s(?:it\\s+)?isn't\\s+(?:very|that|so|too|really|super|particularly|all\\s+that)?\\s*(?:important|urgent)\\b");
+  private static final Pattern UNIMPORTANT = words("\\s(?:it's\\s+|it\\s+is\\s+|it\\s+)?(?:not|isn't)\\s+(?:(?:very|that|so|too|really"
+      + "|super|particularly|all\\s+that)\\s+)?(?:important|urgent)\\b|\\s(?:unimportant|no\\s+rush|no\\s+hurry)\\b");
   private static final Pattern IMPORTANT = words("\\s(?:it's\\s+|it\\s+is\\s+|very\\s+)?important\\b");
   private static final Pattern BANGS = Pattern.compile("(?<=\\s|\\w)(!{2,3})(?=\\s|$)");
   /** After "make it" / "set it to": the level alone ("make it high", "set 2 to low"). */

@@ -36,7 +36,7 @@ final class References {
       "from", "in", "at", "of", "into", "until", "by", "is", "please", "entry", "reminder", "and", "due");
   /** Words that point at some task without saying which: "the other one", "the rest", "that thing". */
   private static final Set<String> VAGUE = Set.of("other", "others", "rest", "stuff", "things", "else", "same", "them",
-      "those", "these", "ones", "it", "one", "thing", "that", "this", "one's");
+      "those", "these", "ones", "it");
   /** Prepositions a change leaves at the edges of the task's words ("move it to Friday" leaves "it to"). */
   private static final Pattern EDGE_WORDS = words("^(?:(?:to|for|as|on|at|by|from|with|into|due|about|of)\\s+)+"
       + "|(?:\\s+(?:to|for|as|on|at|by|from|with|into|due|until|about|of))+$");

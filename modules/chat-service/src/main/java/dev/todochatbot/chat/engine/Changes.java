@@ -159,9 +159,11 @@ final class Changes {
     m = DID.matcher(text);
     if (m.matches() && isPastTense(m.group(1)) && (!NOT_AN_OBJECT.matcher(m.group(2)).find()
         || m.group(1).equalsIgnoreCase("went"))) {
-      String target = m.group(2).replaceFirst("(?i)^to\\s+", "");
-      if (!GENERIC.matcher(target.strip()).matches()) {
-        return Optional.of(change(target, edit("complete"), context));
+      var object = new Phrase(m.group(2).replaceFirst("(?i)^to\\s+", ""));
+      // "i paid the rent yesterday" is done; "i promised mom to call her tomorrow" is still to do
+      boolean ahead = Dates.take(object, now).map(due -> due.date().isAfter(now.toLocalDate())).orElse(false);
+      if (!ahead && !GENERIC.matcher(object.text()).matches()) {
+        return Optional.of(change(object.text(), edit("complete"), context));
       }
     }
     m = DISMISS.matcher(text);

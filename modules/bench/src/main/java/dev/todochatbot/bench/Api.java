@@ -65,9 +65,10 @@ final class Api {
     if (call.body() != null) {
       options.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
     }
+    // the body asked for inside send's callback, never chained after it (eclipse-vertx/vert.x#4705)
     return client.request(options)
-        .compose(request -> call.body() == null ? request.send() : request.send(call.body().toBuffer()))
-        .compose(response -> response.body().map(body -> new Answer(response.statusCode(), body)));
+        .compose(request -> (call.body() == null ? request.send() : request.send(call.body().toBuffer()))
+            .compose(response -> response.body().map(body -> new Answer(response.statusCode(), body))));
   }
 
   /** Closes the client: for a single connection, the connection. */

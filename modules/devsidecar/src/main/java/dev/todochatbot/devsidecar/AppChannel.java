@@ -47,9 +47,9 @@ final class AppChannel {
     if (headers != null) {
       options.setHeaders(headers);
     }
-    return client.request(options)
-        .compose(request -> body == null ? request.send() : request.send(body))
-        .compose(response -> response.body().map(b -> new Answer(response.statusCode(), b)));
+    // the body asked for inside send's callback, never chained after it (eclipse-vertx/vert.x#4705)
+    return client.request(options).compose(request -> (body == null ? request.send() : request.send(body))
+        .compose(response -> response.body().map(b -> new Answer(response.statusCode(), b))));
   }
 
   /** POSTs an event and reads the app's answer; a connection failure is a retry. */
@@ -79,9 +79,8 @@ final class AppChannel {
     client.request(options)
         .compose(r -> {
           request.set(r);
-          return r.send(envelope);
+          return r.send(envelope).compose(response -> response.body().map(b -> new Answer(response.statusCode(), b)));
         })
-        .compose(response -> response.body().map(b -> new Answer(response.statusCode(), b)))
         .map(AppChannel::verdict)
         .otherwise(failure -> new Outcome(Verdict.RETRY,
             "app not reachable at " + host + ":" + port + ": " + failure.getMessage()))

@@ -7,7 +7,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -64,33 +63,44 @@ public final class Sidecar implements ServiceInvoker {
     }
     var options = new RequestOptions().setMethod(HttpMethod.POST).setURI(uri.toString()).setIdleTimeout(15_000)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-    return client.request(options)
-        .compose(request -> request.send(json))
+    return exchange(options, json)
         .recover(failure -> Future.failedFuture(unreachable(failure)))
-        .compose(response -> response.body().compose(body -> response.statusCode() == 204 || response.statusCode() == 200
+        .compose(answer -> answer.status() == 204 || answer.status() == 200
             ? Future.<Void>succeededFuture()
-            : Future.failedFuture(error(response, body, "publish to " + topic))));
+            : Future.failedFuture(error(answer.status(), answer.body(), "publish to " + topic)));
+  }
+
+  /**
+   * A request and its whole answer. The body is asked for inside the callback of {@code send}, on the
+   * connection's event loop: chained after it from a thread outside Vert.x (a service's main, a test),
+   * the body could arrive before anyone asked for it and the future would never complete
+   * (eclipse-vertx/vert.x#4705).
+   */
+  private Future<ServiceResponse> exchange(RequestOptions options, Buffer body) {
+    return client.request(options).compose(request -> (body == null ? request.send() : request.send(body))
+        .compose(response -> response.body()
+            .map(payload -> new ServiceResponse(response.statusCode(), response.headers(), payload))));
   }
 
   /** A secret from the configured store; empty when the store has no such key. */
   public Future<Optional<String>> secret(String key) {
     String uri = "/v1.0/secrets/" + encode(config.secretStore()) + "/" + encode(key);
-    return client.request(new RequestOptions().setMethod(HttpMethod.GET).setURI(uri).setIdleTimeout(10_000))
-        .compose(request -> request.send())
+    return exchange(new RequestOptions().setMethod(HttpMethod.GET).setURI(uri).setIdleTimeout(10_000), null)
         .recover(failure -> Future.failedFuture(unreachable(failure)))
-        .compose(response -> response.body().compose(body -> {
-          if (response.statusCode() == 200) {
+        .compose(answer -> {
+          Buffer body = answer.body();
+          if (answer.status() == 200) {
             return Future.succeededFuture(Optional.ofNullable(new JsonObject(body).getString(key)));
           }
-          if (response.statusCode() == 204) {
+          if (answer.status() == 204) {
             return Future.succeededFuture(Optional.<String>empty());
           }
-          SidecarException error = error(response, body, "read secret " + key);
+          SidecarException error = error(answer.status(), body, "read secret " + key);
           // daprd answers 500 ERR_SECRET_GET for a key the store does not have
           return "ERR_SECRET_GET".equals(error.errorCode())
               ? Future.succeededFuture(Optional.<String>empty())
               : Future.failedFuture(error);
-        }));
+        });
   }
 
   /**
@@ -137,9 +147,8 @@ public final class Sidecar implements ServiceInvoker {
   }
 
   private void pollReady(Promise<Void> ready, long deadline) {
-    client.request(new RequestOptions().setMethod(HttpMethod.GET).setURI("/v1.0/healthz/outbound").setIdleTimeout(2_000))
-        .compose(request -> request.send())
-        .compose(response -> response.body().map(body -> response.statusCode()))
+    exchange(new RequestOptions().setMethod(HttpMethod.GET).setURI("/v1.0/healthz/outbound").setIdleTimeout(2_000), null)
+        .map(ServiceResponse::status)
         .onComplete(result -> {
           if (result.succeeded() && result.result() / 100 == 2) {
             ready.complete();
@@ -160,10 +169,7 @@ public final class Sidecar implements ServiceInvoker {
         .setURI("/v1.0/invoke/" + encode(appId) + "/method" + path)
         .setHeaders(headers)
         .setIdleTimeout(30_000);
-    return client.request(options)
-        .compose(request -> body == null ? request.send() : request.send(body))
-        .compose(response -> response.body()
-            .map(payload -> new ServiceResponse(response.statusCode(), response.headers(), payload)));
+    return exchange(options, body);
   }
 
   /**
@@ -207,7 +213,7 @@ public final class Sidecar implements ServiceInvoker {
         + " could not be reached: " + failure.getMessage());
   }
 
-  private static SidecarException error(HttpClientResponse response, Buffer body, String what) {
+  private static SidecarException error(int status, Buffer body, String what) {
     String code = null;
     String message = body.toString();
     try {
@@ -217,8 +223,8 @@ public final class Sidecar implements ServiceInvoker {
     } catch (DecodeException | ClassCastException e) {
       // not Dapr's error shape: keep the raw text
     }
-    return new SidecarException(response.statusCode(), code,
-        "the sidecar could not " + what + ": " + response.statusCode() + (code == null ? "" : " " + code) + " " + message);
+    return new SidecarException(status, code,
+        "the sidecar could not " + what + ": " + status + (code == null ? "" : " " + code) + " " + message);
   }
 
   private static String encode(String value) {

@@ -108,6 +108,9 @@ public final class EdgeVerticle extends VerticleBase {
     router.get("/ws").handler(realtime::accept);
     router.get("/openapi.yaml").handler(this::sendOpenApi);
     router.route("/*").handler(StaticHandler.create("webroot"));
+    // the web UI's own paths (a task's page reloaded): its index page, so the app routes them itself
+    // (any method here: a GET route would turn every other unknown request into 405)
+    router.route("/*").handler(this::webUiPage);
     HttpProblems.install(router);
 
     // the port the sidecar delivers to: subscriptions and health only, never exposed to the public
@@ -247,6 +250,24 @@ public final class EdgeVerticle extends VerticleBase {
     HttpProblems.send(ctx, Problem.of(503, "service-unavailable", "Service unavailable",
         what + " cannot be reached right now. Try again in a moment"
             + (write ? "; if you were changing something, look whether it was saved first." : ".")));
+  }
+
+  /**
+   * A GET that no route and no file answered: the web UI's page when a browser asks for a page outside
+   * the API, else on to the 404 problem.
+   */
+  private void webUiPage(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+    boolean api = path.startsWith("/api/") || path.equals("/api") || path.startsWith("/ws") || path.startsWith("/mcp")
+        || path.startsWith("/internal/");
+    if (ctx.request().method() != io.vertx.core.http.HttpMethod.GET || api || accept == null
+        || !accept.contains("text/html") || path.lastIndexOf('.') > path.lastIndexOf('/')) {
+      ctx.next();
+      return;
+    }
+    ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+    ctx.response().sendFile("webroot/index.html").onFailure(failure -> ctx.next());
   }
 
   private void sendOpenApi(RoutingContext ctx) {

@@ -108,4 +108,21 @@ class TaskRoutesThroughEdgeTest {
     assertThat(document.status()).isEqualTo(200);
     assertThat(document.body()).startsWith("openapi: 3.1.0");
   }
+
+  @Test
+  void aPageOfTheWebUiReloadedInTheBrowserGetsTheAppButApiAndFilesStayNotFound() {
+    Answer page = edge.http.send("GET", "/tasks/6f1c2b9e-8a4d-4c1e-9f0a-1b2c3d4e5f60", null, null,
+        java.util.Map.of("Accept", "text/html,application/xhtml+xml"));
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.contentType()).startsWith("text/html");
+    assertThat(page.body()).contains("todo-chatbot");
+
+    Answer api = edge.http.send("GET", "/api/nothing-here", null, null, java.util.Map.of("Accept", "text/html"));
+    assertThat(api.status()).isEqualTo(404);
+    assertThat(api.contentType()).isEqualTo("application/problem+json");
+    Answer file = edge.http.send("GET", "/assets/missing.js", null, null, java.util.Map.of("Accept", "text/html"));
+    assertThat(file.status()).isEqualTo(404);
+    Answer json = edge.http.get("/tasks/1", null);
+    assertThat(json.status()).isEqualTo(404);
+  }
 }

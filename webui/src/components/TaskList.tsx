@@ -1,0 +1,118 @@
+// The list of tasks: one row per task (complete with a click, open with a click or Enter), with loading,
+// empty and error states. Keyboard: j/k move, x completes, e or Enter edits (handled by the workspace).
+import { forwardRef } from 'react'
+import type { TaskList as List } from '../lib/useTaskList'
+import { formatDue, isOverdue } from '../lib/time'
+import type { Task } from '../lib/types'
+
+interface Props {
+  list: List
+  selectedId: string | null
+  filtered: boolean
+  onSelect: (task: Task) => void
+  onOpen: (task: Task) => void
+  onToggle: (task: Task) => void
+  onTag: (tag: string) => void
+  onClearFilters: () => void
+}
+
+export const TaskList = forwardRef<HTMLUListElement, Props>(function TaskList(
+  { list, selectedId, filtered, onSelect, onOpen, onToggle, onTag, onClearFilters }, ref) {
+  if (list.error && list.items.length === 0) {
+    return (
+      <div className="empty" role="alert">
+        <p>{list.error.problem.detail}</p>
+        {list.error.fieldErrors.map((e) => <p key={e.field} className="field-error">{e.field}: {e.message}</p>)}
+        <button type="button" onClick={list.reload}>Try again</button>
+      </div>
+    )
+  }
+  if (list.loading && list.items.length === 0) {
+    return (
+      <ul className="task-list" aria-busy="true" aria-label="Tasks, loading">
+        {[0, 1, 2].map((i) => <li key={i} className="task-row skeleton" aria-hidden="true" />)}
+      </ul>
+    )
+  }
+  if (list.items.length === 0) {
+    return (
+      <div className="empty" data-testid="task-list-empty">
+        {filtered ? (
+          <>
+            <p>No tasks match these filters.</p>
+            <button type="button" onClick={onClearFilters}>Clear filters</button>
+          </>
+        ) : (
+          <>
+            <p className="empty-title">Nothing to do. Enjoy it.</p>
+            <p className="muted">Add a task above, or tell the assistant what is on your mind.</p>
+          </>
+        )}
+      </div>
+    )
+  }
+  return (
+    <>
+      <ul ref={ref} className="task-list" aria-label="Tasks" aria-busy={list.loading} data-testid="task-list">
+        {list.items.map((task) => (
+          <TaskRow key={task.id} task={task} selected={task.id === selectedId} onSelect={onSelect} onOpen={onOpen}
+            onToggle={onToggle} onTag={onTag} />
+        ))}
+      </ul>
+      {list.nextCursor && (
+        <button type="button" className="load-more" onClick={list.loadMore} disabled={list.loadingMore}>
+          {list.loadingMore ? 'Loading…' : 'Load more'}
+        </button>
+      )}
+    </>
+  )
+})
+
+function TaskRow({ task, selected, onSelect, onOpen, onToggle, onTag }: {
+  task: Task
+  selected: boolean
+  onSelect: (t: Task) => void
+  onOpen: (t: Task) => void
+  onToggle: (t: Task) => void
+  onTag: (tag: string) => void
+}) {
+  const done = task.status === 'completed'
+  const overdue = isOverdue(task)
+  const titleId = `task-title-${task.id}`
+  return (
+    <li className={`task-row${selected ? ' selected' : ''}${done ? ' done' : ''}`} aria-labelledby={titleId}
+      aria-current={selected || undefined} data-testid="task-row" data-task-id={task.id} tabIndex={selected ? 0 : -1}
+      onFocus={() => { if (!selected) onSelect(task) }} onClick={() => onOpen(task)}
+      onKeyDown={(e) => { if (e.key === 'Enter' && e.target === e.currentTarget) onOpen(task) }}>
+      <button type="button" role="checkbox" aria-checked={done} className="check"
+        aria-label={done ? `Reopen ${task.title}` : `Complete ${task.title}`} data-testid="task-complete"
+        onClick={(e) => { e.stopPropagation(); onToggle(task) }}>
+        <span aria-hidden="true">{done ? '✓' : ''}</span>
+      </button>
+      <div className="task-main">
+        <span id={titleId} className="task-title">{task.title}</span>
+        <div className="task-meta">
+          {task.dueAt && (
+            <span className={overdue ? 'due overdue' : 'due'}>
+              {overdue && <span className="visually-hidden">Overdue: </span>}
+              {formatDue(task.dueAt, task.allDay, task.timeZone)}
+            </span>
+          )}
+          {task.priority !== 'none' && (
+            <span className={`badge priority-${task.priority}`}>{task.priority}</span>
+          )}
+          {task.recurrence && <span className="meta-icon" title={task.recurrence.rule}>↻ <span className="visually-hidden">repeats</span></span>}
+          {task.reminders.length > 0 && (
+            <span className="meta-icon" title={`${task.reminders.length} reminder(s)`}>
+              <span aria-hidden="true">⏰</span><span className="visually-hidden">{task.reminders.length} reminders</span>
+            </span>
+          )}
+          {task.tags.map((t) => (
+            <button key={t} type="button" className="tag-link" aria-label={`Show tasks tagged ${t}`}
+              onClick={(e) => { e.stopPropagation(); onTag(t) }}>#{t}</button>
+          ))}
+        </div>
+      </div>
+    </li>
+  )
+}

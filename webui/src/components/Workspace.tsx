@@ -1,0 +1,268 @@
+// The signed-in screen: tasks (quick add, filters, list) beside the assistant, the editor over them,
+// live updates from /ws, reminders as they fire, and the keyboard shortcuts.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { api, ApiError } from '../lib/api'
+import { DEFAULT_FILTERS, isFiltered, type Filters } from '../lib/filters'
+import { LiveConnection, type LiveMessage, type LiveStatus } from '../lib/live'
+import { loadValue, saveValue } from '../lib/storage'
+import type { FiredReminder, Session, Task } from '../lib/types'
+import { useTaskList } from '../lib/useTaskList'
+import { ChatPanel } from './ChatPanel'
+import { ConnectionIndicator } from './ConnectionIndicator'
+import { FilterBar } from './FilterBar'
+import { QuickAdd } from './QuickAdd'
+import { TaskEditor } from './TaskEditor'
+import { TaskList } from './TaskList'
+import { useToasts } from './Toasts'
+
+function loadFilters(): Filters {
+  try {
+    return { ...DEFAULT_FILTERS, ...JSON.parse(loadValue('filters') ?? '{}'), q: '' }
+  } catch {
+    return DEFAULT_FILTERS
+  }
+}
+
+function typing(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null
+  return !!el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName))
+}
+
+export function Workspace({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
+  const zone = session.user.timeZone
+  const [filters, setFilters] = useState<Filters>(loadFilters)
+  const list = useTaskList(filters, zone)
+  const [selectedId, setSelectedId] = useState<string | null>(null)
+  const [editingId, setEditingId] = useState<string | null>(null)
+  const [seen, setSeen] = useState<Record<string, Task>>({}) // tasks met outside the list (chat cards, live)
+  const [status, setStatus] = useState<{ status: LiveStatus; retryIn?: number }>({ status: 'connecting' })
+  const [view, setView] = useState<'tasks' | 'chat'>('tasks')
+  const [showHelp, setShowHelp] = useState(false)
+  const [permission, setPermission] = useState(() => ('Notification' in window ? Notification.permission : 'denied'))
+  const toasts = useToasts()
+  const searchRef = useRef<HTMLInputElement>(null)
+  const quickAddRef = useRef<HTMLInputElement>(null)
+  const chatRef = useRef<HTMLTextAreaElement>(null)
+  const listRef = useRef<HTMLUListElement>(null)
+  const firedReminders = useRef(new Set<string>())
+
+  useEffect(() => saveValue('filters', JSON.stringify({ ...filters, q: '' })), [filters])
+
+  const remember = useCallback((task: Task) => {
+    setSeen((all) => (all[task.id] && all[task.id].version >= task.version ? all : { ...all, [task.id]: task }))
+  }, [])
+  const putTask = useCallback((task: Task) => {
+    list.put(task)
+    remember(task)
+  }, [list.put, remember])
+  const dropTask = useCallback((taskId: string) => {
+    list.remove(taskId)
+    setEditingId((id) => (id === taskId ? null : id))
+  }, [list.remove])
+
+  const known = (id: string | null): Task | null => {
+    if (!id) return null
+    const inList = list.items.find((t) => t.id === id)
+    const other = seen[id]
+    if (inList && other) return inList.version >= other.version ? inList : other
+    return inList ?? other ?? null
+  }
+
+  // ---- live updates ----
+  const reminder = useCallback((r: FiredReminder) => {
+    const key = `${r.reminderId}@${r.at}` // delivery is at least once
+    if (firedReminders.current.has(key)) return
+    firedReminders.current.add(key)
+    const message = r.missed ? `Missed reminder: ${r.title}` : `Reminder: ${r.title}`
+    toasts.show({
+      message,
+      tone: 'reminder',
+      actions: [
+        { label: 'Open', run: () => setEditingId(r.taskId) },
+        { label: 'Snooze 10 min', run: () => void api.snooze(r.reminderId, 10).catch(() => {}) },
+      ],
+    })
+    if ('Notification' in window && Notification.permission === 'granted') {
+      const n = new Notification(r.missed ? 'Missed reminder' : 'Reminder', { body: r.title, tag: key })
+      n.onclick = () => { window.focus(); setEditingId(r.taskId) }
+    }
+  }, [toasts])
+
+  const onLive = useRef<(m: LiveMessage) => void>(() => {})
+  onLive.current = (message: LiveMessage) => {
+    if (message.type === 'reminder') reminder(message.reminder)
+    else if (message.type === 'resync') list.reload()
+    else {
+      list.live(message)
+      if (message.task) remember(message.task)
+      else if (message.taskId === editingId) {
+        toasts.show({ message: 'The task you were editing was deleted elsewhere.', tone: 'error' })
+        setEditingId(null)
+      }
+    }
+  }
+  useEffect(() => {
+    const connection = new LiveConnection({
+      token: () => session.token,
+      onMessage: (m) => onLive.current(m),
+      onStatus: (s, retryIn) => setStatus({ status: s, retryIn }),
+      onGap: () => list.reload(),
+    })
+    connection.start()
+    const nudge = () => { if (document.visibilityState === 'visible') connection.nudge() }
+    window.addEventListener('online', nudge)
+    document.addEventListener('visibilitychange', nudge)
+    return () => {
+      connection.stop()
+      window.removeEventListener('online', nudge)
+      document.removeEventListener('visibilitychange', nudge)
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [session.token])
+
+  // ---- complete with undo ----
+  const toggle = useCallback(async (task: Task) => {
+    try {
+      if (task.status === 'open') {
+        const done = await api.complete(task.id)
+        putTask(done)
+        toasts.show({
+          message: `Completed “${task.title}”${task.recurrence ? '; the next one is on its way' : ''}.`,
+          actions: [{ label: 'Undo', run: () => void api.reopen(task.id).then(putTask).catch(showError) }],
+        })
+      } else {
+        putTask(await api.reopen(task.id))
+        toasts.show({ message: `Reopened “${task.title}”.` })
+      }
+    } catch (e) {
+      showError(e)
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [putTask, toasts])
+
+  function showError(e: unknown) {
+    if (e instanceof ApiError) {
+      if (e.status === 404) toasts.show({ message: 'That task no longer exists.', tone: 'error' })
+      else if (e.status !== 401) toasts.show({ message: e.problem.detail, tone: 'error' })
+    }
+  }
+
+  // ---- selection and keyboard ----
+  const focusRow = (id: string) => {
+    requestAnimationFrame(() => listRef.current?.querySelector<HTMLElement>(`[data-task-id="${id}"]`)?.focus())
+  }
+  const move = (step: number) => {
+    if (list.items.length === 0) return
+    const at = list.items.findIndex((t) => t.id === selectedId)
+    const next = list.items[Math.max(0, Math.min(list.items.length - 1, at < 0 ? 0 : at + step))]
+    setSelectedId(next.id)
+    focusRow(next.id)
+  }
+  const selected = useMemo(() => list.items.find((t) => t.id === selectedId) ?? null, [list.items, selectedId])
+
+  useEffect(() => {
+    function onKey(event: KeyboardEvent) {
+      if (event.metaKey || event.ctrlKey || event.altKey) return
+      if (event.key === 'Escape') {
+        if (showHelp) setShowHelp(false)
+        else if (editingId) closeEditor()
+        else if (typing(event.target)) (event.target as HTMLElement).blur()
+        return
+      }
+      if (typing(event.target)) return
+      switch (event.key) {
+        case 'j': case 'ArrowDown': move(1); break
+        case 'k': case 'ArrowUp': move(-1); break
+        case 'x': if (selected) void toggle(selected); break
+        case 'e': if (selected) setEditingId(selected.id); break
+        case '/': setView('tasks'); requestAnimationFrame(() => searchRef.current?.focus()); break
+        case 'n': setView('tasks'); requestAnimationFrame(() => quickAddRef.current?.focus()); break
+        case 'c': setView('chat'); requestAnimationFrame(() => chatRef.current?.focus()); break
+        case '?': setShowHelp((s) => !s); break
+        default: return
+      }
+      event.preventDefault()
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  })
+
+  function closeEditor() {
+    const id = editingId
+    setEditingId(null)
+    if (id && list.items.some((t) => t.id === id)) {
+      setSelectedId(id)
+      focusRow(id)
+    }
+  }
+
+  function openTask(task: Task) {
+    remember(task)
+    setSelectedId(task.id)
+    setEditingId(task.id)
+  }
+
+  async function askPermission() {
+    if ('Notification' in window) setPermission(await Notification.requestPermission())
+  }
+
+  return (
+    <div className={`workspace view-${view}${editingId ? ' editing' : ''}`}>
+      <header className="topbar">
+        <h1 className="brand"><span aria-hidden="true">✓</span> todo-chatbot</h1>
+        <ConnectionIndicator status={status.status} retryIn={status.retryIn} />
+        <div className="topbar-actions">
+          {permission === 'default' && (
+            <button type="button" className="link-button" onClick={askPermission}>Enable notifications</button>
+          )}
+          <button type="button" className="link-button" onClick={() => setShowHelp(true)} aria-label="Keyboard shortcuts">?</button>
+          <span className="user" title={session.user.email}>{session.user.name}</span>
+          <button type="button" onClick={onSignOut} data-testid="sign-out">Sign out</button>
+        </div>
+      </header>
+      <nav className="view-switch" aria-label="Views">
+        <button type="button" aria-pressed={view === 'tasks'} onClick={() => setView('tasks')}>Tasks</button>
+        <button type="button" aria-pressed={view === 'chat'} onClick={() => setView('chat')}>Assistant</button>
+      </nav>
+      <main className="tasks-pane" aria-labelledby="tasks-heading">
+        <h2 id="tasks-heading" className="visually-hidden">Tasks</h2>
+        <QuickAdd inputRef={quickAddRef} onTasks={(tasks) => tasks.forEach(putTask)} />
+        <FilterBar filters={filters} onChange={setFilters} searchRef={searchRef} />
+        <TaskList ref={listRef} list={list} selectedId={selectedId} filtered={isFiltered(filters)}
+          onSelect={(t) => setSelectedId(t.id)} onOpen={openTask} onToggle={toggle}
+          onTag={(tag) => setFilters((f) => (f.tags.includes(tag) ? f : { ...f, tags: [...f.tags, tag] }))}
+          onClearFilters={() => setFilters({ ...DEFAULT_FILTERS, sort: filters.sort, order: filters.order })} />
+      </main>
+      <aside className="chat-pane">
+        <ChatPanel inputRef={chatRef} onTask={putTask} onOpenTask={openTask} onDeletedTask={dropTask} />
+      </aside>
+      {editingId && (
+        <div className="editor-pane">
+          <TaskEditor taskId={editingId} known={known(editingId)} onClose={closeEditor} onSaved={putTask}
+            onDeleted={dropTask} onToggle={toggle} />
+        </div>
+      )}
+      {showHelp && <ShortcutHelp onClose={() => setShowHelp(false)} />}
+    </div>
+  )
+}
+
+function ShortcutHelp({ onClose }: { onClose: () => void }) {
+  const close = useRef<HTMLButtonElement>(null)
+  useEffect(() => close.current?.focus(), [])
+  const keys: [string, string][] = [
+    ['j / k', 'Next / previous task'], ['x', 'Complete or reopen'], ['e, Enter', 'Edit'], ['/', 'Search'],
+    ['n', 'Quick add'], ['c', 'Talk to the assistant'], ['Esc', 'Close, or leave a field'], ['?', 'This help'],
+  ]
+  return (
+    <div className="dialog-backdrop" onClick={onClose}>
+      <div role="dialog" aria-modal="true" aria-labelledby="help-heading" className="dialog" onClick={(e) => e.stopPropagation()}>
+        <h2 id="help-heading">Keyboard shortcuts</h2>
+        <dl className="shortcuts">
+          {keys.map(([k, what]) => (<div key={k}><dt><kbd>{k}</kbd></dt><dd>{what}</dd></div>))}
+        </dl>
+        <button type="button" ref={close} onClick={onClose}>Close</button>
+      </div>
+    </div>
+  )
+}

@@ -36,8 +36,15 @@ final class Changes {
       + "|for\\s+good|(?:and\\s+)?(?:the\\s+)?series|altogether|entirely|completely)(?=\\s)");
   private static final Pattern SERIES_OF = words("^\\s*(?:all\\s+)?(?:the\\s+)?(?:future\\s+|coming\\s+)?(?:occurrences|repeats"
       + "|instances|repetitions)\\s+of\\s+|^\\s*the\\s+(?:whole\\s+)?series\\s+(?:of\\s+)?");
+  /**
+   * Where a sentence says something of a task ("the rent is paid", "2 is urgent"), the subject is no question word
+   * ("which tasks are due Friday?") and no verb adding a task ("add Q3 planning, it is urgent").
+   */
+  private static final String SUBJECT = "^(?!(?:what|which|who|how|where|when|why|add|create|new\\s+(?:task|todo|to-do|item|reminder)|remind|schedule)\\b)";
   private static final Pattern REOPEN = words("^(?:reopen|re-open|uncomplete|unmark|undo|restore)\\s+(.+)$"
-      + "|^mark\\s+(.+?)\\s+(?:as\\s+)?(?:not\\s+done|undone|open|incomplete|not\\s+complete[d]?|unfinished|to\\s*do)$");
+      + "|^mark\\s+(.+?)\\s+(?:as\\s+)?(?:not\\s+done|undone|open|incomplete|not\\s+complete[d]?|unfinished|to\\s*do)$"
+      + "|" + SUBJECT + "(.+?)(?:\\s+is|\\s+was|'s)?\\s+(?:not|isn't|wasn't)\\s+(?:actually\\s+|really\\s+|quite\\s+)?(?:done|finished"
+      + "|complete[d]?)(?:\\s+(?:yet|after\\s+all|actually))?$");
   /** What "is ..." says of a task that needs doing no more: "the rent is paid", "that's taken care of". */
   private static final String DONE = "(?:now\\s+|all\\s+|already\\s+|finally\\s+)?(?:done|finished|complete|completed|paid"
       + "|sorted(?:\\s+out)?|handled|taken\\s+care\\s+of|dealt\\s+with|out\\s+of\\s+the\\s+way|ticked\\s+off|checked\\s+off)";
@@ -49,8 +56,8 @@ final class Changes {
       + "|^(?:(?:just|already|finally)\\s+)*(?:done|finished|completed)\\s+(with\\s+.+|" + PLACE + ".*|it|that|this|the\\s+.+)$"
       + "|^i(?:'ve|\\s+have)?(?:\\s+(?:just|already|finally|also))*\\s+(?:finished|completed|did|done)\\s+(.+)$"
       + "|^i'?m\\s+(?:all\\s+)?(?:done|finished)\\s+with\\s+(.+)$"
-      + "|^(?!(?:what|which|who|how|where|when|why)\\b)(.+?)\\s+(?:is|are|was|has\\s+been|have\\s+been)\\s+" + DONE + "$"
-      + "|^(?!(?:what|which|who|how|where|when|why)\\b)(.+?)'s\\s+" + DONE + "$"
+      + "|" + SUBJECT + "(.+?)\\s+(?:is|are|was|has\\s+been|have\\s+been)\\s+" + DONE + "$"
+      + "|" + SUBJECT + "(.+?)'s\\s+" + DONE + "$"
       + "|^(" + PLACE + ".*|it|that|this|the\\s+.+)\\s+(?:done|finished|completed)$|^(?:got|get)\\s+(.+?)\\s+done$");
   /**
    * "i already paid the rent", "just called mom": a thing done, said in the past tense. Without "I" an
@@ -76,17 +83,17 @@ final class Changes {
       + "|^(?:i\\s+)?(?:don't|do\\s+not|no\\s+longer)\\s+need\\s+(?:to\\s+)?(.+?)(?:\\s+any\\s*more|\\s+after\\s+all)?$"
       + "|^no\\s+need\\s+(?:for|to)\\s+(.+?)(?:\\s+any\\s*more)?$");
   /** "remind me about it 1 hour before"; "remind me 30 min before" is about the last task ("it" unsaid). */
-  private static final Pattern REMIND = words("^(?:remind\\s+me|set\\s+(?:a\\s+)?reminder|add\\s+(?:a\\s+)?reminder|ping\\s+me|alert\\s+me"
-      + "|notify\\s+me)\\s+(?:(?:about|for|of|on|to)\\s+)?(.+)$");
+  private static final Pattern REMIND = words("^(?:" + Reminders.REMIND_ME + "|set\\s+(?:a\\s+)?reminder|add\\s+(?:a\\s+)?reminder)"
+      + "\\s+(?:(?:about|for|of|on|to)\\s+)?(.+)$");
   private static final Pattern TAG = words("^(?:tag|label)\\s+(.+?)\\s+(?:with|as)\\s+(.+)$"
       + "|^(?:tag|label)\\s+(it|that|this|them|[\\d,\\s&]+(?:and\\s+\\d+)?|the\\s+.+?\\s+one)\\s+(.+)$"
       + "|^add\\s+(?:the\\s+)?(?:tags?|labels?)\\s+(.+?)\\s+to\\s+(.+)$|^add\\s+(#.+?)\\s+to\\s+(.+)$");
   /** "make" moves only a task named by "it" or its number ("make it tomorrow at noon"); "make dinner tomorrow" is a task. */
   private static final Pattern MOVE = words("^(move|reschedule|postpone|push|shift|delay|bump|snooze|change|set|update|make)\\s+(.+)$");
   private static final Pattern MAKE = words("^(?:make|set|mark|flag|prioriti[sz]e|change|bump|raise|lower|update)\\s+(.+)$");
-  private static final Pattern IS_PRIORITY = words("^(.+?)\\s+(?:is|are)\\s+(?:now\\s+|very\\s+|really\\s+)?(?:urgent|important|"
+  private static final Pattern IS_PRIORITY = words(SUBJECT + "(.+?)\\s+(?:is|are)\\s+(?:now\\s+|very\\s+|really\\s+)?(?:urgent|important|"
       + "(?:high|low|medium)\\s+priority)$");
-  private static final Pattern IS_DUE = words("^(.+?)\\s+(?:is|are)\\s+(?:now\\s+)?due\\s+(.+)$");
+  private static final Pattern IS_DUE = words(SUBJECT + "(.+?)\\s+(?:is|are)\\s+(?:now\\s+)?due\\s+(.+)$");
   private static final Pattern DATE_FIELD = words("\\s(?:the\\s+)?(?:due\\s+date|deadline|date|due\\s+time|time)\\s+(?:of|for|on)\\s+");
   private static final Pattern PRIORITY_FIELD = words("\\s(?:the\\s+)?(?:priority)\\s+(?:of|for|on)\\s+");
   private static final Pattern RELATIVE_MOVE = words("\\s(?:back\\s+)?(?:by\\s+)?(?:a|an|one|\\d+)\\s+(?:days?|weeks?|hours?)(?:\\s+later)?\\s*$");
@@ -147,7 +154,7 @@ final class Changes {
     }
     m = REOPEN.matcher(text);
     if (m.matches()) {
-      return Optional.of(change(first(m, 1, 2), edit("reopen"), context));
+      return Optional.of(change(first(m, 1, 2, 3), edit("reopen"), context));
     }
     m = COMPLETE.matcher(text);
     if (m.matches()) {
@@ -225,7 +232,7 @@ final class Changes {
     if (rest.has(RELATIVE_MOVE)) {
       return Optional.of(clarify("To which day should I move it? Say a day, such as \"move it to Friday\"."));
     }
-    Optional<String> level = verb.equals("move") ? Optional.empty() : Priorities.take(rest);
+    Optional<String> level = verb.equals("move") ? Optional.empty() : Priorities.takeAll(rest);
     Optional<When> due = Dates.take(rest, now);
     if (due.isEmpty() && level.isEmpty() || verb.equals("make") && !References.isReference(rest.text())) {
       return Optional.empty();

@@ -31,26 +31,33 @@ final class Dates {
 
   /** Words that may stand before a date and belong to it. */
   private static final String PREP = "(?:(?:due|by|on|for|before|starting|from|beginning|this\\s+coming|at)\\s+)*";
+  /**
+   * A weekday said with a date ("sat 28/2", "Friday, 13 March", "Friday the 13th"): the date says the day, the
+   * weekday goes with it. So a weekday read alone must not be followed by a date ({@link #NOT_BEFORE_A_DATE}).
+   */
+  private static final String DAY_NAME = "(?:" + Numbers.WEEKDAY_WORD + "\\.?,?\\s+)?";
+  private static final String NOT_BEFORE_A_DATE = "(?!\\.?,?\\s+(?:the\\s+\\d{1,2}(?:st|nd|rd|th)\\b|\\d{1,2}(?:st|nd|rd|th)?"
+      + "(?:/\\d|\\s+(?:of\\s+)?" + Numbers.MONTH + "\\b)|" + Numbers.MONTH + "\\.?\\s+\\d|\\d{4}-\\d))";
   private static final Pattern IN_DURATION = words("\\s(?:in|within)\\s+" + Numbers.COUNT
       + "\\s*(minutes?|mins?|m|hours?|hrs?|h|days?|weeks?|months?|years?)\\b(?:\\s+from\\s+now)?");
-  private static final Pattern ISO = words("\\s" + PREP + "(\\d{4})-(\\d{1,2})-(\\d{1,2})(?:(?:t|\\s+|\\s+at\\s+)(\\d{1,2}):(\\d{2}))?\\b");
+  private static final Pattern ISO = words("\\s" + PREP + DAY_NAME + "(\\d{4})-(\\d{1,2})-(\\d{1,2})(?:(?:t|\\s+|\\s+at\\s+)(\\d{1,2}):(\\d{2}))?\\b");
   private static final Pattern DAY_AFTER_TOMORROW = words("\\s" + PREP + "(?:the\\s+)?day\\s+after\\s+tomorrow\\b");
   private static final Pattern TODAY = words("\\s" + PREP + "(today|tonite)\\b");
   private static final Pattern TOMORROW = words("\\s" + PREP + "(tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow)\\b");
   private static final Pattern YESTERDAY = words("\\s" + PREP + "yesterday\\b");
   private static final Pattern WEEKDAY = words("\\s" + PREP + "(?:(this|next|coming|the\\s+following)\\s+)?"
-      + Numbers.WEEKDAY + "\\b");
+      + Numbers.WEEKDAY + "\\b" + NOT_BEFORE_A_DATE);
   private static final Pattern SHORT_WEEKDAY = words("\\s(?:(?:due|by|on|for|before)\\s+|(this|next)\\s+)"
-      + Numbers.WEEKDAY_ANY + "\\.?(?=[\\s,.!?]|$)");
+      + Numbers.WEEKDAY_ANY + "\\.?(?=[\\s,.!?]|$)" + NOT_BEFORE_A_DATE);
   private static final Pattern WEEKEND = words("\\s" + PREP + "(?:(this|next|the|over\\s+the)\\s+)?weekend\\b");
   private static final Pattern END_OF = words("\\s" + PREP + "(?:the\\s+)?end\\s+of\\s+(?:the\\s+|this\\s+)?(week|month|year)\\b"
       + "|\\s" + PREP + "(eow|eom)\\b");
   private static final Pattern NEXT_PERIOD = words("\\s" + PREP + "next\\s+(week|month|year)\\b");
-  private static final Pattern MONTH_DAY = words("\\s" + PREP + Numbers.MONTH + "\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b"
+  private static final Pattern MONTH_DAY = words("\\s" + PREP + DAY_NAME + Numbers.MONTH + "\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b"
       + "(?:,?\\s+(\\d{4}))?");
-  private static final Pattern DAY_MONTH = words("\\s" + PREP + "(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?"
+  private static final Pattern DAY_MONTH = words("\\s" + PREP + DAY_NAME + "(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?"
       + Numbers.MONTH + "\\b(?:,?\\s+(\\d{4}))?");
-  private static final Pattern DAY_OF_MONTH = words("\\s" + PREP + "the\\s+(\\d{1,2})(?:st|nd|rd|th)\\b"
+  private static final Pattern DAY_OF_MONTH = words("\\s" + PREP + DAY_NAME + "the\\s+(\\d{1,2})(?:st|nd|rd|th)\\b"
       + "(?:\\s+of\\s+(?:the|this)\\s+month)?(?!\\s+(?:one|task|item)\\b)");
 
   /**
@@ -59,7 +66,9 @@ final class Dates {
    * that one. Only after a word that says a date follows, or before a time or the end, so that
    * "1/2 cup" stays in the title.
    */
-  private static final Pattern SLASH = words("\\s(?:(?:due|by|on|for|before|until|till|starting|from)\\s+)+(\\d{1,2})/(\\d{1,2})"
+  private static final String SLASH_PREP = "(?:due|by|on|for|before|until|till|starting|from)\\s+";
+  private static final Pattern SLASH = words("\\s(?:(?:" + SLASH_PREP + ")+" + DAY_NAME + "|(?:" + SLASH_PREP + ")*"
+      + Numbers.WEEKDAY_WORD + "\\.?,?\\s+)(\\d{1,2})/(\\d{1,2})"
       + "(?:/(\\d{4}|\\d{2}))?(?=[\\s,.!?]|$)"
       + "|\\s(\\d{1,2})/(\\d{1,2})(?:/(\\d{4}|\\d{2}))?(?=\\s*(?:$|[,.!?]|\\s(?:at|@)\\s|\\s\\d{1,2}(?::\\d{2})?\\s*[ap]\\.?m))");
 

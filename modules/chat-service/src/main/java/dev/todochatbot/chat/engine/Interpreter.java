@@ -52,22 +52,35 @@ final class Interpreter {
   /** Words after the request that add nothing to it: "ok that's done now", "make it Friday then". */
   private static final Pattern TRAILING_FILLER = words("(?:[\\s,]+(?:please|pls|thanks|thank\\s+you|thx|(?:right\\s+|for\\s+)?now|then"
       + "|actually|already|for\\s+me))+[.!]*$");
+  /** A task by its place in the list shown: "#3", "number 3", "the second one". */
+  private static final String PLACE = "#\\d{1,3}|(?:number|no\\.?|item|task)\\s*\\d{1,3}|\\d{1,3}"
+      + "|the\\s+(?:\\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|last)(?:\\s+one)?";
   /**
    * A clause that comments on the task the request is about ("it's not that important, make it low",
-   * "that was wrong, delete it"): the other clause is the request.
+   * "that was wrong, delete it", "#3 isn't actually done, reopen it"): the other clause is the request, and
+   * a task the remark names by its place is the one its "it" means.
    */
-  private static final Pattern REMARK = words("^(?:it|that|this|that\\s+one|this\\s+one)(?:'s|\\s+is|\\s+was|\\s+isn't|\\s+wasn't"
-      + "|\\s+can|\\s+can't|\\s+doesn't|\\s+does\\s+not|\\s+won't|'ll|\\s+will|\\s+should)\\b.*"
+  private static final Pattern REMARK = words("^(it|that|this|that\\s+one|this\\s+one|" + PLACE + ")(?:'s|\\s+is|\\s+was"
+      + "|\\s+isn't|\\s+wasn't|\\s+can|\\s+can't|\\s+doesn't|\\s+does\\s+not|\\s+won't|'ll|\\s+will|\\s+should)\\b.*"
       + "|^(?:oops|sorry|my\\s+bad|wait|hmm+|on\\s+second\\s+thoughts?|scratch\\s+that|wrong\\s+one|(?:i\\s+)?changed\\s+my\\s+mind"
       + "|i\\s+was\\s+wrong|my\\s+mistake|never\\s*mind)$");
   private static final Pattern CLAUSE_BREAK = Pattern.compile("\\s*[,;]\\s+|[.!]\\s+|\\s+[-\u2014]+\\s+");
   /** "what about the other one?": a follow-up whose task only the earlier turns could tell. */
   private static final Pattern FOLLOW_UP = words("^(?:what|how)\\s+about\\s+(.+?)[\\s?!.]*$");
   /** "remind me tomorrow to call the garage": the when said before the task, read as "remind me to ... tomorrow". */
-  private static final Pattern REMIND_WHEN_TO = words("^(?:please\\s+)?remind\\s+me\\s+(.+?)\\s+(to|about|that)\\s+(.+)$");
+  private static final Pattern REMIND_WHEN_TO = words("^(?:please\\s+)?(?:" + Reminders.REMIND_ME + ")\\s+(.+?)\\s+(to|about|that)\\s+(.+)$");
   /** A change verb aimed at a task already there ("make it", "move that"): such words never add a task unasked. */
   private static final Pattern CHANGE_ON_REFERENCE = words("\\b(?:make|move|set|change|delete|remove|mark|push|rename|tag|complete"
       + "|cancel|reschedule|postpone|update|edit|drop)\\s+(?:it|that|this|them|that\\s+one|this\\s+one|the\\s+last\\s+one)\\b");
+  /** A question about tasks ("which tasks are due before Friday?"): never read as a change, however it goes on. */
+  private static final Pattern ASKING = words("^(?:which|what|what's|whats|when|do\\s+i|did\\s+i|have\\s+i|are\\s+there|is\\s+there"
+      + "|how\\s+many)\\b");
+  /** "#3" with a word of changing it: about the item of the list shown, never a task tagged 3. */
+  private static final Pattern NUMBERED_CHANGE = words("(?=.*(?:^|\\s)#\\d{1,3}\\b).*\\b(?:done|finished|complete[d]?|re-?open|undo|undone"
+      + "|delete|remove|cancel|drop|move|rename)\\b");
+  /** A verb and then a task already there: "change it", "update 2", "move #3", "set the dentist one". */
+  private static final Pattern REFERENCE_AFTER_VERB = words("^\\S+\\s+(?:it|that|this|them|those|these|#?\\d|(?:number|no\\.?|item)\\s*\\d"
+      + "|the\\s+(?:first|second|third|fourth|fifth|last|\\d{1,2}(?:st|nd|rd|th)|\\S+\\s+one)\\b)");
   /** In a new task's words, "make it urgent" is the task being added: the words go, the urgency stays. */
   private static final Pattern SELF_REFERENCE = words("(?:\\s*,\\s*|\\s)(?:and\\s+)?(?:make|set|mark)\\s+(?:it|that)(?:\\s+(?:as|to))?(?=\\s)");
   private static final Pattern GREETING_WORDS = words("^(?:hi|hello|hey|hiya|howdy|yo|hallo|greetings|good\\s+(?:morning|afternoon"
@@ -100,14 +113,25 @@ final class Interpreter {
       + "|check\\s+my|tell\\s+me|open\\s+tasks|completed\\s+tasks|finished\\s+tasks|done\\s+tasks|everything|all\\s+tasks"
       + "|reminders|high|urgent|low|am\\s+i|is\\s+any(?:thing)?|are\\s+any|did\\s+i\\s+(?:finish|complete|do|get|tick|check)"
       + "|(?:in\\s+)?(?:alphabetical|a-z|priority|date|due\\s+date|deadline)\\s+order|alphabetical(?:ly)?|in\\s+order\\s+of)\\b");
-  private static final Pattern ADD = words("^(?:(?:please\\s+)?(?:add|create|new|schedule|put|set\\s+up|jot\\s+down|note\\s+down|note"
+  /**
+   * The words that ask for a new task. "put" only with the list it goes on ("put milk on my list"): "put the bins out"
+   * is the task itself, as are "take ... out" and "bring ... in".
+   */
+  private static final Pattern ADD = words("^(?:(?:please\\s+)?(?:add|create|new|schedule|put(?=(?:\\s.*?)?\\s(?:on|in|onto|to)\\s+(?:my|the)\\s+"
+      + "(?:[\\w-]+\\s+)?(?:list|tasks|todos?|to-dos?|calendar|agenda|schedule)\\b)|set\\s+up|jot\\s+down|note\\s+down|note"
       + "|i\\s+need\\s+to|i\\s+have\\s+to|i've\\s+got\\s+to|i\\s+gotta|i\\s+must|i\\s+should|need\\s+to|have\\s+to|gotta|must"
       + "|don't\\s+forget\\s+to|do\\s+not\\s+forget\\s+to|remember\\s+to|don't\\s+let\\s+me\\s+forget\\s+to|todo|to-do|task"
-      + "|remind\\s+me\\s+to|remind\\s+me\\s+about|remind\\s+me\\s+that\\s+i\\s+(?:need|have)\\s+to)\\b)"
+      + "|(?:" + Reminders.REMIND_ME + ")\\s+(?:to|about)|remind\\s+me\\s+that\\s+i\\s+(?:need|have)\\s+to)\\b)"
       + "(?:\\s+(?:a|an|new|the|one|another|more))*(?:\\s+(?:task|todo|to-do|item|reminder|entry))?(?:\\s*:)?(?:\\s+(?:to|that))?(?=\\s|$)");
-  private static final Pattern REMIND_TO = words("^(?:please\\s+)?remind\\s+me\\s+(?:to|about|that)\\b");
+  private static final Pattern REMIND_TO = words("^(?:please\\s+)?(?:" + Reminders.REMIND_ME + ")\\s+(?:to|about|that)\\b");
   private static final Pattern DESCRIPTION = words("\\s(?:[-—:,;(]+\\s*)?(?:notes?|description|details?|desc|info)\\s*[:\\-—]\\s*(.+?)\\)?\\s*$"
       + "|\\s[—-]{1,2}\\s+(.+)$");
+  /**
+   * A title in quotes right after the verb ("add 'call the electrician' for Monday", "a task called \"Q3 plan\""):
+   * the words inside are the title as written; the rest is read for when, how important and so on.
+   */
+  private static final Pattern QUOTED_TITLE = words("^\\s*(?:(?:a\\s+|the\\s+)?(?:task|todo|to-do|reminder|item)\\s+)?"
+      + "(?:(?:called|named|titled|saying)\\s+)?(['\"])(\\S(?:.*?\\S)?)\\1(?=[\\s,.!?;:]|$)");
   private static final Pattern QUESTION = words("^(?:why|how|who|whom|whose|is|are|can|could|would|should|does|do|did|will)\\b");
 
   Plan interpret(String message, Instant now, ZoneId zone, Context context) {
@@ -154,9 +178,10 @@ final class Interpreter {
           : new Plan.Clarify("What should I do with it: mark it done, delete it, move it? Say, for example, \"done with "
               + core.replaceAll("\\D", "") + "\".", null);
     }
-    Optional<Plan> change = Changes.read(core, now, context).or(() -> changeAmongRemarks(core, now, context));
+    Optional<Plan> change = ASKING.matcher(core).find() ? Optional.empty() : readChange(core, now, context);
     if (change.isPresent()) {
-      return change.get();
+      return change.get() instanceof Plan.Clarify c && c.pending() == null && isNewRepeatingTask(core, now)
+          ? add(core, now, false) : change.get();
     }
     Matcher followUp = FOLLOW_UP.matcher(core);
     if (followUp.matches() && References.isVague(followUp.group(1))) {
@@ -180,7 +205,37 @@ final class Interpreter {
       return new Plan.Clarify("I'm not sure what you're asking. I can tell you what's due (\"what's due today?\"), "
           + "find a task (\"find the dentist one\") or add one. Say \"help\" for more.", null);
     }
+    if (!context.lastList().isEmpty() && NUMBERED_CHANGE.matcher(core).find()) {
+      return new Plan.Clarify("What should I do with it, and with which task? Say, for example, \"reopen 3\" or "
+          + "\"done with 3\".", null);
+    }
     return guessAdd(core, now);
+  }
+
+  /**
+   * The change the message asks for. When the whole message only finds words to look up, but one clause of it
+   * names a known task and the others are remarks ("make it low priority, it can wait"), that clause is the change.
+   */
+  private static Optional<Plan> readChange(String core, ZonedDateTime now, Context context) {
+    Optional<Plan> whole = Changes.read(core, now, context);
+    if (whole.isPresent() && !(whole.get() instanceof Plan.Change change && change.targets().stream()
+        .noneMatch(t -> t instanceof Plan.Known))) {
+      return whole;
+    }
+    Optional<Plan> clause = changeAmongRemarks(core, now, context);
+    if (whole.isEmpty()) {
+      return clause;
+    }
+    return clause.filter(p -> p instanceof Plan.Change c && c.targets().stream().allMatch(t -> t instanceof Plan.Known))
+        .or(() -> whole);
+  }
+
+  /**
+   * "change the water filter every 2 months": a change verb that changes nothing known, with a rule of repeating,
+   * is a new repeating task; with "it" or a number it stays a question about the task meant.
+   */
+  private static boolean isNewRepeatingTask(String core, ZonedDateTime now) {
+    return !REFERENCE_AFTER_VERB.matcher(core).find() && Recurrences.take(new Phrase(core), now).isPresent();
   }
 
   /** The request without the filler around it: "ok actually, make it low please" is "make it low". */
@@ -200,9 +255,14 @@ final class Interpreter {
       return Optional.empty();
     }
     String request = null;
+    Context about = context;
     for (String clause : clauses) {
       String words = stripFiller(clause);
-      if (words.isEmpty() || REMARK.matcher(words).matches()) {
+      Matcher remark = REMARK.matcher(words);
+      if (words.isEmpty() || remark.matches()) {
+        if (!words.isEmpty() && remark.group(1) != null) {
+          about = aboutTask(remark.group(1), about);
+        }
         continue;
       }
       if (request != null) {
@@ -210,7 +270,17 @@ final class Interpreter {
       }
       request = words;
     }
-    return request == null ? Optional.empty() : Changes.read(request, now, context);
+    return request == null ? Optional.empty() : Changes.read(request, now, about);
+  }
+
+  /** The context with the task a remark names by its place ("#3 isn't done") as the one "it" means. */
+  private static Context aboutTask(String subject, Context context) {
+    if (subject.matches("(?i)(?:it|that|this)(?:\\s+one)?")) {
+      return context; // the task already meant
+    }
+    References.Resolved named = References.resolve(subject, context);
+    return named.targets().size() == 1 && named.targets().get(0) instanceof Plan.Known known
+        ? new Context(context.lastList(), known.task(), context.pending()) : context;
   }
 
   /** Whether {@code words} say when and nothing else ("tomorrow", "in 20 min", "on Friday at 3"). */
@@ -281,16 +351,18 @@ final class Interpreter {
   /** A new task from the words after the verb ("add", "remind me to", ...). */
   Plan.Add add(String text, ZonedDateTime now, boolean remindAtDue) {
     var phrase = new Phrase(text);
+    String quoted = phrase.take(QUOTED_TITLE).map(m -> m.group(2)).orElse(null);
     String description = phrase.take(DESCRIPTION)
         .map(m -> (m.group(1) != null ? m.group(1) : m.group(2)).strip()).orElse(null);
     // "add call mom, make it urgent": "it" is the task being added
     phrase.take(SELF_REFERENCE);
     List<Reminders.Reminder> reminders = Reminders.takeClauses(phrase, now);
-    JsonObject rule = Recurrences.take(phrase, now.toLocalDate()).orElse(null);
+    JsonObject rule = Recurrences.take(phrase, now).orElse(null);
     When due = Dates.take(phrase, now, rule).orElse(null);
     String priority = Priorities.take(phrase).orElse(null);
     List<String> tags = Tags.take(phrase);
-    var args = new JsonObject().put("title", Titles.clean(phrase.text()));
+    // with the title quoted, what the readers leave ("called", "it's") is no part of it
+    var args = new JsonObject().put("title", quoted != null ? Queries.capital(quoted.strip()) : Titles.clean(phrase.text()));
     if (description != null && !description.isEmpty()) {
       args.put("description", description);
     }

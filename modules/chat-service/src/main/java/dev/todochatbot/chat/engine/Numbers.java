@@ -12,12 +12,16 @@ final class Numbers {
   /** A count in digits or words: "3", "three", "a", "an". */
   static final String COUNT = "(\\d{1,4}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
       + "|fifteen|twenty|thirty|forty[- ]five|forty|sixty|ninety|half an?|a half|couple of|a couple of|few)";
+  /** An hour of the clock face in digits or words: "2", "two", "twelve". */
+  static final String HOUR = "(\\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)";
   /** An ordinal: "2nd", "second", "last". */
   static final String ORDINAL = "(\\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|last|next to last)";
   static final String WEEKDAY = "(monday|tuesday|wednesday|thursday|friday|saturday|sunday)";
   /** Weekdays written out or shortened; only used where a word before them says a day follows. */
   static final String WEEKDAY_ANY = "(monday|tuesday|wednesday|thursday|friday|saturday|sunday"
       + "|mon|tues?|wed|thurs?|thu|fri|sat|sun)";
+  /** {@link #WEEKDAY_ANY} without a group of its own, for patterns that only let a weekday stand there. */
+  static final String WEEKDAY_WORD = "(?:" + WEEKDAY_ANY.substring(1);
   static final String MONTH = "(january|february|march|april|may|june|july|august|september|october|november"
       + "|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)";
 

@@ -1,6 +1,7 @@
 package dev.todochatbot.chat.engine;
 
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,6 +51,44 @@ final class Phrase {
   /** Cuts a stretch of {@link #padded()} found by hand. */
   void cut(int start, int end) {
     text = text.substring(0, start) + " " + text.substring(end);
+  }
+
+  /**
+   * Takes {@code head} with what {@code reader} reads right after it ("until" and "March 1st"); nothing when the
+   * reader finds nothing there, or finds it further on only.
+   */
+  <T> Optional<T> takeAfter(Pattern head, Function<Phrase, Optional<T>> reader) {
+    Matcher m = head.matcher(text);
+    while (m.find()) {
+      String after = text.substring(m.end());
+      var rest = new Phrase(after);
+      Optional<T> read = reader.apply(rest);
+      String all = normalize(after);
+      String left = rest.text();
+      if (read.isPresent() && all.endsWith(left)) {
+        cut(m.start(), m.end() + originalLength(after, all.length() - left.length()));
+        return read;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** How many characters of {@code raw} make the first {@code normalized} characters of {@link #normalize}{@code (raw)}. */
+  private static int originalLength(String raw, int normalized) {
+    int i = 0;
+    while (i < raw.length() && Character.isWhitespace(raw.charAt(i))) {
+      i++;
+    }
+    for (int n = 0; n < normalized && i < raw.length(); n++) {
+      if (Character.isWhitespace(raw.charAt(i))) {
+        while (i < raw.length() && Character.isWhitespace(raw.charAt(i))) {
+          i++;
+        }
+      } else {
+        i++;
+      }
+    }
+    return i;
   }
 
   boolean has(Pattern pattern) {

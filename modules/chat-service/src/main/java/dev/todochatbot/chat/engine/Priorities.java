@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 final class Priorities {
 
   static final String LEVEL = "(urgent|high|medium|normal|low|no|none)";
-  private static final Pattern NAMED = words("(?:\\s*,\\s*|\\s)(?:(?:with|as|at|a|an|of|to)\\s+)*" + LEVEL
+  private static final Pattern NAMED = words("(?:\\s*,\\s*|\\s)(?:(?:with|as|at|a|an|of|to|it's|its|it\\s+is|is)\\s+)*" + LEVEL
       + "[\\s-]+(?:priority|prio|pri)\\b|\\s(?:with\\s+|at\\s+)?(?:priority|prio)\\s*(?:is\\s+|to\\s+|of\\s+|:\\s*)?" + LEVEL + "\\b");
   private static final Pattern P_CODE = words("\\s(?:priority\\s+)?p([1-4])\\b");
   private static final Pattern URGENT = words("\\s(?:it's\\s+|it\\s+is\\s+|very\\s+)?(urgent|urgently|asap|critical)\\b");
@@ -58,9 +58,23 @@ final class Priorities {
     return Optional.empty();
   }
 
-  /** For changes, where the level may stand alone: "make it high". */
+  /**
+   * The first level named, with every further mention of a level taken too: "low priority, no rush" says it twice,
+   * and the second saying is no part of the task's words.
+   */
+  static Optional<String> takeAll(Phrase phrase) {
+    Optional<String> level = take(phrase);
+    if (level.isPresent()) {
+      while (take(phrase).isPresent()) {
+        // said again; the first saying stands
+      }
+    }
+    return level;
+  }
+
+  /** For changes, where the level may stand alone ("make it high") and may be said twice. */
   static Optional<String> takeLevel(Phrase phrase) {
-    return take(phrase).or(() -> phrase.take(BARE_LEVEL).map(m -> level(m.group(1))));
+    return takeAll(phrase).or(() -> phrase.take(BARE_LEVEL).map(m -> level(m.group(1))));
   }
 
   static String level(String word) {

@@ -28,7 +28,16 @@ final class Queries {
 
   private static final Pattern SEARCH = words("^\\s*(?:find|search(?:\\s+for)?|look\\s+(?:for|up)|where(?:'s|\\s+is|\\s+are)"
       + "|do\\s+i\\s+have\\s+(?:a|any)\\s+(?:task|todo)s?\\s+(?:about|for|with|called)|(?:show|list)\\s+(?:me\\s+)?"
-      + "(?:the\\s+)?(?:tasks?|todos?|anything|everything)\\s+(?:about|with|mentioning|called|named|for))\\s+(.+)$");
+      + "(?:the\\s+)?(?:tasks?|todos?|anything|everything)\\s+(?:about|with|mentioning|called|named|for)"
+      + "|(?:(?:do\\s+i\\s+have|is\\s+there|have\\s+i\\s+got|got)\\s+)?(?:anything|something|any\\s+tasks?|any\\s+todos?)\\s+"
+      + "(?:about|regarding|concerning|mentioning|involving|related\\s+to|to\\s+do\\s+with))\\s+(.+)$"
+      + "|^\\s*when(?:'s|\\s+is|\\s+are|\\s+was)\\s+(?:my\\s+|the\\s+)?(.+?)(?:\\s+(?:due|happening|scheduled|on))?[\\s?!.]*$");
+  /**
+   * "do I have anything with the dentist?", "anything for the landlord?", "anything on the car?": a search, unless
+   * the words are a day, a priority or a tag ("anything for tomorrow?", "anything on Friday?"), which filter instead.
+   */
+  private static final Pattern LOOSE_SEARCH = words("^\\s*(?:(?:do\\s+i\\s+have|is\\s+there|have\\s+i\\s+got|got)\\s+)?(?:anything"
+      + "|something|any\\s+tasks?|any\\s+todos?)\\s+(?:with|for|on|at)\\s+(.+)$");
   /** "find tasks mentioning invoice": the words before the ones searched for. */
   private static final Pattern SEARCH_LEAD = words("^(?:(?:all|my|the|any)\\s+)*(?:tasks?|todos?|to-dos?|items?|anything|everything"
       + "|ones?)?\\s*(?:that\\s+|which\\s+)?(?:are\\s+)?(?:about|mentioning|mention|mentions|containing|contain|contains"
@@ -39,6 +48,7 @@ final class Queries {
       + "everything\\s+|the\\s+list\\s+)?(?:by|on)\\s+(priority|importance|due\\s*dates?|due|dates?|deadlines?|titles?|names?"
       + "|creation|created|newest|oldest|last\\s+changed|updated|recent(?:ly\\s+changed)?)\\b"
       + "|\\s(?:sort(?:ed)?\\s+|order(?:ed)?\\s+|)(alphabetically)\\b"
+      + "|\\s(?:in\\s+)?(alphabetical|a-z|a\\s+to\\s+z)(?:\\s+(?:list|listing|view))?(?=\\s|$)"
       + "|\\s(?:(?:sort(?:ed)?|order(?:ed)?|put|list|show)\\s+(?:them\\s+|my\\s+tasks\\s+|tasks\\s+|everything\\s+)?)?(?:in\\s+)?"
       + "(alphabetical|a-z|priority|date|due\\s+date|deadline)\\s+order\\b"
       + "|\\s(?:(?:sort(?:ed)?|order(?:ed)?|put|list|show)\\s+(?:them\\s+|my\\s+tasks\\s+|tasks\\s+)?)?in\\s+order\\s+of\\s+"
@@ -46,13 +56,19 @@ final class Queries {
   private static final Pattern COMPLETED = words("\\s(?:did\\s+i\\s+(?:finish|complete|do|get\\s+done|tick\\s+off|check\\s+off)"
       + "|i(?:'ve|\\s+have)?\\s+(?:finished|completed|done|did)|(?:have\\s+i\\s+)?(?:finished|completed|done|accomplished|"
       + "checked\\s+off|closed)|have\\s+i\\s+(?:finished|done|completed))\\b");
+  /** "everything including completed ones", "all tasks plus the done ones": open and done together. */
+  private static final Pattern INCLUDING_DONE = words("\\s(?:including|incl\\.?|with|plus|and|also|even)\\s+(?:also\\s+|even\\s+)?"
+      + "(?:the\\s+|my\\s+)?(?:done|completed|finished|closed|ticked\\s+off)(?:\\s+(?:ones|tasks|todos|items|too|as\\s+well))*\\b");
   private static final Pattern ALL = words("\\s(?:including\\s+(?:the\\s+)?(?:done|completed|finished)(?:\\s+ones)?|all\\s+(?:my\\s+)?tasks"
       + "|everything|open\\s+and\\s+(?:done|completed))\\b");
+  /** "only high priority", "just the high priority ones": that level and no other. */
+  private static final Pattern ONLY = words("\\s(?:only|just)(?:\\s+the)?(?=\\s+(?:urgent|high|medium|normal|low)\\b)");
   private static final Pattern OVERDUE = words("\\s(?:overdue|late|past\\s+due|missed|behind|past\\s+their\\s+due\\s+dates?)\\b");
   private static final Pattern NEXT = words("\\s(?:what(?:'s|\\s+is|s)\\s+next|next\\s+up|what\\s+should\\s+i\\s+do(?:\\s+next|\\s+now)?"
       + "|what(?:'s|\\s+is)\\s+coming\\s+up)\\b");
   private static final Pattern LIMIT = words("\\s(?:top|first|next)\\s+(\\d{1,2}|three|five|ten)\\b");
-  private static final Pattern BEFORE = words("\\s(?:before|by|until|till)(?=\\s)");
+  /** "before Friday" ends as Friday starts; "by Friday", "until Friday" take Friday in. */
+  private static final Pattern BEFORE = words("\\s(before|by|until|till)(?=\\s)");
   private static final Pattern THIS_WEEK = words("\\s(?:for\\s+|due\\s+)?(?:this|the\\s+current|the)\\s+week\\b");
   private static final Pattern NEXT_WEEK = words("\\s(?:for\\s+|due\\s+)?next\\s+week\\b");
   private static final Pattern LAST_WEEK = words("\\s(?:last|past)\\s+week\\b");
@@ -66,7 +82,7 @@ final class Queries {
       "overdue", "late", "urgent", "important", "priority", "today's", "tomorrow's", "these", "those", "any", "some",
       "which", "what", "other", "remaining", "pending", "upcoming", "recurring", "repeating", "new", "old", "due",
       "next", "of", "your", "our", "current", "outstanding", "unfinished", "many", "high", "low", "medium", "week's",
-      "weekend", "are", "is", "have", "show", "list", "more", "less", "few", "most", "every", "no", "much");
+      "weekend", "are", "is", "have", "show", "list", "more", "less", "few", "most", "every", "no", "much", "only", "just");
   private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
 
   private Queries() {}
@@ -74,12 +90,27 @@ final class Queries {
   static Plan.Find read(String text, ZonedDateTime now) {
     Matcher search = SEARCH.matcher(text);
     if (search.matches()) {
-      String sought = SEARCH_LEAD.matcher(search.group(1).replaceAll("[?!.]+$", "")).replaceFirst("");
-      String words = References.stripFiller(sought);
-      if (!words.isEmpty()) {
-        return new Plan.Find("search_tasks", new JsonObject().put("query", words), "Matching \"" + words + "\"");
+      Optional<Plan.Find> found = search(search.group(1) != null ? search.group(1) : search.group(2));
+      if (found.isPresent()) {
+        return found.get();
       }
     }
+    Plan.Find filtered = filter(text, now);
+    Matcher loose = LOOSE_SEARCH.matcher(text);
+    if (loose.matches() && filtered.tool().equals("list_tasks") && filtered.arguments().isEmpty()) {
+      return search(loose.group(1)).orElse(filtered);
+    }
+    return filtered;
+  }
+
+  private static Optional<Plan.Find> search(String said) {
+    String sought = SEARCH_LEAD.matcher(said.replaceAll("[?!.]+$", "")).replaceFirst("");
+    String words = References.stripFiller(sought);
+    return words.isEmpty() ? Optional.empty()
+        : Optional.of(new Plan.Find("search_tasks", new JsonObject().put("query", words), "Matching \"" + words + "\""));
+  }
+
+  private static Plan.Find filter(String text, ZonedDateTime now) {
     var phrase = new Phrase(text);
     if (phrase.has(REMINDERS)) {
       return new Plan.Find("list_reminders", new JsonObject(), "Your reminders to come");
@@ -87,8 +118,10 @@ final class Queries {
     var args = new JsonObject();
     var heading = new ArrayList<String>();
     String sort = phrase.take(SORT).map(Queries::sortKey).orElse(null);
-    boolean completed = phrase.take(COMPLETED).isPresent();
-    boolean all = !completed && phrase.take(ALL).isPresent();
+    // "including completed ones" first: its "completed" does not ask for the completed ones alone
+    boolean including = phrase.take(INCLUDING_DONE).isPresent();
+    boolean completed = !including && phrase.take(COMPLETED).isPresent();
+    boolean all = !completed && phrase.take(ALL).isPresent() || including;
     if (completed) {
       args.put("status", "completed");
     } else if (all) {
@@ -101,8 +134,9 @@ final class Queries {
       args.put("overdue", true);
       heading.add("Overdue");
     }
+    boolean only = phrase.take(ONLY).isPresent();
     Priorities.take(phrase).ifPresent(level -> {
-      args.put("priority", levels(level));
+      args.put("priority", only ? new JsonArray().add(level) : levels(level));
       heading.add(level.equals("none") ? "Without priority" : capital(level) + " priority");
     });
     List<String> tags = new ArrayList<>(Tags.take(phrase));
@@ -180,14 +214,15 @@ final class Queries {
       range(args, after, before, saturday, saturday.plusDays(2), now);
       heading.add(verb + "this weekend");
     } else {
-      boolean until = phrase.take(BEFORE).isPresent();
+      String until = phrase.take(BEFORE).map(m -> m.group(1).toLowerCase(Locale.ROOT)).orElse(null);
       Optional<LocalDate> day = Dates.takeDay(phrase, now);
       if (day.isEmpty()) {
         return;
       }
-      if (until) {
-        args.put(before, start(day.get().plusDays(1), now));
-        heading.add(verb + "by " + Replies.day(day.get(), today));
+      if (until != null) {
+        boolean strictly = until.equals("before");
+        args.put(before, start(strictly ? day.get() : day.get().plusDays(1), now));
+        heading.add(verb + (strictly ? "before " : "by ") + Replies.day(day.get(), today));
       } else {
         range(args, after, before, day.get(), day.get().plusDays(1), now);
         heading.add(verb + Replies.day(day.get(), today));
@@ -203,7 +238,11 @@ final class Queries {
     return ISO.format(day.atStartOfDay(now.getZone()).toOffsetDateTime());
   }
 
-  /** "high priority" asks for the important ones, so urgent tasks come along. */
+  /**
+   * "high priority" asks for the important ones, so urgent tasks come along: urgent is higher than high, and a
+   * person who asks for what matters most and is not shown the urgent ones misses the tasks that matter most of
+   * all. One who wants the high ones alone says so ("only high priority"), which {@link #ONLY} reads.
+   */
   private static JsonArray levels(String level) {
     return switch (level) {
       case "urgent" -> new JsonArray().add("urgent");
@@ -226,7 +265,7 @@ final class Queries {
     if (key.startsWith("due") || key.startsWith("date") || key.startsWith("deadline")) {
       return "dueAt";
     }
-    if (key.startsWith("title") || key.startsWith("name") || key.startsWith("alpha") || key.equals("a-z")) {
+    if (key.startsWith("title") || key.startsWith("name") || key.startsWith("a")) {
       return "title";
     }
     if (key.startsWith("creat") || key.startsWith("newest") || key.startsWith("oldest")) {

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
 import java.time.LocalTime;
+import java.time.ZonedDateTime;
 import java.time.Month;
 import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
@@ -62,19 +63,29 @@ final class Recurrences {
   /** "for 8 weeks", "for the next 3 months": how long the repeating lasts. */
   private static final Pattern FOR_SPAN = words("\\sfor\\s+(?:the\\s+next\\s+|another\\s+)?" + Numbers.COUNT
       + "\\s+(days?|weeks?|months?|years?)\\b");
-  private static final Pattern UNTIL = words("\\s(?:until|till|til|through|thru|ending)\\s+(?:the\\s+end\\s+of\\s+)?"
+  private static final String UNTIL_WORD = "\\s(?:until|till|til|through|thru|ending(?:\\s+on)?|up\\s+to)";
+  /** "until June", "until end of december", "till the end of the month", "until next year": to the end of that span. */
+  private static final Pattern UNTIL = words(UNTIL_WORD + "\\s+(?:(?:the\\s+)?end\\s+of\\s+)?"
       + "(?:(\\d{4})-(\\d{1,2})-(\\d{1,2})|" + Numbers.MONTH + "(?:\\s+(\\d{1,2})(?:st|nd|rd|th)?)?(?:,?\\s+(\\d{4}))?"
-      + "|(?:the\\s+)?end\\s+of\\s+(?:the\\s+)?year|next\\s+year)\\b");
-  private static final Pattern MODE_FROM_COMPLETION = words("\\s(?:after\\s+(?:i\\s+)?(?:finish|complete|do)\\s+(?:it|each\\s+one)"
-      + "|from\\s+(?:when\\s+i\\s+)?(?:completion|finish(?:ing)?|complete)\\s*(?:it)?)\\b");
+      + "|(?:the\\s+|this\\s+)?(year|month|week)|next\\s+(year|month))\\b");
+  /** "until" before any day the date reader knows: "until Friday", "till 1 March", "until 28/2". */
+  private static final Pattern UNTIL_HEAD = words(UNTIL_WORD + "(?=\\s)");
+  /**
+   * "after I finish it", "from completion", "counting from when I complete it", "counted from the day I do it":
+   * the next one is due that long after the last was done, not on a fixed calendar.
+   */
+  private static final Pattern MODE_FROM_COMPLETION = words("(?:\\s*,\\s*|\\s)(?:(?:counting|counted|starting|measured|calculated)\\s+)?"
+      + "(?:after|from)\\s+(?:(?:when|the\\s+(?:day|time|moment|date))\\s+)?(?:i\\s+|it\\s+is\\s+|it's\\s+|it\\s+gets\\s+)?(?:last\\s+)?"
+      + "(?:finish|complete|completion|do|did|done|mark|tick|check)\\w*(?:\\s+(?:it|them|each\\s+one|off|done|as\\s+done))*(?=[\\s,.!?;]|$)");
 
   private static final Pattern RRULE_DAY = Pattern.compile("([+-]?\\d*)([A-Z]{2})");
   private static final Pattern ANY_WEEKDAY = words(Numbers.WEEKDAY_ANY);
 
   private Recurrences() {}
 
-  /** Takes a recurrence out of {@code phrase}; {@code today} fixes which June "until June" means. */
-  static Optional<JsonObject> take(Phrase phrase, LocalDate today) {
+  /** Takes a recurrence out of {@code phrase}; {@code now} fixes which June "until June" means. */
+  static Optional<JsonObject> take(Phrase phrase, ZonedDateTime now) {
+    LocalDate today = now.toLocalDate();
     Optional<JsonObject> found = takeShape(phrase);
     if (found.isEmpty()) {
       return Optional.empty();
@@ -87,7 +98,8 @@ final class Recurrences {
     if (!rule.containsKey("count")) {
       phrase.take(FOR_SPAN).ifPresent(m -> span(rule, Math.max(1, Numbers.count(m.group(1))), m.group(2), today));
     }
-    phrase.take(UNTIL).ifPresent(m -> rule.put("until", until(m, today).toString()));
+    phrase.take(UNTIL).map(m -> until(m, today)).or(() -> phrase.takeAfter(UNTIL_HEAD, rest -> Dates.takeDay(rest, now)))
+        .ifPresent(last -> rule.put("until", last.toString()));
     return Optional.of(rule);
   }
 
@@ -271,9 +283,12 @@ final class Recurrences {
     if (m.group(1) != null) {
       return LocalDate.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
     }
-    if (m.group(4) == null) {
-      return m.group().toLowerCase(Locale.ROOT).contains("next") ? today.plusYears(1).withDayOfYear(1)
-          .with(TemporalAdjusters.lastDayOfYear()) : today.with(TemporalAdjusters.lastDayOfYear());
+    if (m.group(7) != null) {
+      return Dates.endOf(m.group(7).toLowerCase(Locale.ROOT), today);
+    }
+    if (m.group(8) != null) {
+      return m.group(8).equalsIgnoreCase("year") ? today.plusYears(1).with(TemporalAdjusters.lastDayOfYear())
+          : today.plusMonths(1).with(TemporalAdjusters.lastDayOfMonth());
     }
     Month month = Numbers.month(m.group(4));
     int year = m.group(6) != null ? Integer.parseInt(m.group(6))

@@ -53,8 +53,11 @@ final class Reminders {
 
   private static final LocalTime NINE = LocalTime.of(9, 0);
   private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm");
-  private static final Pattern HEAD = words("(?:\\s*,\\s*|\\s)(?:and\\s+)?(?:please\\s+)?(?:remind(?:\\s+me)?|set\\s+(?:a\\s+)?reminder"
-      + "|(?:with\\s+)?an?\\s+reminder|reminder|ping\\s+me|alert\\s+me|notify\\s+me)(?:\\s+(?:about|of)\\s+(?:it|this|that))?"
+  /** The ways of asking to be reminded: "remind me", "nudge me", "ping me", "give me a heads-up". */
+  static final String REMIND_ME = "(?:remind|nudge|ping|alert|notify|buzz|prod)\\s+me"
+      + "|give\\s+me\\s+an?\\s+(?:quick\\s+|little\\s+)?(?:heads[-\\s]?up|nudge|ping|shout|reminder|buzz)";
+  private static final Pattern HEAD = words("(?:\\s*,\\s*|\\s)(?:and\\s+)?(?:please\\s+)?(?:" + REMIND_ME + "|remind|set\\s+(?:a\\s+)?reminder"
+      + "|(?:with\\s+)?an?\\s+reminder|reminder)(?:\\s+(?:about|of)\\s+(?:it|this|that))?"
       + "(?:\\s+for)?(?=\\s)");
   /** Where a reminder's body may start; "to", "that" and "about the ..." start a task instead. */
   private static final Pattern BODY_START = words("^\\s+(?:at|on|in|tomorrow|today|tonight|this|next|the|a|an|half|one|two"

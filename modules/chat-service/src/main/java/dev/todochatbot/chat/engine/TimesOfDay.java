@@ -26,6 +26,13 @@ final class TimesOfDay {
   private static final Pattern CLOCK = words("\\s" + PREP + "([01]?\\d|2[0-3])(?::|h)([0-5]\\d)\\b");
   private static final Pattern BARE = words("\\s(?:at|@|around)\\s+(\\d{1,2})(?:\\s*o'?clock)?(?=[\\s,.!?;]|$)"
       + "(?!\\s*(?:min|hour|hr|day|week|month|year|time|%|st\\b|nd\\b|rd\\b|th\\b))");
+  /**
+   * "half past two", "a quarter to 5", "quarter after 9"; the British "half 2" (half past two) only after "at" or
+   * the like, so that "half a day" or "cut it in half" stay words.
+   */
+  private static final Pattern QUARTERS = words("\\s" + PREP + "(?:a\\s+)?(half|quarter)\\s+(past|after|to|till|of)\\s+"
+      + Numbers.HOUR + "(?:\\s*([ap])\\.?m\\.?)?(?=[\\s,.!?;]|$)"
+      + "|\\s(?:at|@|around|by|from)\\s+(half)\\s+" + Numbers.HOUR + "(?:\\s*([ap])\\.?m\\.?)?(?=[\\s,.!?;]|$)");
   private static final Pattern OCLOCK = words("\\s(\\d{1,2})\\s*o'?clock\\b");
   private static final Pattern PART = words("\\s(?:(in\\s+the|this|at|by|around)\\s+)?(morning|afternoon"
       + "|evening|tonight|(?<=at\\s|this\\s|by\\s)night|lunch\\s*time|lunch|end\\s+of\\s+(?:the\\s+)?(?:work\\s*)?day|eod|close\\s+of\\s+business)\\b");
@@ -39,7 +46,11 @@ final class TimesOfDay {
 
   static Optional<Clock> take(Phrase phrase) {
     phrase.peek(IMPOSSIBLE).ifPresent(TimesOfDay::checkPossible);
-    Optional<MatchResult> m = phrase.take(NAMED);
+    Optional<MatchResult> m = phrase.take(QUARTERS);
+    if (m.isPresent()) {
+      return Optional.of(new Clock(quarters(m.get()), false));
+    }
+    m = phrase.take(NAMED);
     if (m.isPresent()) {
       String name = m.get().group(1).toLowerCase(Locale.ROOT);
       return Optional.of(new Clock(name.equals("midnight") ? LocalTime.of(23, 59) : LocalTime.NOON, false));
@@ -69,6 +80,23 @@ final class TimesOfDay {
       return Optional.of(new Clock(LocalTime.of(hour >= 1 && hour <= 6 ? hour + 12 : hour, 0), false));
     }
     return takePartOfDay(phrase);
+  }
+
+  /** "half past 2" is 14:30 and "quarter to 7" 6:45, the hour read as a bare "at 2" or "at 7" would be. */
+  private static LocalTime quarters(MatchResult m) {
+    boolean british = m.group(5) != null;
+    String part = (british ? m.group(5) : m.group(1)).toLowerCase(Locale.ROOT);
+    String direction = british ? "past" : m.group(2).toLowerCase(Locale.ROOT);
+    int hour = Numbers.count(british ? m.group(6) : m.group(3));
+    String meridiem = british ? m.group(7) : m.group(4);
+    if (hour < 1 || hour > 12) {
+      throw new Unclear("There is no " + m.group().strip() + " on the clock; what time do you mean?");
+    }
+    int onClock = meridiem == null ? (hour <= 6 ? hour + 12 : hour)
+        : hour % 12 + (meridiem.equalsIgnoreCase("p") ? 12 : 0);
+    int minutes = part.equals("half") ? 30 : 15;
+    LocalTime full = LocalTime.of(onClock, 0);
+    return direction.equals("past") || direction.equals("after") ? full.plusMinutes(minutes) : full.minusMinutes(minutes);
   }
 
   private static void checkPossible(MatchResult m) {

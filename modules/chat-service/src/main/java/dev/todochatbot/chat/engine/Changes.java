@@ -41,7 +41,7 @@ final class Changes {
    * ("which tasks are due Friday?") and no verb adding a task ("add Q3 planning, it is urgent").
    */
   private static final String SUBJECT = "^(?!(?:what|which|who|how|where|when|why|add|create|new\\s+(?:task|todo|to-do|item|reminder)|remind|schedule)\\b)";
-  private static final Pattern REOPEN = words("^(?:reopen|re-open|uncomplete|unmark|undo|restore)\\s+(.+)$"
+  private static final Pattern REOPEN = words("^(?:reopen|re-open|uncomplete|unmark|undo|restore)(?:\\s+(.+))?$"
       + "|^mark\\s+(.+?)\\s+(?:as\\s+)?(?:not\\s+done|undone|open|incomplete|not\\s+complete[d]?|unfinished|to\\s*do)$"
       + "|" + SUBJECT + "(.+?)(?:\\s+is|\\s+was|'s)?\\s+(?:not|isn't|wasn't)\\s+(?:actually\\s+|really\\s+|quite\\s+)?(?:done|finished"
       + "|complete[d]?)(?:\\s+(?:yet|after\\s+all|actually))?$");
@@ -154,7 +154,9 @@ final class Changes {
     }
     m = REOPEN.matcher(text);
     if (m.matches()) {
-      return Optional.of(change(first(m, 1, 2, 3), edit("reopen"), context));
+      // "reopen" alone is the task just spoken of
+      return Optional.of(change(m.group(1) == null && m.group(2) == null && m.group(3) == null ? "it"
+          : first(m, 1, 2, 3), edit("reopen"), context));
     }
     m = COMPLETE.matcher(text);
     if (m.matches()) {

@@ -47,6 +47,7 @@ final class Interpreter {
       + "|now|and|also|then|hey|hi|so|alright|right|great|thanks|actually|oh|um+|uh+|erm|hmm+|btw|i\\s+want\\s+you\\s+to"
       + "|i'd\\s+like\\s+you\\s+to)[\\s,!]+"
       + "|(?:scratch\\s+that|sorry|wait|oops|on\\s+second\\s+thoughts?|by\\s+the\\s+way|hang\\s+on|hold\\s+on|my\\s+bad"
+      + "|when\\s+you\\s+(?:can|get\\s+a\\s+(?:chance|minute|sec(?:ond)?))|if\\s+you\\s+can|if\\s+possible"
       + "|never\\s*mind|no\\s+wait)\\s*[,!.;:-]+\\s*)+");
   private static final Pattern TRAILING_POLITE = words("[\\s,]+(?:please|pls|thanks|thank\\s+you|thx)[.!]*$");
   /** Words after the request that add nothing to it: "ok that's done now", "make it Friday then". */
@@ -67,17 +68,17 @@ final class Interpreter {
   private static final Pattern CLAUSE_BREAK = Pattern.compile("\\s*[,;]\\s+|[.!]\\s+|\\s+[-\u2014]+\\s+");
   /** "what about the other one?": a follow-up whose task only the earlier turns could tell. */
   private static final Pattern FOLLOW_UP = words("^(?:what|how)\\s+about\\s+(.+?)[\\s?!.]*$");
-  /** "remind me tomorrow to call the garage": the when said before the task, read as "remind me to ... tomorrow". */
+  /** "remind me tomorrow to call the garage", "remind me every Friday to ...": the when said before the task, read after it. */
   private static final Pattern REMIND_WHEN_TO = words("^(?:please\\s+)?(?:" + Reminders.REMIND_ME + ")\\s+(.+?)\\s+(to|about|that)\\s+(.+)$");
   /** A change verb aimed at a task already there ("make it", "move that"): such words never add a task unasked. */
   private static final Pattern CHANGE_ON_REFERENCE = words("\\b(?:make|move|set|change|delete|remove|mark|push|rename|tag|complete"
       + "|cancel|reschedule|postpone|update|edit|drop)\\s+(?:it|that|this|them|that\\s+one|this\\s+one|the\\s+last\\s+one)\\b");
   /** A question about tasks ("which tasks are due before Friday?"): never read as a change, however it goes on. */
-  private static final Pattern ASKING = words("^(?:which|what|what's|whats|when|do\\s+i|did\\s+i|have\\s+i|are\\s+there|is\\s+there"
-      + "|how\\s+many)\\b");
+  private static final Pattern ASKING = words("^(?:which|what|what's|whats|when(?:'s|\\s+(?:is|are|was|were|do|does|did|will))"
+      + "|do\\s+i|did\\s+i|have\\s+i|are\\s+there|is\\s+there|how\\s+many)\\b");
   /** "#3" with a word of changing it: about the item of the list shown, never a task tagged 3. */
-  private static final Pattern NUMBERED_CHANGE = words("(?=.*(?:^|\\s)#\\d{1,3}\\b).*\\b(?:done|finished|complete[d]?|re-?open|undo|undone"
-      + "|delete|remove|cancel|drop|move|rename)\\b");
+  private static final Pattern NUMBERED_CHANGE = words("(?=.*(?:^|\\s)#\\d{1,3}\\b).*\\b(?:done|finish\\w*|complet\\w*|re-?open\\w*|undo"
+      + "|undone|delet\\w*|remov\\w*|cancel\\w*|drop\\w*|mov\\w*|renam\\w*)\\b");
   /** A verb and then a task already there: "change it", "update 2", "move #3", "set the dentist one". */
   private static final Pattern REFERENCE_AFTER_VERB = words("^\\S+\\s+(?:it|that|this|them|those|these|#?\\d|(?:number|no\\.?|item)\\s*\\d"
       + "|the\\s+(?:first|second|third|fourth|fifth|last|\\d{1,2}(?:st|nd|rd|th)|\\S+\\s+one)\\b)");
@@ -283,10 +284,11 @@ final class Interpreter {
         ? new Context(context.lastList(), known.task(), context.pending()) : context;
   }
 
-  /** Whether {@code words} say when and nothing else ("tomorrow", "in 20 min", "on Friday at 3"). */
+  /** Whether {@code words} say when or how often and nothing else ("tomorrow", "on Friday at 3", "every Friday at 5"). */
   private static boolean isOnlyWhen(String words, ZonedDateTime now) {
     var phrase = new Phrase(words);
-    return Dates.take(phrase, now).isPresent() && Titles.clean(phrase.text()).isEmpty();
+    JsonObject rule = Recurrences.take(phrase, now).orElse(null);
+    return Dates.take(phrase, now, rule).isPresent() && Titles.clean(phrase.text()).isEmpty();
   }
 
   /** The refusal of a bulk change, with the way to do it one task at a time. */

@@ -14,7 +14,7 @@ final class Titles {
   private static final Pattern LIST_WORDS = words("\\s(?:to|on|onto|in)\\s+(?:my|the)\\s+(?:to-?do\\s+|task\\s+|shopping\\s+)?"
       + "(?:list|tasks|todos?)\\b");
   private static final Pattern LEADING = words("^(?:(?:to|and|also|then|that|please|a|an|new|task|todo|to-do|:|-|,|;)\\s+)+");
-  private static final Pattern TRAILING = words("(?:\\s+(?:on|at|by|for|due|with|and|to|every|from|starting|in|the|until|"
+  private static final Pattern TRAILING = words("(?:\\s+(?:on|at|by|for|due|with|and|to|every|from|starting|the|until|"
       + "before|please|also|then|of|as|,|-|:|;|priority|reminder|tagged|tag|it|is))+$");
   private static final Pattern PUNCT_RUNS = Pattern.compile("\\s*([,;])(?:\\s*[,;])+|\\s+([,;.!?])");
   private static final Pattern EDGES = Pattern.compile("^[\\s,;:.!?\"'-]+|[\\s,;:.!?\"'-]+$");

@@ -266,6 +266,35 @@ class LanguageEngineTest {
   }
 
   @Test
+  void aRemarkThatHashThreeIsNotDoneThenReopenItReopensThatItemAndAddsNoTask() {
+    say("add first errand tomorrow");
+    say("add second errand the day after tomorrow");
+    say("add third errand in 3 days");
+    say("mark the third errand done");
+    JsonArray shown = only(say("show all my tasks"), "list_tasks").result().getJsonArray("items");
+    assertThat(shown).hasSize(3);
+    String third = shown.getJsonObject(2).getString("id");
+    assertThat(shown.getJsonObject(2).getString("title")).isEqualTo("Third errand");
+
+    Reply reply = say("#3 isn't actually done, reopen it please");
+
+    assertThat(only(reply, "update_task").arguments().getString("id")).isEqualTo(third);
+    assertThat(reply.actions()).noneMatch(a -> a.tool().equals("add_task"));
+    assertThat(taskTitled("Third errand", "open")).isNotNull();
+    assertThat(tasks("all")).hasSize(3).noneMatch(t -> ((JsonObject) t).getJsonArray("tags", new JsonArray()).contains("3"));
+  }
+
+  @Test
+  void putTheBinsOutIsTheTaskAndPutOnMyListIsTheCommand() {
+    Reply bins = say("put bins out tonight");
+    Reply milk = say("put oat milk on my shopping list");
+
+    assertThat(only(bins, "add_task").result().getJsonObject("task").getString("title")).isEqualTo("Put bins out");
+    assertThat(only(milk, "add_task").result().getJsonObject("task").getString("title")).isEqualTo("Oat milk");
+    assertThat(tasks("all")).hasSize(2);
+  }
+
+  @Test
   void scratchThatDeleteItRemovesTheTaskJustAdded() {
     say("add book flights");
 

@@ -219,16 +219,17 @@ final class Interpreter {
    */
   private static Optional<Plan> readChange(String core, ZonedDateTime now, Context context) {
     Optional<Plan> whole = Changes.read(core, now, context);
-    if (whole.isPresent() && !(whole.get() instanceof Plan.Change change && change.targets().stream()
-        .noneMatch(t -> t instanceof Plan.Known))) {
+    if (whole.isPresent() && !onlyWordsToLookUp(whole.get())) {
       return whole;
     }
     Optional<Plan> clause = changeAmongRemarks(core, now, context);
-    if (whole.isEmpty()) {
-      return clause;
-    }
-    return clause.filter(p -> p instanceof Plan.Change c && c.targets().stream().allMatch(t -> t instanceof Plan.Known))
-        .or(() -> whole);
+    return whole.isEmpty() ? clause
+        : clause.filter(p -> p instanceof Plan.Change && !onlyWordsToLookUp(p)).or(() -> whole);
+  }
+
+  /** A change none of whose targets is a task known yet: only words of a title, still to look up. */
+  private static boolean onlyWordsToLookUp(Plan plan) {
+    return plan instanceof Plan.Change change && change.targets().stream().noneMatch(t -> t instanceof Plan.Known);
   }
 
   /**

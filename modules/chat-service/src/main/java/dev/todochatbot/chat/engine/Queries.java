@@ -97,7 +97,8 @@ final class Queries {
     }
     Plan.Find filtered = filter(text, now);
     Matcher loose = LOOSE_SEARCH.matcher(text);
-    if (loose.matches() && filtered.tool().equals("list_tasks") && filtered.arguments().isEmpty()) {
+    boolean nothingFilters = filtered.tool().equals("list_tasks") && filtered.arguments().isEmpty();
+    if (loose.matches() && nothingFilters) {
       return search(loose.group(1)).orElse(filtered);
     }
     return filtered;
@@ -265,7 +266,7 @@ final class Queries {
     if (key.startsWith("due") || key.startsWith("date") || key.startsWith("deadline")) {
       return "dueAt";
     }
-    if (key.startsWith("title") || key.startsWith("name") || key.startsWith("a")) {
+    if (key.startsWith("title") || key.startsWith("name") || key.matches("alpha.*|a-z|a\\s+to\\s+z")) {
       return "title";
     }
     if (key.startsWith("creat") || key.startsWith("newest") || key.startsWith("oldest")) {

@@ -6,8 +6,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
 import java.time.LocalTime;
-import java.time.ZonedDateTime;
 import java.time.Month;
+import java.time.ZonedDateTime;
 import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * How a task repeats, in the tools' simple recurrence form ({@code {frequency, interval, byDay,
  * byMonthDay, count, until, mode}}): "every day", "every weekday", "every other Monday", "every 2nd
  * Tuesday" (the second Tuesday of each month), "on the last Friday of every month", "every month on
- * the 1st", "every 3 days after I finish it" (counted from completion), "until June", "10 times".
+ * the 1st", "every 3 days after I finish it" (counted from completion), "until June", "until end of December",
+ * "till Friday", "10 times".
  *
  * <p>Read before dates, so that "every Monday at 9" leaves "at 9" for the time of day.
  */

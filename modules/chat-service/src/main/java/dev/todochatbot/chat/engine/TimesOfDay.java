@@ -10,7 +10,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Times of day: "5pm", "at 15:30", "noon", "at 8", "tonight", "in the morning". A bare hour after
+ * Times of day: "5pm", "at 15:30", "noon", "at 8", "half past two", "quarter to 5", "at half 2" (British for
+ * 2:30), "tonight", "in the morning". A bare hour after
  * "at" is read the way people use it for appointments: 1 to 6 is the afternoon ("call mom at 5"),
  * 7 to 12 the morning or noon.
  */

@@ -3,7 +3,7 @@
 // (another tab, the assistant, the recurrence service) changed it first.
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { api, ApiError } from '../lib/api'
-import { formField, formOf, patchOf, type TaskForm } from '../lib/editor'
+import { formField, formOf, patchOf, rebase, type TaskForm } from '../lib/editor'
 import { allZones, formatInstant } from '../lib/time'
 import { PRIORITIES, type Task } from '../lib/types'
 import { FieldError, FormError } from './FieldError'
@@ -31,6 +31,8 @@ export function TaskEditor({ taskId, known, onClose, onSaved, onDeleted, onToggl
   const [saving, setSaving] = useState(false)
   const [confirmDelete, setConfirmDelete] = useState(false)
   const titleRef = useRef<HTMLInputElement>(null)
+  // our own save comes back on the socket too, sometimes before its HTTP answer: not someone else's change
+  const saving$ = useRef(false)
   const toasts = useToasts()
 
   const dirty = task !== null && form !== null && Object.keys(patchOf(task, form)).length > 0
@@ -39,7 +41,7 @@ export function TaskEditor({ taskId, known, onClose, onSaved, onDeleted, onToggl
     try {
       const fresh = await api.task(taskId)
       setTask(fresh)
-      if (!keepEdits) setForm(formOf(fresh))
+      setForm((current) => (keepEdits && current && task ? rebase(task, current, fresh) : formOf(fresh)))
       setStale(false)
       setProblem(null)
       onSaved(fresh)
@@ -65,7 +67,7 @@ export function TaskEditor({ taskId, known, onClose, onSaved, onDeleted, onToggl
 
   // a newer version arrived live: take it, unless the person is editing, then say so
   useEffect(() => {
-    if (!known || !task || known.id !== task.id || known.version <= task.version) return
+    if (!known || !task || known.id !== task.id || known.version <= task.version || saving$.current) return
     if (dirty) setStale(true)
     else {
       setTask(known)
@@ -86,12 +88,14 @@ export function TaskEditor({ taskId, known, onClose, onSaved, onDeleted, onToggl
     const patch = patchOf(task, form)
     if (Object.keys(patch).length === 0) return
     setSaving(true)
+    saving$.current = true
     setErrors({})
     setProblem(null)
     try {
       const saved = await api.updateTask(task.id, patch, task.version)
       setTask(saved)
       setForm(formOf(saved))
+      setStale(false)
       onSaved(saved)
       toasts.show({ message: 'Saved.' })
     } catch (e) {
@@ -107,6 +111,7 @@ export function TaskEditor({ taskId, known, onClose, onSaved, onDeleted, onToggl
       } else setProblem(e.problem.detail)
     } finally {
       setSaving(false)
+      saving$.current = false
     }
   }
 

@@ -104,7 +104,7 @@ function TaskRow({ task, selected, onSelect, onOpen, onToggle, onTag }: {
           {task.recurrence && <span className="meta-icon" title={task.recurrence.rule}>↻ <span className="visually-hidden">repeats</span></span>}
           {task.reminders.length > 0 && (
             <span className="meta-icon" title={`${task.reminders.length} reminder(s)`}>
-              <span aria-hidden="true">⏰</span><span className="visually-hidden">{task.reminders.length} reminders</span>
+              <Bell /><span className="visually-hidden">{task.reminders.length} reminders</span>
             </span>
           )}
           {task.tags.map((t) => (
@@ -114,5 +114,13 @@ function TaskRow({ task, selected, onSelect, onOpen, onToggle, onTag }: {
         </div>
       </div>
     </li>
+  )
+}
+
+function Bell() {
+  return (
+    <svg aria-hidden="true" width="12" height="12" viewBox="0 0 16 16" fill="currentColor">
+      <path d="M8 16a2 2 0 0 0 2-2H6a2 2 0 0 0 2 2Zm5-5V7a5 5 0 0 0-4-4.9V1a1 1 0 0 0-2 0v1.1A5 5 0 0 0 3 7v4l-1 1v1h12v-1l-1-1Z" />
+    </svg>
   )
 }

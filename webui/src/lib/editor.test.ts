@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formField, formOf, parseTags, patchOf } from './editor'
+import { formField, formOf, parseTags, patchOf, rebase } from './editor'
 import { aTask } from './testTasks'
 
 const timed = aTask({ dueAt: '2026-12-01T17:00:00+01:00', tags: ['work'], priority: 'high' })
@@ -39,5 +39,21 @@ describe('task editor patch', () => {
     expect(formField('tags[1]')).toBe('tags')
     expect(formField('dueAt')).toBe('due')
     expect(formField('recurrence.rule')).toBe('recurrence')
+  })
+})
+
+describe('keeping edits on a newer version', () => {
+  it('keeps only what the person changed and takes the rest from the new version', () => {
+    const edited = { ...formOf(timed), title: 'Mine' }
+    const fresh = { ...timed, priority: 'low' as const, version: 2 }
+    const rebased = rebase(timed, edited, fresh)
+    expect(rebased.title).toBe('Mine')
+    expect(rebased.priority).toBe('low')
+    expect(patchOf(fresh, rebased)).toEqual({ title: 'Mine' })
+  })
+
+  it('does not fail on a time zone that does not exist', () => {
+    expect(patchOf(timed, { ...formOf(timed), timeZone: 'Mars/Olympus' }))
+      .toEqual({ timeZone: 'Mars/Olympus', dueAt: '2026-12-01T16:00:00Z' })
   })
 })

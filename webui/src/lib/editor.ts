@@ -1,6 +1,6 @@
 // The task editor's form: the fields as the person sees them (a date, a time, a zone) and the merge
 // patch that sends only what they changed.
-import { wallClock, zonedInstant } from './time'
+import { isValidZone, wallClock, zonedInstant } from './time'
 import type { Priority, Recurrence, Task } from './types'
 
 export interface TaskForm {
@@ -56,7 +56,10 @@ export function patchOf(task: Task, form: TaskForm): Record<string, unknown> {
       patch.dueAt = form.date
       patch.allDay = true
     } else {
-      patch.dueAt = zonedInstant(form.date, form.time || DEFAULT_TIME, form.timeZone)
+      // a zone being typed may not exist (yet): the API names the problem with timeZone, so read the time in
+      // the zone the task had until then
+      const zone = isValidZone(form.timeZone) ? form.timeZone : task.timeZone
+      patch.dueAt = zonedInstant(form.date, form.time || DEFAULT_TIME, zone)
       if (task.allDay) patch.allDay = false
     }
   }
@@ -72,4 +75,17 @@ export function formField(apiField: string): keyof TaskForm | 'due' {
   const name = apiField.replace(/\[.*$/, '').split('.')[0]
   if (name === 'dueAt' || name === 'allDay') return 'due'
   return (['title', 'description', 'timeZone', 'priority', 'tags', 'recurrence'].includes(name) ? name : 'title') as keyof TaskForm
+}
+
+/**
+ * The person's edits carried onto a newer version of the task: the fields they changed since `base`
+ * take their value, every other field shows `fresh`.
+ */
+export function rebase(base: Task, form: TaskForm, fresh: Task): TaskForm {
+  const before = formOf(base)
+  const next = formOf(fresh)
+  for (const key of Object.keys(form) as (keyof TaskForm)[]) {
+    if (JSON.stringify(form[key]) !== JSON.stringify(before[key])) (next as unknown as Record<string, unknown>)[key] = form[key]
+  }
+  return next
 }

@@ -64,6 +64,19 @@ describe('streamChat', () => {
     expect(JSON.parse(String(init.body))).toEqual({ message: 'add Pay rent' })
   })
 
+  it('gives up on a stream that goes quiet', async () => {
+    vi.stubGlobal('fetch', vi.fn(async (_url: string, init: RequestInit) => {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('event: conversation\ndata: {"conversationId":"c1"}\n\n'))
+          init.signal!.addEventListener('abort', () => controller.error(new DOMException('aborted', 'AbortError')))
+        },
+      })
+      return new Response(body, { headers: { 'Content-Type': 'text/event-stream' } })
+    }))
+    await expect(streamChat('hi', null, {}, 50)).rejects.toThrow(/stopped answering/)
+  })
+
   it('rejects a stream cut off before done', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => streamed('event: token\ndata: {"text":"Add"}\n\n')))
     await expect(streamChat('hi', 'c1', {})).rejects.toThrow(/cut off/)

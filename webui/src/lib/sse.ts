@@ -82,11 +82,31 @@ export async function streamChat(
   message: string,
   conversationId: string | null,
   handlers: ChatHandlers,
-  signal?: AbortSignal,
+  idleMs = IDLE_MS,
 ): Promise<ChatReply> {
   const body: Record<string, string> = { message }
   if (conversationId) body.conversationId = conversationId
-  const response = await send('POST', '/api/chat', { body, headers: { Accept: 'text/event-stream' }, signal })
+  // a stream that goes quiet for too long is given up on, rather than leaving the person waiting forever
+  const abort = new AbortController()
+  let idle = setTimeout(() => abort.abort(), idleMs)
+  const awake = () => {
+    clearTimeout(idle)
+    idle = setTimeout(() => abort.abort(), idleMs)
+  }
+  try {
+    return await read(await send('POST', '/api/chat', { body, headers: { Accept: 'text/event-stream' }, signal: abort.signal }),
+      handlers, awake)
+  } catch (e) {
+    if (abort.signal.aborted) throw new Error('The assistant stopped answering. What was done above still happened; try again.')
+    throw e
+  } finally {
+    clearTimeout(idle)
+  }
+}
+
+const IDLE_MS = 90_000
+
+async function read(response: Response, handlers: ChatHandlers, awake: () => void): Promise<ChatReply> {
   if (!(response.headers.get('Content-Type') ?? '').includes('text/event-stream') || !response.body) {
     return (await response.json()) as ChatReply // a server that answered JSON after all
   }
@@ -105,6 +125,7 @@ export async function streamChat(
   for (;;) {
     const { value, done: ended } = await reader.read()
     if (ended) break
+    awake()
     dispatch(parser.push(value))
   }
   dispatch(parser.end())

@@ -103,8 +103,8 @@ function TaskRow({ task, selected, onSelect, onOpen, onToggle, onTag }: {
           )}
           {task.recurrence && <span className="meta-icon" title={task.recurrence.rule}>↻ <span className="visually-hidden">repeats</span></span>}
           {task.reminders.length > 0 && (
-            <span className="meta-icon" title={task.reminders.length === 1 ? "1 reminder" : `${task.reminders.length} reminders`}>
-              <Bell /><span className="visually-hidden">{task.reminders.length === 1 ? "1 reminder" : `${task.reminders.length} reminders`}</span>
+            <span className="meta-icon" title={task.reminders.length === 1 ? '1 reminder' : `${task.reminders.length} reminders`}>
+              <Bell /><span className="visually-hidden">{task.reminders.length === 1 ? '1 reminder' : `${task.reminders.length} reminders`}</span>
             </span>
           )}
           {task.tags.map((t) => (

@@ -8,6 +8,16 @@ SOURCES := pom.xml $(wildcard modules/*/pom.xml) $(shell find modules -path '*/s
 JAVA_OPTS ?= -Xms256m -Xmx1g -XX:+UseG1GC
 # the official MCP TypeScript SDK client the MCP server's tests drive (npm packages, not committed)
 MCP_CLIENT := modules/chat-service/src/test/mcp-client
+# the web UI (webui/: TypeScript, Vite, React), built into webui/dist, which the edge's jar serves
+HAVE_NPM := $(shell command -v npm 2>/dev/null)
+WEBUI_SOURCES := webui/package.json webui/package-lock.json webui/index.html webui/vite.config.ts webui/tsconfig.json \
+  $(shell find webui/src -type f 2>/dev/null)
+WEBUI_DIST := webui/dist/index.html
+ifneq ($(HAVE_NPM),)
+  WEBUI_BUILD := $(WEBUI_DIST)
+else
+  WEBUI_BUILD :=
+endif
 
 .PHONY: run build test bench clean help
 
@@ -22,12 +32,20 @@ run: $(STANDALONE_JAR)
 
 build: $(STANDALONE_JAR)
 
-$(STANDALONE_JAR) $(BENCH_JAR): $(SOURCES)
+$(STANDALONE_JAR) $(BENCH_JAR): $(SOURCES) $(WEBUI_BUILD)
+	@[ -n "$(HAVE_NPM)" ] || echo "npm not found: the edge serves a placeholder page instead of the web UI"
 	$(MVN) -q install -DskipTests
 	@touch $(STANDALONE_JAR) $(BENCH_JAR)
 
-test: $(MCP_CLIENT)/node_modules
+webui/node_modules: webui/package-lock.json
+	cd webui && npm ci --no-audit --no-fund --loglevel=error && touch node_modules
+
+$(WEBUI_DIST): webui/node_modules $(WEBUI_SOURCES)
+	cd webui && npm run build
+
+test: $(MCP_CLIENT)/node_modules $(WEBUI_BUILD)
 	$(MVN) install
+	@if [ -n "$(HAVE_NPM)" ]; then cd webui && npm test; else echo "npm not found: the web UI's tests are skipped"; fi
 
 # without npm the MCP client tests say so and are skipped; .ci/run installs Node and npm
 $(MCP_CLIENT)/node_modules: $(MCP_CLIENT)/package-lock.json
@@ -39,4 +57,4 @@ bench: $(BENCH_JAR)
 
 clean:
 	$(MVN) -q clean
-	rm -rf target
+	rm -rf target webui/dist

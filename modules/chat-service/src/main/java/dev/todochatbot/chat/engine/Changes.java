@@ -93,9 +93,17 @@ final class Changes {
   private static final Pattern MAKE = words("^(?:make|set|mark|flag|prioriti[sz]e|change|bump|raise|lower|update)\\s+(.+)$");
   private static final Pattern IS_PRIORITY = words(SUBJECT + "(.+?)\\s+(?:is|are)\\s+(?:now\\s+|very\\s+|really\\s+)?(?:urgent|important|"
       + "(?:high|low|medium)\\s+priority)$");
-  private static final Pattern IS_DUE = words(SUBJECT + "(.+?)\\s+(?:is|are)\\s+(?:now\\s+)?due\\s+(.+)$");
+  /** "the report is due Friday", "it's due at 5 now" (the "now" gone with the filler). */
+  private static final Pattern IS_DUE = words(SUBJECT + "(.+?)(?:\\s+is|\\s+are|'s)\\s+(?:now\\s+)?due\\s+(.+)$");
   private static final Pattern DATE_FIELD = words("\\s(?:the\\s+)?(?:due\\s+date|deadline|date|due\\s+time|time)\\s+(?:of|for|on)\\s+");
   private static final Pattern PRIORITY_FIELD = words("\\s(?:the\\s+)?(?:priority)\\s+(?:of|for|on)\\s+");
+  /** "bump it up to high", "push the report back to Friday": the particle says nothing the value after it does not. */
+  private static final Pattern PARTICLE = words("\\s(?:up|down|back|forward|ahead|over)(?=\\s+(?:to|till|until|in|on)\\s)");
+  /**
+   * After a verb that deletes, "to" and a value alone ("drop the rates one to low priority", "bin 3 down to low", "cancel
+   * it till Friday"): the task's words and what they are to become. Such a message changes the task, never deletes it.
+   */
+  private static final Pattern TO_VALUE = words("^(.+?)\\s+(?:(?:up|down|back|forward)\\s+)?(?:to|till|until)\\s+(.+)$");
   private static final Pattern RELATIVE_MOVE = words("\\s(?:back\\s+)?(?:by\\s+)?(?:a|an|one|\\d+)\\s+(?:days?|weeks?|hours?)(?:\\s+later)?\\s*$");
   private static final Pattern TAG_SPLIT = Pattern.compile("\\s*(?:,|\\band\\b|&|\\s)\\s*");
   private static final Pattern GENERIC = words("^(?:all\\s+)?(?:my\\s+)?(?:tasks|todos|ones|items|things|everything|today|yesterday|this\\s+week)$");
@@ -144,13 +152,20 @@ final class Changes {
     }
     m = DELETE.matcher(text);
     if (m.matches()) {
+      Matcher toValue = TO_VALUE.matcher(m.group(1));
+      if (toValue.matches()) {
+        Optional<Plan> changed = setDueOrPriority(toValue.group(1), toValue.group(2), now, context);
+        if (changed.isPresent()) {
+          return changed;
+        }
+      }
       var rest = new Phrase(m.group(1));
       boolean series = rest.take(SERIES_OF).isPresent() | rest.take(SERIES).isPresent();
       JsonObject edit = edit("delete");
       if (series) {
         edit.put("stopSeries", true);
       }
-      return Optional.of(change(rest.text(), edit, context));
+      return Optional.of(delete(rest.text(), edit, now, context));
     }
     m = REOPEN.matcher(text);
     if (m.matches()) {
@@ -177,7 +192,7 @@ final class Changes {
     }
     m = DISMISS.matcher(text);
     if (m.matches()) {
-      return Optional.of(change(first(m, 1, 2, 3, 4), edit("delete"), context));
+      return Optional.of(delete(first(m, 1, 2, 3, 4), edit("delete"), now, context));
     }
     m = REMIND.matcher(text);
     if (m.matches()) {
@@ -229,6 +244,7 @@ final class Changes {
     }
     String verb = m.group(1).toLowerCase(Locale.ROOT);
     var rest = new Phrase(m.group(2));
+    rest.take(PARTICLE);
     rest.take(DATE_FIELD);
     rest.take(PRIORITY_FIELD);
     if (rest.has(RELATIVE_MOVE)) {
@@ -258,8 +274,47 @@ final class Changes {
       return Optional.empty();
     }
     var rest = new Phrase(m.group(1));
+    rest.take(PARTICLE);
     rest.take(PRIORITY_FIELD);
     return Priorities.takeLevel(rest).map(level -> change(rest.text(), edit("priority").put("priority", level), context));
+  }
+
+  /**
+   * "to low priority", "to Friday" after a verb that deletes: the level or day the task is to have, when the words
+   * after "to" say nothing else.
+   */
+  private static Optional<Plan> setDueOrPriority(String taskWords, String value, ZonedDateTime now, Context context) {
+    var phrase = new Phrase(value);
+    Optional<String> level = Priorities.takeLevel(phrase);
+    Optional<When> due = level.isPresent() ? Optional.empty() : Dates.take(phrase, now);
+    if (level.isEmpty() && due.isEmpty() || !Titles.clean(phrase.text()).isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(change(taskWords, level.isPresent() ? edit("priority").put("priority", level.get())
+        : reschedule(due.get(), now), context));
+  }
+
+  /**
+   * A deletion, unless the words also carry a value a task could be changed to (a priority, a day, a tag): "cancel
+   * the dentist tomorrow", "bin the high priority one" may mean to change it, and a task deleted by a misreading is
+   * gone. Such words are asked back, unless they are all words of one title in the list shown ("delete the Friday
+   * meeting" when "Friday meeting" is on it).
+   */
+  private static Plan delete(String taskWords, JsonObject edit, ZonedDateTime now, Context context) {
+    var phrase = new Phrase(taskWords);
+    boolean carriesValue;
+    try {
+      carriesValue = Priorities.take(phrase).isPresent() | Dates.take(phrase, now).isPresent()
+          | !Tags.take(phrase).isEmpty();
+    } catch (Unclear unreadable) {
+      carriesValue = true;
+    }
+    boolean aTitleShown = References.uniqueTitleMatch(References.stripFiller(taskWords), context.lastList()).isPresent();
+    if (carriesValue && !aTitleShown && !References.isReference(taskWords)) {
+      return clarify("Should I delete it, or change it? To delete, name the task alone (\"delete the dentist one\", "
+          + "\"delete 2\"); to change it, say, for example, \"move it to Friday\" or \"make it low priority\".");
+    }
+    return change(taskWords, edit, context);
   }
 
   /** "remind me about it 1 hour before", "remind me about 2 tomorrow at 8". */

@@ -105,7 +105,8 @@ final class Dates {
       } else if (time == null) {
         return Optional.empty();
       } else {
-        day = time.isAfter(now.toLocalTime()) ? today : today.plusDays(1);
+        // a clock without a day: the next time it shows; with a day named ("tomorrow at 2:30") it stands as written
+        return Optional.of(When.at(ZonedDateTime.of(clock.get().next(now.toLocalDateTime()), now.getZone())));
       }
     }
     return Optional.of(time == null ? When.allDay(day) : When.at(ZonedDateTime.of(day, time, now.getZone())));

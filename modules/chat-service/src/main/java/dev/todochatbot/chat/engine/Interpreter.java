@@ -50,12 +50,12 @@ final class Interpreter {
       + "|when\\s+you\\s+(?:can|get\\s+a\\s+(?:chance|minute|sec(?:ond)?))|if\\s+you\\s+can|if\\s+possible"
       + "|never\\s*mind|no\\s+wait)\\s*[,!.;:-]+\\s*)+");
   private static final Pattern TRAILING_POLITE = words("[\\s,]+(?:please|pls|thanks|thank\\s+you|thx)[.!]*$");
-  /** Words after the request that add nothing to it: "ok that's done now", "make it Friday then". */
+  /** Words after the request that add nothing to it: "ok that's done now", "make it Friday then", "make that Monday instead". */
   private static final Pattern TRAILING_FILLER = words("(?:[\\s,]+(?:please|pls|thanks|thank\\s+you|thx|(?:right\\s+|for\\s+)?now|then"
-      + "|actually|already|for\\s+me))+[.!]*$");
+      + "|actually|already|for\\s+me|instead|rather))+[.!]*$");
   /** A task by its place in the list shown: "#3", "number 3", "the second one". */
   private static final String PLACE = "#\\d{1,3}|(?:number|no\\.?|item|task)\\s*\\d{1,3}|\\d{1,3}"
-      + "|the\\s+(?:\\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|last)(?:\\s+one)?";
+      + "|the\\s+(?:\\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|last|top|bottom)(?:\\s+one)?";
   /**
    * A clause that comments on the task the request is about ("it's not that important, make it low",
    * "that was wrong, delete it", "#3 isn't actually done, reopen it"): the other clause is the request, and
@@ -81,7 +81,7 @@ final class Interpreter {
       + "|undone|delet\\w*|remov\\w*|cancel\\w*|drop\\w*|mov\\w*|renam\\w*)\\b");
   /** A verb and then a task already there: "change it", "update 2", "move #3", "set the dentist one". */
   private static final Pattern REFERENCE_AFTER_VERB = words("^\\S+\\s+(?:it|that|this|them|those|these|#?\\d|(?:number|no\\.?|item)\\s*\\d"
-      + "|the\\s+(?:first|second|third|fourth|fifth|last|\\d{1,2}(?:st|nd|rd|th)|\\S+\\s+one)\\b)");
+      + "|the\\s+(?:first|second|third|fourth|fifth|last|top|bottom|\\d{1,2}(?:st|nd|rd|th)|\\S+\\s+one)\\b)");
   /** In a new task's words, "make it urgent" is the task being added: the words go, the urgency stays. */
   private static final Pattern SELF_REFERENCE = words("(?:\\s*,\\s*|\\s)(?:and\\s+)?(?:make|set|mark)\\s+(?:it|that)(?:\\s+(?:as|to))?(?=\\s)");
   private static final Pattern GREETING_WORDS = words("^(?:hi|hello|hey|hiya|howdy|yo|hallo|greetings|good\\s+(?:morning|afternoon"
@@ -113,13 +113,30 @@ final class Interpreter {
       + "|how\\s+many|my\\s+(?:tasks|todos|list|day|week|agenda|reminders)|tasks|todos|overdue|due|upcoming|agenda|next\\s+up"
       + "|check\\s+my|tell\\s+me|open\\s+tasks|completed\\s+tasks|finished\\s+tasks|done\\s+tasks|everything|all\\s+tasks"
       + "|reminders|high|urgent|low|am\\s+i|is\\s+any(?:thing)?|are\\s+any|did\\s+i\\s+(?:finish|complete|do|get|tick|check)"
-      + "|(?:in\\s+)?(?:alphabetical|a-z|priority|date|due\\s+date|deadline)\\s+order|alphabetical(?:ly)?|in\\s+order\\s+of)\\b");
+      + "|(?:in\\s+)?(?:alphabetical|a-z|priority|date|due\\s+date|deadline)\\s+order|alphabetical(?:ly)?|in\\s+order\\s+of"
+      + "|" + Queries.RANKING + ")\\b");
   /**
-   * The words that ask for a new task. "put" only with the list it goes on ("put milk on my list"): "put the bins out"
+   * Words that shape a query, wherever they stand: "top 5", "most important", "newest first", "what's left",
+   * "anything". A message without a verb of adding that has them is asked about, never added unasked.
+   */
+  private static final Pattern QUERY_SHAPED = words("\\b(?:" + Queries.RANKING + "|what's\\s+left|what\\s+is\\s+left|anything"
+      + "|any\\s+(?:tasks|todos)|my\\s+(?:tasks|todos|list))\\b");
+  /** "put", "pop", "stick": words of placing, which add a task only with where it goes ("on my list", "down for Sunday"). */
+  private static final String PLACING = "(?:put|pop|stick|chuck|throw|bung|whack|slap)";
+  /**
+   * "put 'call grandma' down for Sunday", "pop the dentist down for Friday at 2": "down for" and a title in quotes or a
+   * day. "put the kids down for a nap" is the task itself.
+   */
+  private static final String PUT_DOWN_FOR = "\\s+(?<quote>['\"]).+?\\k<quote>\\s+down\\s+(?:for|on)\\s|(?:\\s.*?)?\\sdown\\s+(?:for|on)\\s+(?:today|tonight"
+      + "|tomorrow|tmrw|next|this|the\\s+\\d|\\d|" + Numbers.WEEKDAY_ANY + "\\b|" + Numbers.MONTH + "\\b)";
+  private static final Pattern DOWN_FOR = words("\\s+down(?=\\s+(?:for|on)\\s)");
+  private static final Pattern PLACING_VERB = words("^(?:please\\s+)?" + PLACING + "\\b");
+  /**
+   * The words that ask for a new task. "put", "pop" and "stick" only with the list it goes on ("put milk on my list"): "put the bins out"
    * is the task itself, as are "take ... out" and "bring ... in".
    */
-  private static final Pattern ADD = words("^(?:(?:please\\s+)?(?:add|create|new|schedule|put(?=(?:\\s.*?)?\\s(?:on|in|onto|to)\\s+(?:my|the)\\s+"
-      + "(?:[\\w-]+\\s+)?(?:list|tasks|todos?|to-dos?|calendar|agenda|schedule)\\b)|set\\s+up|jot\\s+down|note\\s+down|note"
+  private static final Pattern ADD = words("^(?:(?:please\\s+)?(?:add|create|new|schedule|" + PLACING + "(?=(?:\\s.*?)?\\s(?:on|in|onto|to)\\s+(?:my|the)\\s+"
+      + "(?:[\\w-]+\\s+)?(?:list|tasks|todos?|to-dos?|calendar|agenda|schedule)\\b|" + PUT_DOWN_FOR + ")|set\\s+up|jot\\s+down|note\\s+down|note"
       + "|i\\s+need\\s+to|i\\s+have\\s+to|i've\\s+got\\s+to|i\\s+gotta|i\\s+must|i\\s+should|need\\s+to|have\\s+to|gotta|must"
       + "|don't\\s+forget\\s+to|do\\s+not\\s+forget\\s+to|remember\\s+to|don't\\s+let\\s+me\\s+forget\\s+to|todo|to-do|task"
       + "|(?:" + Reminders.REMIND_ME + ")\\s+(?:to|about)|remind\\s+me\\s+that\\s+i\\s+(?:need|have)\\s+to)\\b)"
@@ -197,6 +214,9 @@ final class Interpreter {
     Matcher add = ADD.matcher(request);
     if (add.find()) {
       String rest = request.substring(add.end());
+      if (PLACING_VERB.matcher(add.group()).find()) {
+        rest = DOWN_FOR.matcher(rest).replaceFirst("");
+      }
       Plan.Add plan = add(rest, now, REMIND_TO.matcher(request).find());
       return plan.arguments().getString("title").isEmpty()
           ? new Plan.Clarify("What should the task be? Say, for example, \"add call the dentist tomorrow at 3pm\".", null)
@@ -334,6 +354,11 @@ final class Interpreter {
     String title = args.getString("title");
     if (title.isEmpty()) {
       return new Plan.Clarify(NOT_UNDERSTOOD, null);
+    }
+    if (QUERY_SHAPED.matcher(core).find()) {
+      // "top 5 most important tasks" has a priority but is a question: never added unasked
+      return new Plan.Clarify("Should I add \"" + title + "\" as a task? To see your tasks, ask, for example, "
+          + "\"what are my most important tasks?\"", plan);
     }
     if (CHANGE_ON_REFERENCE.matcher(core).find()) {
       // "buy milk, make it urgent" may be about a task already there: asked, never added unasked

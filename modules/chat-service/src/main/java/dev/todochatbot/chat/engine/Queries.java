@@ -66,7 +66,18 @@ final class Queries {
   private static final Pattern OVERDUE = words("\\s(?:overdue|late|past\\s+due|missed|behind|past\\s+their\\s+due\\s+dates?)\\b");
   private static final Pattern NEXT = words("\\s(?:what(?:'s|\\s+is|s)\\s+next|next\\s+up|what\\s+should\\s+i\\s+do(?:\\s+next|\\s+now)?"
       + "|what(?:'s|\\s+is)\\s+coming\\s+up)\\b");
-  private static final Pattern LIMIT = words("\\s(?:top|first|next)\\s+(\\d{1,2}|three|five|ten)\\b");
+  private static final Pattern LIMIT = words("\\s(top|first|next)\\s+(\\d{1,2}|three|five|ten)\\b");
+  /** Words that rank tasks, for the interpreter to tell a query from a task: "top 5", "most important", "newest". */
+  static final String RANKING = "top\\s+(?:\\d{1,2}|three|five|ten)|(?:most|least)\\s+(?:important|urgent|pressing|recent)"
+      + "|(?:highest|lowest)[-\\s]priority|newest|oldest|latest|recently\\s+(?:added|created)";
+  /**
+   * "the most important tasks", "least urgent first", "newest first", "oldest ones first": an order, each with its
+   * direction (groups: most important, least important, newest, oldest). After a sort key ("by due date, newest
+   * first") only the direction counts.
+   */
+  private static final Pattern RANK = words("[\\s,]+(?:the\\s+)?(?:(most\\s+(?:important|urgent|pressing)|highest[-\\s]priority)"
+      + "|(least\\s+(?:important|urgent|pressing)|lowest[-\\s]priority)|(newest|latest|most\\s+recent(?:ly\\s+(?:added|created))?"
+      + "|recently\\s+(?:added|created))|(oldest))(?:\\s+(?:tasks?|todos?|to-dos?|ones?|items?|stuff|things))?(?:\\s+first)?\\b");
   /** "before Friday" ends as Friday starts; "by Friday", "until Friday" take Friday in. */
   private static final Pattern BEFORE = words("\\s(before|by|until|till)(?=\\s)");
   private static final Pattern THIS_WEEK = words("\\s(?:for\\s+|due\\s+)?(?:this|the\\s+current|the)\\s+week\\b");
@@ -82,7 +93,8 @@ final class Queries {
       "overdue", "late", "urgent", "important", "priority", "today's", "tomorrow's", "these", "those", "any", "some",
       "which", "what", "other", "remaining", "pending", "upcoming", "recurring", "repeating", "new", "old", "due",
       "next", "of", "your", "our", "current", "outstanding", "unfinished", "many", "high", "low", "medium", "week's",
-      "weekend", "are", "is", "have", "show", "list", "more", "less", "few", "most", "every", "no", "much", "only", "just");
+      "weekend", "are", "is", "have", "show", "list", "more", "less", "few", "most", "every", "no", "much", "only", "just",
+      "me", "us", "them", "give", "get", "find", "see", "display", "view", "top", "newest", "oldest", "latest", "first", "least");
   private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
 
   private Queries() {}
@@ -104,11 +116,20 @@ final class Queries {
     return filtered;
   }
 
+  /** "find invoice", "search for invoice, including done ones": words of a title, done tasks too when asked. */
   private static Optional<Plan.Find> search(String said) {
-    String sought = SEARCH_LEAD.matcher(said.replaceAll("[?!.]+$", "")).replaceFirst("");
+    var phrase = new Phrase(said.replaceAll("[?!.]+$", ""));
+    boolean withDone = phrase.take(INCLUDING_DONE).isPresent();
+    String sought = SEARCH_LEAD.matcher(phrase.text()).replaceFirst("");
     String words = References.stripFiller(sought);
-    return words.isEmpty() ? Optional.empty()
-        : Optional.of(new Plan.Find("search_tasks", new JsonObject().put("query", words), "Matching \"" + words + "\""));
+    if (words.isEmpty()) {
+      return Optional.empty();
+    }
+    var args = new JsonObject().put("query", words);
+    if (withDone) {
+      args.put("status", "all");
+    }
+    return Optional.of(new Plan.Find("search_tasks", args, "Matching \"" + words + "\"" + (withDone ? ", done ones too" : "")));
   }
 
   private static Plan.Find filter(String text, ZonedDateTime now) {
@@ -119,6 +140,13 @@ final class Queries {
     var args = new JsonObject();
     var heading = new ArrayList<String>();
     String sort = phrase.take(SORT).map(Queries::sortKey).orElse(null);
+    String order = null;
+    Optional<MatchResult> rank = phrase.take(RANK);
+    if (rank.isPresent()) {
+      boolean byPriority = rank.get().group(1) != null || rank.get().group(2) != null;
+      sort = sort != null ? sort : byPriority ? "priority" : "createdAt";
+      order = rank.get().group(1) != null || rank.get().group(3) != null ? "desc" : "asc";
+    }
     // "including completed ones" first: its "completed" does not ask for the completed ones alone
     boolean including = phrase.take(INCLUDING_DONE).isPresent();
     boolean completed = !including && phrase.take(COMPLETED).isPresent();
@@ -129,8 +157,12 @@ final class Queries {
       args.put("status", "all");
     }
     boolean next = phrase.take(NEXT).isPresent();
-    Integer limit = phrase.take(LIMIT).map(m -> Numbers.count(m.group(1).replace("three", "3").replace("five", "5")
+    Optional<MatchResult> limited = phrase.take(LIMIT);
+    Integer limit = limited.map(m -> Numbers.count(m.group(2).replace("three", "3").replace("five", "5")
         .replace("ten", "10"))).orElse(next ? 5 : null);
+    if (sort == null && limited.isPresent() && limited.get().group(1).equalsIgnoreCase("top")) {
+      sort = "priority"; // "top 5" are the five that matter most
+    }
     if (!completed && phrase.take(OVERDUE).isPresent()) {
       args.put("overdue", true);
       heading.add("Overdue");
@@ -165,6 +197,9 @@ final class Queries {
       if (sort != null) {
         args.put("sort", sort);
       }
+      if (order != null) {
+        args.put("order", order);
+      }
       putLimit(args, limit);
       return new Plan.Find("filter_tasks", args, sentence(heading, "Your tasks"));
     }
@@ -173,6 +208,9 @@ final class Queries {
     }
     if (sort != null) {
       var sorted = new JsonObject().put("by", sort);
+      if (order != null) {
+        sorted.put("order", order);
+      }
       if (args.containsKey("status")) {
         sorted.put("status", args.getString("status"));
       }

@@ -47,8 +47,15 @@ final class Recurrences {
   private static final Pattern WEEKDAYS = words("\\s(?:every|each|on)\\s+(?:week|work|business)\\s*days?\\b"
       + "|\\s(?:every|each|on)\\s+weekdays\\b|\\sweekdays\\b|\\smonday\\s+(?:to|through|thru|-)\\s+friday\\b");
   private static final Pattern WEEKEND = words("\\s(?:every|each|on)\\s+weekends?\\b");
-  private static final String DAY_LIST = Numbers.WEEKDAY_ANY + "s?(?:\\s*(?:,|and|&|,\\s*and)\\s*"
-      + Numbers.WEEKDAY_ANY + "s?)*";
+  /** Between the days of a list: "mon, wed and fri", "mon/wed/fri", "mon wed fri". */
+  private static final String DAY_SEPARATOR = "(?:\\s*(?:,|/|and|&|\\+|,\\s*and)\\s*|\\s+)";
+  private static final String DAY_LIST = Numbers.WEEKDAY_ANY + "s?(?:" + DAY_SEPARATOR + Numbers.WEEKDAY_ANY + "s?)*";
+  /**
+   * Days listed without "every" that still say a week's pattern: joined by slashes ("gym mon/wed/fri"), or three and
+   * more ("mon, wed and fri"). Two days with "and" ("call mom monday and friday") stay two words of a date.
+   */
+  private static final Pattern DAY_SERIES = words("\\s(?:on\\s+)?" + Numbers.WEEKDAY_ANY + "s?(?:\\s*/\\s*" + Numbers.WEEKDAY_ANY
+      + "s?)+(?=[\\s,.!?]|$)|\\s(?:on\\s+)?" + Numbers.WEEKDAY_ANY + "s?(?:" + DAY_SEPARATOR + Numbers.WEEKDAY_ANY + "s?){2,}(?=[\\s,.!?]|$)");
   private static final Pattern EVERY_WEEKDAYS = words("\\s(?:every|each)\\s+(?:week\\s+on\\s+)?" + DAY_LIST + "\\b"
       + "|\\s(?:weekly|every\\s+week)\\s+on\\s+" + DAY_LIST + "\\b"
       + "|\\s(?:on\\s+)?(mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays)"
@@ -135,7 +142,7 @@ final class Recurrences {
     if (phrase.take(WEEKEND).isPresent()) {
       return Optional.of(simple("weekly").put("byDay", new JsonArray().add("SA").add("SU")));
     }
-    m = phrase.take(EVERY_WEEKDAYS);
+    m = phrase.take(EVERY_WEEKDAYS).or(() -> phrase.take(DAY_SERIES));
     if (m.isPresent()) {
       return Optional.of(simple("weekly").put("byDay", days(m.get().group())));
     }

@@ -16,7 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Which task(s) words point at: a number in the last list shown ("2", "the 3rd one", "1 and 3"),
+ * Which task(s) words point at: a number in the last list shown ("2", "the 3rd one", "1 and 3", "the top one"),
  * "it"/"that" (the last task referred to), or words of the title ("the dentist one"), which match
  * a title of the last list when exactly one fits, and are otherwise looked up by the engine.
  */
@@ -25,7 +25,7 @@ final class References {
   private static final Pattern IT = words("^(?:it|that|this|that\\s+one|this\\s+one|that\\s+task|this\\s+task"
       + "|the\\s+(?:last\\s+)?one\\s+i\\s+(?:just\\s+)?(?:added|created|made)|the\\s+(?:new|latest)\\s+one|them)$");
   private static final String ONE = "(?:#|no\\.?\\s*|number\\s+|task\\s+|item\\s+|the\\s+)?(\\d{1,3}(?:st|nd|rd|th)?|first|second|third"
-      + "|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)(?:\\s+(?:one|task|item))?";
+      + "|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|top|bottom)(?:\\s+(?:one|task|item))?";
   private static final Pattern NUMBERS = words("^" + ONE + "((?:\\s*(?:,|and|&|\\+)\\s*" + ONE + ")*)$");
   private static final Pattern ONE_OF = words(ONE);
   private static final Pattern SELECTION = words("^(?:(?:i\\s+mean|i\\s+meant|it's|its|the)\\s+)*" + ONE + "(?:\\s+please)?$");
@@ -127,8 +127,11 @@ final class References {
 
   private static int index(String token, int size) {
     String t = token.toLowerCase(Locale.ROOT);
-    if (t.equals("last")) {
+    if (t.equals("last") || t.equals("bottom")) {
       return size;
+    }
+    if (t.equals("top")) {
+      return 1;
     }
     int ordinal = ORDINALS.indexOf(t);
     return ordinal >= 0 ? ordinal + 1 : Integer.parseInt(t.replaceAll("\\D", ""));

@@ -2,6 +2,7 @@ package dev.todochatbot.chat.engine;
 
 import static dev.todochatbot.chat.engine.Phrase.words;
 
+import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.util.Locale;
 import java.util.Optional;
@@ -17,8 +18,33 @@ import java.util.regex.Pattern;
  */
 final class TimesOfDay {
 
-  /** A time of day; {@code today} when the words also fix the day ("tonight", "this morning"). */
-  record Clock(LocalTime time, boolean today) {}
+  /**
+   * A time of day; {@code today} when the words also fix the day ("tonight", "this morning"). {@code orAfternoon}
+   * when the clock was written as on a 12-hour face without am or pm ("4:45"): it may be the afternoon one.
+   */
+  record Clock(LocalTime time, boolean today, boolean orAfternoon) {
+
+    Clock(LocalTime time, boolean today) {
+      this(time, today, false);
+    }
+
+    /**
+     * The day and time a clock said without a day is due: the next time it shows, after now.
+     * "4:45" from 1 to 6 without am or pm is the morning one while that is still to come, else this afternoon's
+     * (at 8:00, "remind me at 4:45" is 16:45 today: nobody means tomorrow at dawn), else tomorrow morning's.
+     * 7 to 12 stay as written, as a bare "at 8" does.
+     */
+    LocalDateTime next(LocalDateTime now) {
+      LocalDateTime morning = now.toLocalDate().atTime(time);
+      if (morning.isAfter(now)) {
+        return morning;
+      }
+      if (orAfternoon && morning.plusHours(12).isAfter(now)) {
+        return morning.plusHours(12);
+      }
+      return morning.plusDays(1);
+    }
+  }
 
   private static final String PREP = "(?:(?:at|@|by|around|before|from)\\s+)?";
   private static final Pattern NAMED = words("\\s" + PREP + "(noon|midday|midnight)\\b");
@@ -69,8 +95,11 @@ final class TimesOfDay {
     }
     m = phrase.take(CLOCK);
     if (m.isPresent()) {
-      return Optional.of(new Clock(LocalTime.of(Integer.parseInt(m.get().group(1)),
-          Integer.parseInt(m.get().group(2))), false));
+      String hour = m.get().group(1);
+      // "4:45" may be either; "04:45" and "16:45" are a 24-hour clock
+      boolean twelveHour = !hour.startsWith("0") && Integer.parseInt(hour) >= 1 && Integer.parseInt(hour) <= 6;
+      return Optional.of(new Clock(LocalTime.of(Integer.parseInt(hour), Integer.parseInt(m.get().group(2))), false,
+          twelveHour));
     }
     m = phrase.take(BARE).or(() -> phrase.take(OCLOCK));
     if (m.isPresent()) {

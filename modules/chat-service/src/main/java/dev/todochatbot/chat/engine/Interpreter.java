@@ -40,15 +40,16 @@ final class Interpreter {
 
   /**
    * Words before the request that carry no request: politeness, and the fillers of speech ("actually",
-   * "um", "scratch that,"). The ones that could begin a task ("wait for the plumber") only count with a
-   * comma or the like after them.
+   * "um", "scratch that,", "no, make it Friday"). The ones that could begin a task ("wait for the plumber") only count
+   * with a comma or the like after them, and "no" only with more after it ("no." answers a question).
    */
   private static final Pattern POLITE = words("^(?:(?:please|pls|plz|can\\s+you|could\\s+you|would\\s+you|will\\s+you|kindly|ok|okay"
       + "|now|and|also|then|hey|hi|so|alright|right|great|thanks|actually|oh|um+|uh+|erm|hmm+|btw|i\\s+want\\s+you\\s+to"
       + "|i'd\\s+like\\s+you\\s+to)[\\s,!]+"
       + "|(?:scratch\\s+that|sorry|wait|oops|on\\s+second\\s+thoughts?|by\\s+the\\s+way|hang\\s+on|hold\\s+on|my\\s+bad"
       + "|when\\s+you\\s+(?:can|get\\s+a\\s+(?:chance|minute|sec(?:ond)?))|if\\s+you\\s+can|if\\s+possible"
-      + "|never\\s*mind|no\\s+wait)\\s*[,!.;:-]+\\s*)+");
+      + "|never\\s*mind|no\\s+wait)\\s*[,!.;:-]+\\s*"
+      + "|(?:no|nope|nah)\\s*[,;:-]+\\s*(?=\\S))+");
   private static final Pattern TRAILING_POLITE = words("[\\s,]+(?:please|pls|thanks|thank\\s+you|thx)[.!]*$");
   /** Words after the request that add nothing to it: "ok that's done now", "make it Friday then", "make that Monday instead". */
   private static final Pattern TRAILING_FILLER = words("(?:[\\s,]+(?:please|pls|thanks|thank\\s+you|thx|(?:right\\s+|for\\s+)?now|then"

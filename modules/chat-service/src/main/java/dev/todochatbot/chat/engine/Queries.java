@@ -56,9 +56,10 @@ final class Queries {
   private static final Pattern COMPLETED = words("\\s(?:did\\s+i\\s+(?:finish|complete|do|get\\s+done|tick\\s+off|check\\s+off)"
       + "|i(?:'ve|\\s+have)?\\s+(?:finished|completed|done|did)|(?:have\\s+i\\s+)?(?:finished|completed|done|accomplished|"
       + "checked\\s+off|closed)|have\\s+i\\s+(?:finished|done|completed))\\b");
-  /** "everything including completed ones", "all tasks plus the done ones": open and done together. */
+  /** "everything including completed ones", "all tasks plus the done ones", "..., done ones too": open and done together. */
   private static final Pattern INCLUDING_DONE = words("\\s(?:including|incl\\.?|with|plus|and|also|even)\\s+(?:also\\s+|even\\s+)?"
-      + "(?:the\\s+|my\\s+)?(?:done|completed|finished|closed|ticked\\s+off)(?:\\s+(?:ones|tasks|todos|items|too|as\\s+well))*\\b");
+      + "(?:the\\s+|my\\s+)?(?:done|completed|finished|closed|ticked\\s+off)(?:\\s+(?:ones|tasks|todos|items|too|as\\s+well))*\\b"
+      + "|[\\s,]+(?:the\\s+)?(?:done|completed|finished|closed)\\s+(?:ones|tasks|todos|items)\\s+(?:too|as\\s+well)\\b");
   private static final Pattern ALL = words("\\s(?:including\\s+(?:the\\s+)?(?:done|completed|finished)(?:\\s+ones)?|all\\s+(?:my\\s+)?tasks"
       + "|everything|open\\s+and\\s+(?:done|completed))\\b");
   /** "only high priority", "just the high priority ones": that level and no other. */

@@ -295,6 +295,32 @@ class LanguageEngineTest {
   }
 
   @Test
+  void dropTheXOneToLowPriorityLowersItAndDeletesNothing() {
+    say("add mow the lawn tomorrow");
+    say("add pay the rates friday, high priority");
+    say("show my tasks");
+
+    Reply reply = say("drop the rates one to low priority");
+
+    assertThat(only(reply, "set_task_priority").failed()).isFalse();
+    assertThat(reply.actions()).noneMatch(a -> a.tool().equals("delete_task"));
+    assertThat(tasks("all")).hasSize(2);
+    assertThat(taskTitled("Pay the rates", "open").getString("priority")).isEqualTo("low");
+    assertThat(taskTitled("Mow the lawn", "open")).isNotNull();
+  }
+
+  @Test
+  void aVerbThatDeletesWithADaySaidIsAskedBackAndDeletesNothing() {
+    say("add call the dentist");
+
+    Reply reply = say("cancel the dentist tomorrow");
+
+    assertThat(reply.actions()).isEmpty();
+    assertThat(reply.text()).startsWith("Should I delete it, or change it?");
+    assertThat(taskTitled("Call the dentist", "open")).isNotNull();
+  }
+
+  @Test
   void scratchThatDeleteItRemovesTheTaskJustAdded() {
     say("add book flights");
 

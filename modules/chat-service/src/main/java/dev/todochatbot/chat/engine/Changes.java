@@ -34,13 +34,16 @@ final class Changes {
   private static final Pattern SERIES = words("\\s(?:and\\s+)?(?:stop\\s+(?:the\\s+)?(?:series|repeating|repetition|it\\s+repeating)"
       + "|(?:and\\s+)?all\\s+(?:the\\s+)?(?:future|later|coming)\\s*(?:ones|occurrences|repeats)?|(?:the\\s+)?whole\\s+series"
       + "|for\\s+good|(?:and\\s+)?(?:the\\s+)?series|altogether|entirely|completely)(?=\\s)");
+  /** "delete the dentist one from my list": where the task is, no word of it. */
+  private static final Pattern OFF_THE_LIST = words("\\s(?:from|off)\\s+(?:my|the)\\s+(?:to-?do\\s+|task\\s+)?(?:list|tasks|todos?)(?=\\s)");
   private static final Pattern SERIES_OF = words("^\\s*(?:all\\s+)?(?:the\\s+)?(?:future\\s+|coming\\s+)?(?:occurrences|repeats"
       + "|instances|repetitions)\\s+of\\s+|^\\s*the\\s+(?:whole\\s+)?series\\s+(?:of\\s+)?");
   /**
    * Where a sentence says something of a task ("the rent is paid", "2 is urgent"), the subject is no question word
    * ("which tasks are due Friday?") and no verb adding a task ("add Q3 planning, it is urgent").
    */
-  private static final String SUBJECT = "^(?!(?:what|which|who|how|where|when|why|add|create|new\\s+(?:task|todo|to-do|item|reminder)|remind|schedule)\\b)";
+  private static final String SUBJECT = "^(?!(?:what|which|who|how|where|when|why|add|create|new\\s+(?:task|todo|to-do|item|reminder)|remind|schedule"
+      + "|nothing|anything|something|everything|there|here)\\b)";
   private static final Pattern REOPEN = words("^(?:reopen|re-open|uncomplete|unmark|undo|restore)(?:\\s+(.+))?$"
       + "|^mark\\s+(.+?)\\s+(?:as\\s+)?(?:not\\s+done|undone|open|incomplete|not\\s+complete[d]?|unfinished|to\\s*do)$"
       + "|" + SUBJECT + "(.+?)(?:\\s+is|\\s+was|'s)?\\s+(?:not|isn't|wasn't)\\s+(?:actually\\s+|really\\s+|quite\\s+)?(?:done|finished"
@@ -160,6 +163,7 @@ final class Changes {
         }
       }
       var rest = new Phrase(m.group(1));
+      rest.take(OFF_THE_LIST);
       boolean series = rest.take(SERIES_OF).isPresent() | rest.take(SERIES).isPresent();
       JsonObject edit = edit("delete");
       if (series) {

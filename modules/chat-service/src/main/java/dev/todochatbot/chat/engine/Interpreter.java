@@ -115,12 +115,13 @@ final class Interpreter {
       + "|check\\s+my|tell\\s+me|open\\s+tasks|completed\\s+tasks|finished\\s+tasks|done\\s+tasks|everything|all\\s+tasks"
       + "|reminders|high|urgent|low|am\\s+i|is\\s+any(?:thing)?|are\\s+any|did\\s+i\\s+(?:finish|complete|do|get|tick|check)"
       + "|(?:in\\s+)?(?:alphabetical|a-z|priority|date|due\\s+date|deadline)\\s+order|alphabetical(?:ly)?|in\\s+order\\s+of"
-      + "|" + Queries.RANKING + ")\\b");
+      + "|top\\s+(?:\\d{1,2}|three|five|ten)|(?:" + Queries.RANKING + ")(?=\\s+(?:tasks?|todos?|to-dos?|ones?|items?|stuff|things"
+      + "|first)\\b|[\\s?!.]*$))\\b");
   /**
    * Words that shape a query, wherever they stand: "top 5", "most important", "newest first", "what's left",
-   * "anything". A message without a verb of adding that has them is asked about, never added unasked.
+   * "anything", "nothing's due today". A message without a verb of adding that has them is asked about, never added unasked.
    */
-  private static final Pattern QUERY_SHAPED = words("\\b(?:" + Queries.RANKING + "|what's\\s+left|what\\s+is\\s+left|anything"
+  private static final Pattern QUERY_SHAPED = words("\\b(?:" + Queries.RANKING + "|what's\\s+left|what\\s+is\\s+left|anything|nothing"
       + "|any\\s+(?:tasks|todos)|my\\s+(?:tasks|todos|list))\\b");
   /** "put", "pop", "stick": words of placing, which add a task only with where it goes ("on my list", "down for Sunday"). */
   private static final String PLACING = "(?:put|pop|stick|chuck|throw|bung|whack|slap)";
@@ -195,7 +196,7 @@ final class Interpreter {
           ? new Plan.Clarify("What should I do with it? Show your tasks first (\"show my tasks\"), then say "
               + "\"done with 2\" or \"delete 2\".", null)
           : new Plan.Clarify("What should I do with it: mark it done, delete it, move it? Say, for example, \"done with "
-              + core.replaceAll("\\D", "") + "\".", null);
+              + placeSaid(core, context.lastList()) + "\".", null);
     }
     Optional<Plan> change = ASKING.matcher(core).find() ? Optional.empty() : readChange(core, now, context);
     if (change.isPresent()) {
@@ -259,6 +260,13 @@ final class Interpreter {
    */
   private static boolean isNewRepeatingTask(String core, ZonedDateTime now) {
     return !REFERENCE_AFTER_VERB.matcher(core).find() && Recurrences.take(new Phrase(core), now).isPresent();
+  }
+
+  /** The number in the list of the task "the second one", "#2" or "2" names; its digits when it is not in the list. */
+  private static String placeSaid(String selection, List<Plan.TaskRef> list) {
+    String digits = selection.replaceAll("\\D", "");
+    return References.selection(selection, list).map(task -> String.valueOf(list.indexOf(task) + 1))
+        .orElse(digits.isEmpty() ? "1" : digits);
   }
 
   /** The request without the filler around it: "ok actually, make it low please" is "make it low". */

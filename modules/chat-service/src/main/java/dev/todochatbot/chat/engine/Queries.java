@@ -216,7 +216,7 @@ final class Queries {
         sorted.put("status", args.getString("status"));
       }
       putLimit(sorted, limit);
-      return new Plan.Find("sort_tasks", sorted, "Your tasks by " + sortName(sort));
+      return new Plan.Find("sort_tasks", sorted, sortHeading(sort, order));
     }
     putLimit(args, limit);
     return new Plan.Find("list_tasks", args, next ? "Next up" : sentence(heading, all ? "All your tasks" : "Your open tasks"));
@@ -312,6 +312,20 @@ final class Queries {
       return "createdAt";
     }
     return "updatedAt";
+  }
+
+  /** "Your tasks by priority", "Your newest tasks first", "Your tasks by due date, latest first". */
+  private static String sortHeading(String key, String order) {
+    boolean ascendingByDefault = key.equals("dueAt") || key.equals("title");
+    if (order == null || order.equals("asc") == ascendingByDefault) {
+      return key.equals("createdAt") ? "Your newest tasks first" : "Your tasks by " + sortName(key);
+    }
+    return switch (key) {
+      case "createdAt" -> "Your oldest tasks first";
+      case "priority" -> "Your tasks by priority, lowest first";
+      case "title" -> "Your tasks by title, z-a";
+      default -> "Your tasks by " + sortName(key) + ", latest first";
+    };
   }
 
   private static String sortName(String key) {

@@ -32,9 +32,8 @@ import org.HdrHistogram.Histogram;
  */
 final class EngineSpeed {
 
-  static final List<Path> CORPORA = List.of(
-      Path.of("modules/chat-service/src/test/resources/engine/phrasings.jsonl"),
-      Path.of("modules/chat-service/src/test/resources/engine/phrasings-blind.jsonl"));
+  /** Where the corpora are (phrasings.jsonl and every phrasings-blind*.jsonl), from the repository root. */
+  static final Path CORPORA = Path.of("modules/chat-service/src/test/resources/engine");
   private static final int ROUNDS = 20;
 
   private EngineSpeed() {}
@@ -42,10 +41,13 @@ final class EngineSpeed {
   /** The figures, or a note why there are none (the corpora are read from the checkout). */
   static JsonObject measure(Vertx vertx) {
     var messages = new ArrayList<JsonObject>();
-    for (Path corpus : CORPORA) {
-      if (!Files.isRegularFile(corpus)) {
-        return new JsonObject().put("skipped", corpus + " not found: run make bench from the repository root");
-      }
+    List<Path> corpora;
+    try (var files = Files.list(CORPORA)) {
+      corpora = files.filter(f -> f.getFileName().toString().matches("phrasings.*\\.jsonl")).sorted().toList();
+    } catch (IOException e) {
+      return new JsonObject().put("skipped", CORPORA + " not found: run make bench from the repository root");
+    }
+    for (Path corpus : corpora) {
       try {
         for (String line : Files.readAllLines(corpus)) {
           if (!line.isBlank()) {

@@ -36,6 +36,8 @@ public final class Tokens {
   private static final int MIN_SECRET_BYTES = 32;
   /** Where {@link #requireService} leaves the name of the service acting for the user. */
   public static final String ACTING_SERVICE_KEY = "todo.actingService";
+  /** The header in which the Dapr sidecar names the app that invoked this one. */
+  static final String DAPR_CALLER = "dapr-caller-app-id";
 
   private static final int VERIFIED_CACHE_SIZE = 10_000;
 
@@ -140,13 +142,22 @@ public final class Tokens {
           return;
         }
         JsonObject claims = result.result().principal();
-        if (!allowed.contains(claims.getString("svc", ""))) {
+        Object svc = claims.getValue("svc");
+        if (!(svc instanceof String service) || !allowed.contains(service)) {
           HttpProblems.send(ctx, Problem.of(403, "forbidden", "Forbidden",
               "This route is open to " + String.join(", ", allowed) + " only."));
           return;
         }
+        // Dapr names the calling app in dapr-caller-app-id, from its own identity: a token claiming another
+        // service than the one whose sidecar sent it is refused (every service holds the signing key)
+        String caller = ctx.request().getHeader(DAPR_CALLER);
+        if (caller != null && !caller.equals(service)) {
+          HttpProblems.send(ctx, Problem.of(403, "forbidden", "Forbidden",
+              "The token was issued to " + service + ", but the request came from " + caller + "."));
+          return;
+        }
         try {
-          ctx.put(ACTING_SERVICE_KEY, claims.getString("svc"));
+          ctx.put(ACTING_SERVICE_KEY, service);
           ctx.put(Principal.CONTEXT_KEY, new Principal(UUID.fromString(claims.getString("sub")),
               claims.getString("email"), claims.getString("tz", "UTC")));
         } catch (RuntimeException e) {

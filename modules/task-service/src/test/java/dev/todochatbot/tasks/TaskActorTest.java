@@ -66,6 +66,19 @@ class TaskActorTest {
   }
 
   @Test
+  void aServiceTokenIsRefusedWhenDaprSaysAnotherAppSentIt() {
+    UUID id = UUID.randomUUID();
+    Principal user = new Principal(id, id + "@example.com", "UTC");
+    String chat = serviceTokens.issueForService(user, "chat-service");
+
+    var forged = service.http.send("GET", "/api/tasks", chat, null, java.util.Map.of("dapr-caller-app-id", "edge"));
+    assertThat(forged.status()).isEqualTo(403);
+    assertThat(forged.json().getString("detail")).contains("chat-service").contains("edge");
+    var genuine = service.http.send("GET", "/api/tasks", chat, null, java.util.Map.of("dapr-caller-app-id", "chat-service"));
+    assertThat(genuine.status()).isEqualTo(200);
+  }
+
+  @Test
   void completedTasksCanBeListedByWhenTheyWereCompleted() {
     String user = service.newUser("Europe/Berlin");
     JsonObject done = service.create(user, "done today");

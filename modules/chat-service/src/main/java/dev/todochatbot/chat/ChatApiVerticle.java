@@ -170,7 +170,7 @@ public final class ChatApiVerticle extends VerticleBase {
             .compose(history -> conversations.append(user.userId(), request.conversationId(), said)
                 .map(new Opened(request.conversationId(), history)));
     opened.onFailure(ctx::fail).onSuccess(conversation -> {
-      EventStream events = stream ? EventStream.open(ctx.response()) : null;
+      EventStream events = stream ? EventStream.open(vertx, ctx.response()) : null;
       if (events != null) {
         events.send("conversation", new JsonObject().put("conversationId", conversation.id().toString()));
       }
@@ -303,28 +303,50 @@ public final class ChatApiVerticle extends VerticleBase {
    * Writes after the client went away are dropped (the reply is still stored).
    */
   static final class EventStream {
-    private final HttpServerResponse response;
+    /**
+     * A comment line this often while nothing else is sent: a model thinking for a minute must not look
+     * like a dead connection to the edge (idle timeout) or a proxy (ingress-nginx reads time out at 60 s).
+     */
+    static final long HEARTBEAT_MILLIS = 15_000;
 
-    private EventStream(HttpServerResponse response) {
+    private final io.vertx.core.Vertx vertx;
+    private final HttpServerResponse response;
+    private final long heartbeat;
+    private long lastWrite = System.nanoTime();
+
+    private EventStream(io.vertx.core.Vertx vertx, HttpServerResponse response) {
+      this.vertx = vertx;
       this.response = response;
+      this.heartbeat = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> {
+        if (System.nanoTime() - lastWrite >= HEARTBEAT_MILLIS * 1_000_000 / 2) {
+          write(": still working\n\n");
+        }
+      });
+      response.closeHandler(closed -> vertx.cancelTimer(heartbeat));
     }
 
-    static EventStream open(HttpServerResponse response) {
+    static EventStream open(io.vertx.core.Vertx vertx, HttpServerResponse response) {
       response.setStatusCode(200).setChunked(true)
           .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
           // proxies that buffer (nginx) would hold the tokens back until the end
           .putHeader("X-Accel-Buffering", "no");
-      return new EventStream(response);
+      return new EventStream(vertx, response);
     }
 
     void send(String event, JsonObject data) {
+      write("event: " + event + "\ndata: " + data.encode() + "\n\n");
+    }
+
+    private void write(String text) {
       if (!response.closed() && !response.ended()) {
-        response.write("event: " + event + "\ndata: " + data.encode() + "\n\n");
+        lastWrite = System.nanoTime();
+        response.write(text);
       }
     }
 
     void end() {
+      vertx.cancelTimer(heartbeat);
       if (!response.closed() && !response.ended()) {
         response.end();
       }

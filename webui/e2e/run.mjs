@@ -92,8 +92,10 @@ async function run(scenario, base) {
       await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false })
     },
   }
+  const consoleErrors = [] // shown with a failure, as clues
   function watch(page) {
     page.on('pageerror', (e) => pageErrors.push(`uncaught in the page: ${e.message}`))
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`console: ${m.text()}`) })
   }
 
   const start = Date.now()
@@ -105,9 +107,9 @@ async function run(scenario, base) {
       scenario.run(t),
       new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`took longer than ${seconds(SCENARIO_TIMEOUT_MS)}`)), SCENARIO_TIMEOUT_MS) }),
     ])
-    if (pageErrors.length > 0) throw new Error(pageErrors.join('\n'))
+    if (pageErrors.length > 0) throw new Error('the page threw')
   } catch (e) {
-    error = [readable(e.message), ...pageErrors].join('\n')
+    error = [readable(e.message), ...pageErrors, ...consoleErrors.slice(0, 5)].join('\n')
     for (const [i, context] of contexts.entries()) {
       for (const [j, page] of context.pages().entries()) {
         await page.screenshot({ path: join(SCREENSHOTS, `failed-${slug(scenario.name)}-${i}${j}.png`) }).catch(() => {})

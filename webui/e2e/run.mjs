@@ -3,7 +3,7 @@
 // starts it (the standalone jar, whose edge serves the web UI). Run from webui/:
 //
 //   npm run e2e                                 # needs the jar (make build) and /usr/bin/chromium
-//   E2E_ONLY=quick,keyboard npm run e2e         # only the scenarios whose name contains one of these
+//   E2E_ONLY=3,keyboard npm run e2e             # only scenario 3 and those whose name contains "keyboard"
 //   E2E_BASE_URL=http://localhost:8080 npm run e2e   # against a system that is already running
 //   E2E_WEBROOT=dist npm run e2e                # serve this web UI build instead of the jar's own
 //
@@ -50,7 +50,8 @@ async function main() {
       '--disable-component-update', '--no-first-run'],
   })
   const only = process.env.E2E_ONLY?.split(',').map((s) => s.trim()).filter(Boolean)
-  const chosen = only ? scenarios.filter((s) => only.some((o) => s.name.includes(o))) : scenarios
+  const named = (s, o) => (/^\d+$/.test(o) ? s.name.startsWith(`${o} `) : s.name.includes(o))
+  const chosen = only ? scenarios.filter((s) => only.some((o) => named(s, o))) : scenarios
   console.log(`${chosen.length} scenarios against ${base} in Chromium ${browser.version()}, time zone ${ZONE}`)
   const results = []
   for (const scenario of chosen) results.push(await run(scenario, base))

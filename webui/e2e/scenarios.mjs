@@ -362,6 +362,57 @@ export const scenarios = [
       await t.shot(phone, 'phone-chat')
     },
   },
+
+  {
+    name: '12 a change elsewhere while editing: keep my edits on the new version',
+    async run(t) {
+      const session = await t.api.signUp('Editor')
+      const task = await t.api.createTask(session, { title: 'Plan the party', priority: 'low' })
+      const page = await t.page({ session })
+      await live(page)
+      const editor = await openEditor(page, 'Plan the party')
+      await editor.getByLabel('Description').fill('Balloons and cake')
+
+      await t.api.call('PATCH', `/api/tasks/${task.id}`, { token: session.token, body: { priority: 'high' } })
+      const stale = editor.getByTestId('stale-notice')
+      await see(stale, 'a change made elsewhere while the editor has unsaved edits should be announced (live)')
+      await stale.getByRole('button', { name: 'Keep my edits on the new version' }).click()
+      await gone(stale, 'keeping my edits should close the notice')
+      await until(async () => (await editor.getByTestId('editor-priority').inputValue()) === 'high',
+        'the editor should show the priority changed elsewhere')
+      if ((await editor.getByLabel('Description').inputValue()) !== 'Balloons and cake') fail('my description should be kept')
+      await editor.getByTestId('editor-save').click()
+      await see(page.getByTestId('toast').filter({ hasText: 'Saved.' }), 'saving on the new version should succeed')
+      const saved = await t.api.task(session, task.id)
+      if (saved.priority !== 'high' || saved.description !== 'Balloons and cake') {
+        fail(`both changes should be kept, the task has priority ${saved.priority} and description ${JSON.stringify(saved.description)}`)
+      }
+    },
+  },
+
+  {
+    name: '13 an ended session returns to sign-in and keeps what was typed',
+    async run(t) {
+      const session = await t.api.signUp('Draft')
+      const page = await t.page({ session })
+      await live(page)
+      await page.getByTestId('quick-add-input').fill('Call the bank on Friday')
+      // the server no longer accepts the token (as when it expires); the next call answers 401
+      await page.evaluate(() => {
+        const stored = JSON.parse(localStorage.getItem('todo-chatbot.session'))
+        localStorage.setItem('todo-chatbot.session', JSON.stringify({ ...stored, token: 'revoked.token.value' }))
+      })
+      await page.reload()
+      await see(page.getByText(/session has ended/), 'a 401 should return to sign-in saying the session has ended')
+      const form = page.getByTestId('signin-form')
+      await form.getByLabel('Email').fill(session.user.email)
+      await form.getByLabel('Password').fill(session.password)
+      await form.getByRole('button', { name: 'Sign in' }).click()
+      await see(page.getByTestId('sign-out'), 'signing in again should open the workspace')
+      const draft = await page.getByTestId('quick-add-input').inputValue()
+      if (draft !== 'Call the bank on Friday') fail(`the quick-add line typed before the session ended should be back, it is "${draft}"`)
+    },
+  },
 ]
 
 /**

@@ -68,6 +68,7 @@ async function main() {
 async function run(scenario, base) {
   const contexts = []
   const pageErrors = []
+  const consoleErrors = [] // shown with a failure, as clues
   const t = {
     base,
     api: apiClient(base),
@@ -93,7 +94,6 @@ async function run(scenario, base) {
       await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false })
     },
   }
-  const consoleErrors = [] // shown with a failure, as clues
   function watch(page) {
     page.on('pageerror', (e) => pageErrors.push(`uncaught in the page: ${e.message}`))
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`console: ${m.text()}`) })

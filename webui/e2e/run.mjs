@@ -172,7 +172,33 @@ async function stopSystem() {
     await exited
     clearTimeout(timer)
   }
-  if (!keepLog) rmSync(system.dir, { recursive: true, force: true })
+  await stopPostgres(join(system.dir, 'data', 'postgres'))
+  if (keepLog) return
+  try {
+    rmSync(system.dir, { recursive: true, force: true, maxRetries: 5 })
+  } catch (e) {
+    console.log(`(could not remove ${system.dir}: ${e.message})`)
+  }
+}
+
+/**
+ * The embedded PostgreSQL is a process of its own, normally stopped by the JVM before it exits; seen
+ * still running (and writing into DATA_DIR) after it. Waits for its pid file to go, and stops it if not.
+ */
+async function stopPostgres(dataDir) {
+  const pidFile = join(dataDir, 'postmaster.pid')
+  const stopped = () => !existsSync(pidFile)
+  const wait = async (ms) => {
+    for (const deadline = Date.now() + ms; !stopped() && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 100))
+    return stopped()
+  }
+  if (await wait(5_000)) return
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0])
+  const ours = (() => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dataDir) } catch { return false } })()
+  if (!ours) return
+  console.log(`(the embedded PostgreSQL ${pid} outlived the JVM; stopping it)`)
+  process.kill(pid, 'SIGINT') // fast shutdown
+  await wait(10_000)
 }
 
 async function checkWebUi(base) {

@@ -19,11 +19,12 @@ else
   WEBUI_BUILD :=
 endif
 
-.PHONY: run build test bench clean help
+.PHONY: run build test e2e bench clean help
 
 help:
 	@echo "make run    build if needed, then start todo-chatbot on http://localhost:$${PORT:-8080}"
-	@echo "make test   run every test (real PostgreSQL, real HTTP)"
+	@echo "make test   run every test (real PostgreSQL, Kafka, HTTP; the web UI in Chromium)"
+	@echo "make e2e    only the web UI's end-to-end tests in Chromium"
 	@echo "make bench  seed 1,000,000 tasks and measure; figures in target/bench/summary.json"
 	@echo "make clean  remove build output (keeps your data in .data/)"
 
@@ -45,7 +46,11 @@ $(WEBUI_DIST): webui/node_modules $(WEBUI_SOURCES)
 
 test: $(MCP_CLIENT)/node_modules $(WEBUI_BUILD)
 	$(MVN) install
-	@if [ -n "$(HAVE_NPM)" ]; then cd webui && npm test; else echo "npm not found: the web UI's tests are skipped"; fi
+	@if [ -n "$(HAVE_NPM)" ]; then cd webui && npm test && npm run e2e; else echo "npm not found: the web UI's tests are skipped"; fi
+
+# the web UI's end-to-end tests alone, in Debian's Chromium against the system as make run starts it
+e2e: $(STANDALONE_JAR) webui/node_modules
+	cd webui && npm run e2e
 
 # without npm the MCP client tests say so and are skipped; .ci/run installs Node and npm
 $(MCP_CLIENT)/node_modules: $(MCP_CLIENT)/package-lock.json

@@ -1,9 +1,10 @@
 // One task, every field: title, description, due date and time in a zone, all-day, priority, tags, how
 // it repeats, reminders and its history. Saves a merge patch with If-Match; a 412 means someone else
-// (another tab, the assistant, the recurrence service) changed it first.
+// (another tab, the assistant, the recurrence service) changed it first. Whatever answer comes back (the
+// fresh read on opening, a reload, a save), fields the person has edited meanwhile keep their value.
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { api, ApiError } from '../lib/api'
-import { formField, formOf, patchOf, rebase, type TaskForm } from '../lib/editor'
+import { formField, formOf, keepEdits, patchOf, rebase, type TaskForm } from '../lib/editor'
 import { allZones, formatInstant } from '../lib/time'
 import { PRIORITIES, type Task } from '../lib/types'
 import { FieldError, FormError } from './FieldError'
@@ -22,9 +23,19 @@ interface Props {
   onToggle: (task: Task) => void
 }
 
+/** The version of the task the form started from, and the form as the person has it now. */
+interface Draft {
+  task: Task
+  form: TaskForm
+}
+
+const draftOf = (task: Task | null): Draft | null => (task ? { task, form: formOf(task) } : null)
+
 export function TaskEditor({ taskId, known, onClose, onSaved, onDeleted, onToggle }: Props) {
-  const [task, setTask] = useState<Task | null>(known)
-  const [form, setForm] = useState<TaskForm | null>(known ? formOf(known) : null)
+  // one state, so that a newer version is always rebased onto the form against the version it came from
+  const [draft, setDraft] = useState<Draft | null>(() => draftOf(known))
+  const task = draft?.task ?? null
+  const form = draft?.form ?? null
   const [errors, setErrors] = useState<Partial<Record<keyof TaskForm | 'due', string>>>({})
   const [problem, setProblem] = useState<string | null>(null)
   const [stale, setStale] = useState(false)
@@ -33,19 +44,32 @@ export function TaskEditor({ taskId, known, onClose, onSaved, onDeleted, onToggl
   const titleRef = useRef<HTMLInputElement>(null)
   // our own save comes back on the socket too, sometimes before its HTTP answer: not someone else's change
   const saving$ = useRef(false)
+  // the task shown now: an answer about one opened before is dropped
+  const shownId = useRef(taskId)
   const toasts = useToasts()
 
   const dirty = task !== null && form !== null && Object.keys(patchOf(task, form)).length > 0
 
-  async function reload(keepEdits = false) {
+  /** Shows a newer version of the task; only the stale notice's Reload discards the person's edits. */
+  function take(fresh: Task, edits: 'keep' | 'discard' = 'keep') {
+    setDraft((d) => {
+      if (!d || d.task.id !== fresh.id) return draftOf(fresh)
+      if (fresh.version < d.task.version) return d // a read that answers after our own save
+      return { task: fresh, form: edits === 'discard' ? formOf(fresh) : rebase(d.task, d.form, fresh) }
+    })
+  }
+
+  async function reload(edits: 'keep' | 'discard' = 'keep') {
+    const id = taskId
     try {
-      const fresh = await api.task(taskId)
-      setTask(fresh)
-      setForm((current) => (keepEdits && current && task ? rebase(task, current, fresh) : formOf(fresh)))
+      const fresh = await api.task(id)
+      if (shownId.current !== id) return
+      take(fresh, edits)
       setStale(false)
       setProblem(null)
       onSaved(fresh)
     } catch (e) {
+      if (shownId.current !== id) return
       if (e instanceof ApiError && e.status === 404) {
         toasts.show({ message: 'That task no longer exists.', tone: 'error' })
         onDeleted(taskId)
@@ -54,25 +78,28 @@ export function TaskEditor({ taskId, known, onClose, onSaved, onDeleted, onToggl
   }
 
   useEffect(() => {
-    setTask(known)
-    setForm(known ? formOf(known) : null)
+    if (shownId.current !== taskId) {
+      shownId.current = taskId
+      setDraft(draftOf(known))
+    }
     setErrors({})
     setProblem(null)
     setStale(false)
     setConfirmDelete(false)
     void reload()
-    titleRef.current?.focus()
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [taskId])
+
+  // the title takes the focus once the task is shown (at once when the list knew it, else after the read)
+  useEffect(() => {
+    if (task) titleRef.current?.focus()
+  }, [task?.id])
 
   // a newer version arrived live: take it, unless the person is editing, then say so
   useEffect(() => {
     if (!known || !task || known.id !== task.id || known.version <= task.version || saving$.current) return
     if (dirty) setStale(true)
-    else {
-      setTask(known)
-      setForm(formOf(known))
-    }
+    else take(known)
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [known?.version])
 
@@ -80,21 +107,22 @@ export function TaskEditor({ taskId, known, onClose, onSaved, onDeleted, onToggl
     return <section className="editor" aria-label="Edit task" data-testid="task-editor"><p className="muted">Loading…</p></section>
   }
 
-  const set = (patch: Partial<TaskForm>) => setForm({ ...form, ...patch })
+  const set = (patch: Partial<TaskForm>) => setDraft((d) => d && { ...d, form: { ...d.form, ...patch } })
 
   async function save(event: FormEvent) {
     event.preventDefault()
     if (!task || !form) return
     const patch = patchOf(task, form)
     if (Object.keys(patch).length === 0) return
+    const sent = form
     setSaving(true)
     saving$.current = true
     setErrors({})
     setProblem(null)
     try {
       const saved = await api.updateTask(task.id, patch, task.version)
-      setTask(saved)
-      setForm(formOf(saved))
+      // what was typed while saving stays; the rest shows the saved version
+      setDraft((d) => ({ task: saved, form: d ? keepEdits(sent, d.form, formOf(saved)) : formOf(saved) }))
       setStale(false)
       onSaved(saved)
       toasts.show({ message: 'Saved.' })
@@ -141,8 +169,8 @@ export function TaskEditor({ taskId, known, onClose, onSaved, onDeleted, onToggl
       {stale && (
         <div className="notice warning" role="alert" data-testid="stale-notice">
           <p>This task was changed elsewhere (another tab, the assistant or a repeat) since you opened it.</p>
-          <button type="button" onClick={() => reload(false)}>Reload</button>
-          {dirty && <button type="button" onClick={() => reload(true)}>Keep my edits on the new version</button>}
+          <button type="button" onClick={() => reload('discard')}>Reload</button>
+          {dirty && <button type="button" onClick={() => reload()}>Keep my edits on the new version</button>}
         </div>
       )}
       <form onSubmit={save} className="editor-form" aria-label="Task details">
@@ -213,7 +241,7 @@ export function TaskEditor({ taskId, known, onClose, onSaved, onDeleted, onToggl
           <button type="submit" className="primary" disabled={!dirty || saving} data-testid="editor-save">
             {saving ? 'Saving…' : 'Save'}
           </button>
-          <button type="button" disabled={!dirty} onClick={() => setForm(formOf(task))}>Discard changes</button>
+          <button type="button" disabled={!dirty} onClick={() => setDraft(draftOf(task))}>Discard changes</button>
           <button type="button" onClick={() => onToggle(task)}>{done ? 'Reopen' : 'Complete'}</button>
         </div>
       </form>
@@ -221,7 +249,7 @@ export function TaskEditor({ taskId, known, onClose, onSaved, onDeleted, onToggl
         {task.occurrence ? `Occurrence ${task.occurrence} of a series · ` : ''}
         Created {formatInstant(task.createdAt)}{done && task.completedAt ? ` · completed ${formatInstant(task.completedAt)}` : ''}
       </p>
-      <Reminders task={task} onChanged={() => reload(true)} />
+      <Reminders task={task} onChanged={() => reload()} />
       <History taskId={task.id} version={task.version} />
       <div className="danger-zone">
         {!confirmDelete ? (

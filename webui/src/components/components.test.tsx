@@ -8,6 +8,7 @@ import type { TaskList as List } from '../lib/useTaskList'
 import { AuthScreen } from './AuthScreen'
 import { QuickAdd } from './QuickAdd'
 import { RecurrenceBuilder } from './RecurrenceBuilder'
+import { TaskEditor } from './TaskEditor'
 import { TaskList } from './TaskList'
 import { ToastProvider } from './Toasts'
 
@@ -129,5 +130,54 @@ describe('AuthScreen', () => {
     const password = within(form).getByLabelText('Password')
     expect(password.getAttribute('aria-invalid')).toBe('true')
     expect(document.getElementById(password.getAttribute('aria-describedby')!)!.textContent).toBe('must be 8 to 200 characters long')
+  })
+})
+
+describe('TaskEditor', () => {
+  function json(body: unknown): Response {
+    return new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } })
+  }
+
+  /** The editor over `known`, its fresh read of the task held back until `answer` is called. */
+  function openWithSlowRead(known: Task) {
+    let answer: (task: Task) => void = () => {}
+    const read = new Promise<Task>((resolve) => { answer = resolve })
+    const fetch = vi.fn(async (url: string) => {
+      if (url.endsWith('/history?limit=200')) return json({ items: [], nextCursor: null })
+      return json(await read)
+    })
+    vi.stubGlobal('fetch', fetch)
+    render(<ToastProvider><TaskEditor taskId={known.id} known={known} onClose={() => {}} onSaved={() => {}}
+      onDeleted={() => {}} onToggle={() => {}} /></ToastProvider>)
+    return { answer: (task: Task) => act(async () => { answer(task) }), fetch }
+  }
+
+  it('keeps edits made before its fresh read of the task answers', async () => {
+    const known = aTask({ title: 'Pay rent', priority: 'low' })
+    const { answer } = openWithSlowRead(known)
+    await userEvent.selectOptions(screen.getByTestId('editor-priority'), 'urgent')
+    await answer(known)
+    expect(screen.getByTestId('editor-priority')).toHaveProperty('value', 'urgent')
+    expect(screen.getByTestId('editor-save')).toHaveProperty('disabled', false)
+  })
+
+  it('does not go back to the version its slow read found once a save has answered', async () => {
+    const known = aTask({ title: 'Pay rent', priority: 'low' })
+    const { answer, fetch } = openWithSlowRead(known)
+    fetch.mockImplementationOnce(async () => json({ ...known, priority: 'urgent', version: 2 }))
+    await userEvent.selectOptions(screen.getByTestId('editor-priority'), 'urgent')
+    await userEvent.click(screen.getByTestId('editor-save'))
+    await answer(known)
+    expect(screen.getByTestId('editor-priority')).toHaveProperty('value', 'urgent')
+    expect(screen.getByTestId('editor-save')).toHaveProperty('disabled', true)
+  })
+
+  it('shows what the fresh read brings in the fields the person has not edited', async () => {
+    const known = aTask({ title: 'Pay rent', priority: 'low' })
+    const { answer } = openWithSlowRead(known)
+    await userEvent.type(screen.getByLabelText('Description'), 'by card')
+    await answer({ ...known, title: 'Pay the rent', version: 2 })
+    expect(screen.getByLabelText('Title', { exact: true })).toHaveProperty('value', 'Pay the rent')
+    expect(screen.getByLabelText('Description')).toHaveProperty('value', 'by card')
   })
 })

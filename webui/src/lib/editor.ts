@@ -82,10 +82,14 @@ export function formField(apiField: string): keyof TaskForm | 'due' {
  * take their value, every other field shows `fresh`.
  */
 export function rebase(base: Task, form: TaskForm, fresh: Task): TaskForm {
-  const before = formOf(base)
-  const next = formOf(fresh)
+  return keepEdits(formOf(base), form, formOf(fresh))
+}
+
+/** `next`, except where `form` differs from `before` (what the person has changed since): those stay. */
+export function keepEdits(before: TaskForm, form: TaskForm, next: TaskForm): TaskForm {
+  const kept = { ...next }
   for (const key of Object.keys(form) as (keyof TaskForm)[]) {
-    if (JSON.stringify(form[key]) !== JSON.stringify(before[key])) (next as unknown as Record<string, unknown>)[key] = form[key]
+    if (JSON.stringify(form[key]) !== JSON.stringify(before[key])) (kept as unknown as Record<string, unknown>)[key] = form[key]
   }
-  return next
+  return kept
 }

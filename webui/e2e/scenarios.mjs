@@ -307,7 +307,7 @@ export const scenarios = [
   },
 
   {
-    name: '10 keyboard: j/k move, x completes, Undo reopens',
+    name: '10 keyboard: j/k move, x completes, Undo reopens, e edits, focus comes back',
     async run(t) {
       const session = await t.api.signUp('Keys')
       const ids = {}
@@ -336,13 +336,25 @@ export const scenarios = [
       await listShows(page, Object.keys(ids), 'Undo reopened it')
       await until(async () => (await t.api.task(session, ids['Bravo task'])).status === 'open', 'after Undo the task should be open in the API')
 
-      await page.keyboard.press('/')
-      await until(async () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'search-input'), '"/" should focus the search')
+      const focusOnRow = (title, why) => until(async () => page.evaluate((t) =>
+        document.activeElement?.matches('[data-testid=task-row]') && document.activeElement.textContent.includes(t), title), why)
+      await pressFor('k', 'Alpha task')
+      await page.keyboard.press('e')
+      const editor = page.getByTestId('task-editor')
+      await see(editor, '"e" should open the selected task in the editor')
+      await until(async () => (await editor.getByLabel('Title', { exact: true }).evaluate((el) => el === document.activeElement)), 'the editor should put the focus on the title')
       await page.keyboard.press('Escape')
+      await gone(editor, 'Esc should close the editor')
+      await focusOnRow('Alpha task', 'closing the editor should give the focus back to the row it was opened from')
+
       await page.keyboard.press('?')
       await see(page.getByRole('dialog', { name: 'Keyboard shortcuts' }), '"?" should list the shortcuts')
       await page.keyboard.press('Escape')
       await gone(page.getByRole('dialog'), 'Esc should close the shortcuts')
+      await focusOnRow('Alpha task', 'closing the shortcuts should give the focus back')
+
+      await page.keyboard.press('/')
+      await until(async () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'search-input'), '"/" should focus the search')
     },
   },
 

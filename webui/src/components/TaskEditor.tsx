@@ -42,6 +42,7 @@ export function TaskEditor({ taskId, known, onClose, onSaved, onDeleted, onToggl
   const [saving, setSaving] = useState(false)
   const [confirmDelete, setConfirmDelete] = useState(false)
   const titleRef = useRef<HTMLInputElement>(null)
+  const deleteRef = useRef<HTMLButtonElement>(null)
   // our own save comes back on the socket too, sometimes before its HTTP answer: not someone else's change
   const saving$ = useRef(false)
   // the task shown now: an answer about one opened before is dropped
@@ -161,7 +162,7 @@ export function TaskEditor({ taskId, known, onClose, onSaved, onDeleted, onToggl
 
   return (
     <section className="editor" aria-labelledby="editor-heading" data-testid="task-editor"
-      onKeyDown={(e) => { if (e.key === 'Escape') onClose() }}>
+      onKeyDown={(e) => { if (e.key === 'Escape') { e.stopPropagation(); onClose() } }}>
       <header className="editor-header">
         <h2 id="editor-heading">Edit task</h2>
         <button type="button" className="icon-button" aria-label="Close editor" onClick={onClose}>×</button>
@@ -253,7 +254,7 @@ export function TaskEditor({ taskId, known, onClose, onSaved, onDeleted, onToggl
       <History taskId={task.id} version={task.version} />
       <div className="danger-zone">
         {!confirmDelete ? (
-          <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>Delete task…</button>
+          <button type="button" className="danger" ref={deleteRef} onClick={() => setConfirmDelete(true)}>Delete task…</button>
         ) : (
           <div role="group" aria-label="Confirm delete">
             <span>Delete “{task.title}”?</span>
@@ -261,7 +262,10 @@ export function TaskEditor({ taskId, known, onClose, onSaved, onDeleted, onToggl
               {task.recurrence ? 'Delete this one' : 'Delete'}
             </button>
             {task.recurrence && <button type="button" className="danger" onClick={() => remove(true)}>Delete and stop repeating</button>}
-            <button type="button" onClick={() => setConfirmDelete(false)}>Cancel</button>
+            <button type="button" autoFocus onClick={() => {
+              setConfirmDelete(false)
+              requestAnimationFrame(() => deleteRef.current?.focus())
+            }}>Cancel</button>
           </div>
         )}
       </div>

@@ -18,15 +18,14 @@ interface Props {
 
 export const TaskList = forwardRef<HTMLUListElement, Props>(function TaskList(
   { list, selectedId, filtered, onSelect, onOpen, onToggle, onTag, onClearFilters }, ref) {
-  if (list.error && list.items.length === 0) {
-    return (
-      <div className="empty" role="alert">
-        <p>{list.error.problem.detail}</p>
-        {list.error.fieldErrors.map((e) => <p key={e.field} className="field-error">{e.field}: {e.message}</p>)}
-        <button type="button" onClick={list.reload}>Try again</button>
-      </div>
-    )
-  }
+  const failure = list.error && (
+    <div className={list.items.length === 0 ? 'empty' : 'form-error'} role="alert" data-testid="task-list-error">
+      <p>{list.error.problem.detail}</p>
+      {list.error.fieldErrors.map((e) => <p key={e.field} className="field-error">{e.field}: {e.message}</p>)}
+      <button type="button" onClick={list.reload}>Try again</button>
+    </div>
+  )
+  if (failure && list.items.length === 0) return failure
   if (list.loading && list.items.length === 0) {
     return (
       <ul className="task-list" aria-busy="true" aria-label="Tasks, loading">
@@ -51,11 +50,14 @@ export const TaskList = forwardRef<HTMLUListElement, Props>(function TaskList(
       </div>
     )
   }
+  // one row is reachable with Tab (the selected one, else the first); j/k and the arrows move from there
+  const tabStop = list.items.some((t) => t.id === selectedId) ? selectedId : list.items[0].id
   return (
     <>
+      {failure}
       <ul ref={ref} className="task-list" aria-label="Tasks" aria-busy={list.loading} data-testid="task-list">
         {list.items.map((task) => (
-          <TaskRow key={task.id} task={task} selected={task.id === selectedId} onSelect={onSelect} onOpen={onOpen}
+          <TaskRow key={task.id} task={task} selected={task.id === selectedId} tabStop={task.id === tabStop} onSelect={onSelect} onOpen={onOpen}
             onToggle={onToggle} onTag={onTag} />
         ))}
       </ul>
@@ -68,9 +70,10 @@ export const TaskList = forwardRef<HTMLUListElement, Props>(function TaskList(
   )
 })
 
-function TaskRow({ task, selected, onSelect, onOpen, onToggle, onTag }: {
+function TaskRow({ task, selected, tabStop, onSelect, onOpen, onToggle, onTag }: {
   task: Task
   selected: boolean
+  tabStop: boolean
   onSelect: (t: Task) => void
   onOpen: (t: Task) => void
   onToggle: (t: Task) => void
@@ -81,7 +84,7 @@ function TaskRow({ task, selected, onSelect, onOpen, onToggle, onTag }: {
   const titleId = `task-title-${task.id}`
   return (
     <li className={`task-row${selected ? ' selected' : ''}${done ? ' done' : ''}`} aria-labelledby={titleId}
-      aria-current={selected || undefined} data-testid="task-row" data-task-id={task.id} tabIndex={selected ? 0 : -1}
+      aria-current={selected || undefined} data-testid="task-row" data-task-id={task.id} tabIndex={tabStop ? 0 : -1}
       onFocus={() => { if (!selected) onSelect(task) }} onClick={() => onOpen(task)}
       onKeyDown={(e) => { if (e.key === 'Enter' && e.target === e.currentTarget) onOpen(task) }}>
       <button type="button" role="checkbox" aria-checked={done} className="check"

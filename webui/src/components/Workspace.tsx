@@ -45,6 +45,10 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut:
   const chatRef = useRef<HTMLTextAreaElement>(null)
   const listRef = useRef<HTMLUListElement>(null)
   const firedReminders = useRef(new Set<string>())
+  const editing = useRef(editingId) // for callbacks made earlier (a chat reply still streaming, a toast)
+  editing.current = editingId
+  // where the focus goes back to when the editor closes: what had it when the editor opened
+  const editorOpener = useRef<Element | null>(null)
 
   useEffect(() => saveValue('filters', JSON.stringify({ ...filters, q: '' })), [filters])
 
@@ -55,10 +59,10 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut:
     list.put(task)
     remember(task)
   }, [list.put, remember])
-  const dropTask = useCallback((taskId: string) => {
+  const dropTask = (taskId: string) => {
     list.remove(taskId)
-    setEditingId((id) => (id === taskId ? null : id))
-  }, [list.remove])
+    if (editing.current === taskId) closeEditor()
+  }
 
   const known = (id: string | null): Task | null => {
     if (!id) return null
@@ -78,14 +82,19 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut:
       message,
       tone: 'reminder',
       actions: [
-        { label: 'Open', run: () => setEditingId(r.taskId) },
+        { label: 'Open', run: () => openEditor(r.taskId) },
         { label: 'Snooze 10 min', run: () => void api.snooze(r.reminderId, 10).catch(() => {}) },
       ],
     })
     if ('Notification' in window && Notification.permission === 'granted') {
-      const n = new Notification(r.missed ? 'Missed reminder' : 'Reminder', { body: r.title, tag: key })
-      n.onclick = () => { window.focus(); setEditingId(r.taskId) }
+      try {
+        const n = new Notification(r.missed ? 'Missed reminder' : 'Reminder', { body: r.title, tag: key })
+        n.onclick = () => { window.focus(); openEditor(r.taskId) }
+      } catch {
+        // Chrome on Android only shows notifications through a service worker; the toast is there
+      }
     }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [toasts])
 
   const onLive = useRef<(m: LiveMessage) => void>(() => {})
@@ -97,7 +106,7 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut:
       if (message.task) remember(message.task)
       else if (message.taskId === editingId) {
         toasts.show({ message: 'The task you were editing was deleted elsewhere.', tone: 'error' })
-        setEditingId(null)
+        closeEditor()
       }
     }
   }
@@ -105,7 +114,12 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut:
     const connection = new LiveConnection({
       token: () => session.token,
       onMessage: (m) => onLive.current(m),
-      onStatus: (s, retryIn) => setStatus({ status: s, retryIn }),
+      onStatus: (s, retryIn) => {
+        setStatus({ status: s, retryIn })
+        // a socket refused for an expired token looks like any other failure: an API call tells, and its
+        // 401 brings back the sign-in
+        if (s === 'offline' && navigator.onLine) api.me().catch(() => {})
+      },
       onGap: () => list.reload(),
     })
     connection.start()
@@ -174,7 +188,7 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut:
         case 'j': case 'ArrowDown': move(1); break
         case 'k': case 'ArrowUp': move(-1); break
         case 'x': if (selected) void toggle(selected); break
-        case 'e': if (selected) setEditingId(selected.id); break
+        case 'e': if (selected) openEditor(selected.id); break
         case '/': setView('tasks'); requestAnimationFrame(() => searchRef.current?.focus()); break
         case 'n': setView('tasks'); requestAnimationFrame(() => quickAddRef.current?.focus()); break
         case 'c': setView('chat'); requestAnimationFrame(() => chatRef.current?.focus()); break
@@ -187,23 +201,44 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut:
     return () => window.removeEventListener('keydown', onKey)
   })
 
+  function openEditor(taskId: string) {
+    const active = document.activeElement
+    if (!active?.closest('.editor-pane')) editorOpener.current = active
+    setEditingId(taskId)
+  }
+
+  /** Closes the editor and gives the focus back to what opened it, or else to the task's row. */
   function closeEditor() {
-    const id = editingId
+    const id = editing.current
+    if (!id) return
+    editing.current = null
     setEditingId(null)
-    if (id && list.items.some((t) => t.id === id)) {
-      setSelectedId(id)
-      focusRow(id)
-    }
+    const inList = list.items.some((t) => t.id === id)
+    if (inList) setSelectedId(id)
+    const opener = editorOpener.current
+    editorOpener.current = null
+    requestAnimationFrame(() => {
+      if (opener instanceof HTMLElement && opener !== document.body && opener.isConnected && opener.getClientRects().length > 0) {
+        opener.focus()
+      } else if (inList) {
+        listRef.current?.querySelector<HTMLElement>(`[data-task-id="${id}"]`)?.focus()
+      }
+    })
   }
 
   function openTask(task: Task) {
     remember(task)
     setSelectedId(task.id)
-    setEditingId(task.id)
+    openEditor(task.id)
   }
 
   async function askPermission() {
-    if ('Notification' in window) setPermission(await Notification.requestPermission())
+    if (!('Notification' in window)) return
+    const answer = await Notification.requestPermission()
+    setPermission(answer)
+    toasts.show(answer === 'granted'
+      ? { message: 'Reminders will also show as browser notifications.' }
+      : { message: 'Browser notifications are blocked, so reminders show only on this page. Your browser’s site settings can allow them.' })
   }
 
   return (
@@ -249,14 +284,19 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut:
 
 function ShortcutHelp({ onClose }: { onClose: () => void }) {
   const close = useRef<HTMLButtonElement>(null)
-  useEffect(() => close.current?.focus(), [])
+  useEffect(() => {
+    const before = document.activeElement
+    close.current?.focus()
+    return () => { if (before instanceof HTMLElement && before.isConnected) before.focus() }
+  }, [])
   const keys: [string, string][] = [
     ['j / k', 'Next / previous task'], ['x', 'Complete or reopen'], ['e, Enter', 'Edit'], ['/', 'Search'],
     ['n', 'Quick add'], ['c', 'Talk to the assistant'], ['Esc', 'Close, or leave a field'], ['?', 'This help'],
   ]
   return (
     <div className="dialog-backdrop" onClick={onClose}>
-      <div role="dialog" aria-modal="true" aria-labelledby="help-heading" className="dialog" onClick={(e) => e.stopPropagation()}>
+      <div role="dialog" aria-modal="true" aria-labelledby="help-heading" className="dialog" onClick={(e) => e.stopPropagation()}
+        onKeyDown={(e) => { if (e.key === 'Tab') { e.preventDefault(); close.current?.focus() } }}>
         <h2 id="help-heading">Keyboard shortcuts</h2>
         <dl className="shortcuts">
           {keys.map(([k, what]) => (<div key={k}><dt><kbd>{k}</kbd></dt><dd>{what}</dd></div>))}

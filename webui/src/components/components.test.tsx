@@ -2,6 +2,7 @@ import { act, render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { useRef, useState } from 'react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { ApiError } from '../lib/api'
 import { aTask } from '../lib/testTasks'
 import type { Recurrence, Task } from '../lib/types'
 import type { TaskList as List } from '../lib/useTaskList'
@@ -106,6 +107,20 @@ describe('TaskList', () => {
     expect(handlers.onOpen).not.toHaveBeenCalled()
     await userEvent.click(within(row).getByRole('button', { name: 'Show tasks tagged home' }))
     expect(handlers.onTag).toHaveBeenCalledWith('home')
+  })
+
+  it('can be reached with Tab when no row is selected yet', () => {
+    render(<TaskList list={list([aTask({ id: 'a', title: 'First' }), aTask({ id: 'b', title: 'Second' })])} selectedId={null}
+      filtered={false} {...handlers} />)
+    expect(screen.getAllByTestId('task-row').map((row) => row.tabIndex)).toEqual([0, -1])
+  })
+
+  it('says a failed load above the tasks it still shows, with Try again', () => {
+    const error = new ApiError({ type: '/problems/offline', title: 'No connection', status: 0, detail: 'The server cannot be reached.' })
+    render(<TaskList list={{ ...list([aTask({ title: 'Pay rent' })]), error }} selectedId={null} filtered={false} {...handlers} />)
+    expect(screen.getByRole('alert').textContent).toContain('The server cannot be reached.')
+    expect(screen.getByRole('button', { name: 'Try again' })).toBeTruthy()
+    expect(screen.getByRole('listitem', { name: 'Pay rent' })).toBeTruthy()
   })
 
   it('says when nothing matches the filters', () => {

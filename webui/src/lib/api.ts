@@ -110,6 +110,7 @@ export const api = {
   signUp: (body: { email: string; password: string; name: string; timeZone: string }) =>
     json<Session>('POST', '/api/auth/signup', { body }),
   signIn: (body: { email: string; password: string }) => json<Session>('POST', '/api/auth/login', { body }),
+  me: () => json<Session['user']>('GET', '/api/me'),
 
   tasks: (query: string, signal?: AbortSignal) => json<TaskPage>('GET', `/api/tasks?${query}`, { signal }),
   task: (taskId: string) => json<Task>('GET', `/api/tasks/${id(taskId)}`),

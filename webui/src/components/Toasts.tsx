@@ -35,7 +35,12 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     const id = next.current++
     setToasts((all) => [...all.slice(-4), { ...toast, id }])
     const timeout = toast.timeout ?? (toast.tone === 'reminder' ? 0 : 6000)
-    if (timeout > 0) setTimeout(() => dismiss(id), timeout)
+    // it stays while the pointer or the focus is on it (reaching for Undo), then goes after a moment
+    const expire = () => {
+      if (document.querySelector(`[data-toast-id="${id}"]:is(:hover, :focus-within)`)) setTimeout(expire, 1500)
+      else dismiss(id)
+    }
+    if (timeout > 0) setTimeout(expire, timeout)
     return id
   }, [dismiss])
   const value = useMemo(() => ({ show, dismiss }), [show, dismiss])
@@ -45,7 +50,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
       <section className="toasts" aria-label="Notifications" data-testid="toasts">
         <div role="status" aria-live="polite">
           {toasts.map((toast) => (
-            <div key={toast.id} className={`toast toast-${toast.tone ?? 'info'}`} data-testid="toast">
+            <div key={toast.id} className={`toast toast-${toast.tone ?? 'info'}`} data-testid="toast" data-toast-id={toast.id}>
               <p>{toast.message}</p>
               {toast.actions?.map((action) => (
                 <button key={action.label} type="button" className="link-button"

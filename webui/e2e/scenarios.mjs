@@ -416,12 +416,17 @@ export const scenarios = [
   },
 
   {
-    name: '13 an ended session returns to sign-in and keeps what was typed',
+    name: '13 an ended session returns to sign-in and keeps what was typed, editor changes too',
     async run(t) {
       const session = await t.api.signUp('Draft')
+      const task = await t.api.createTask(session, { title: 'Renew the lease', priority: 'low' })
       const page = await t.page({ session })
       await live(page)
       await page.getByTestId('quick-add-input').fill('Call the bank on Friday')
+      const before = await openEditor(page, 'Renew the lease')
+      await before.getByLabel('Description').fill('Ask for two years')
+      // changed elsewhere meanwhile: the kept edit goes on top of this version
+      await t.api.call('PATCH', `/api/tasks/${task.id}`, { token: session.token, body: { priority: 'high' } })
       // the server no longer accepts the token (as when it expires); the next call answers 401
       await page.evaluate(() => {
         const stored = JSON.parse(localStorage.getItem('todo-chatbot.session'))
@@ -436,6 +441,19 @@ export const scenarios = [
       await see(page.getByTestId('sign-out'), 'signing in again should open the workspace')
       const draft = await page.getByTestId('quick-add-input').inputValue()
       if (draft !== 'Call the bank on Friday') fail(`the quick-add line typed before the session ended should be back, it is "${draft}"`)
+
+      const editor = page.getByTestId('task-editor')
+      await see(editor.getByTestId('kept-notice'), 'the editor should open again on its task, saying the unsaved changes were kept')
+      await until(async () => (await editor.getByLabel('Description').inputValue()) === 'Ask for two years',
+        'the description typed before the session ended should be back in the editor')
+      await until(async () => (await editor.getByTestId('editor-priority').inputValue()) === 'high',
+        'the kept edit should sit on the current version (priority high, changed elsewhere)')
+      await editor.getByTestId('editor-save').click()
+      await see(page.getByTestId('toast').filter({ hasText: 'Saved.' }), 'the kept edit should save')
+      const saved = await t.api.task(session, task.id)
+      if (saved.description !== 'Ask for two years' || saved.priority !== 'high') {
+        fail(`the task should hold the kept description and the priority changed elsewhere; it has ${JSON.stringify(saved.description)}, ${saved.priority}`)
+      }
     },
   },
 ]

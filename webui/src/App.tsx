@@ -1,5 +1,5 @@
 // Signed in or not: the session lives in localStorage, and a 401 from any call brings the sign-in back
-// (drafts stay in storage, so nothing typed is lost).
+// (drafts, the task editor's unsaved changes among them, stay in storage, so nothing typed is lost).
 import { useState } from 'react'
 import { setToken, whenUnauthorized } from './lib/api'
 import { loadSession, saveDraft, saveSession, saveValue } from './lib/storage'
@@ -51,5 +51,5 @@ export function App() {
 
 function forgetPersonalState() {
   for (const name of ['chat', 'quickAdd']) saveDraft(name, '')
-  for (const name of ['conversation', 'quickAddConversation', 'filters']) saveValue(name, null)
+  for (const name of ['conversation', 'quickAddConversation', 'filters', 'editor']) saveValue(name, null)
 }

@@ -2,9 +2,12 @@
 // it repeats, reminders and its history. Saves a merge patch with If-Match; a 412 means someone else
 // (another tab, the assistant, the recurrence service) changed it first. Whatever answer comes back (the
 // fresh read on opening, a reload, a save), fields the person has edited meanwhile keep their value.
+// Unsaved changes are kept in storage as they are made, so a session that ends (401) loses none of them:
+// after signing in again they come back on top of the version read then.
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { api, ApiError } from '../lib/api'
-import { formField, formOf, keepEdits, patchOf, rebase, type TaskForm } from '../lib/editor'
+import { editsOf, formField, formOf, keepEdits, patchOf, rebase, type TaskForm } from '../lib/editor'
+import { saveEditorDraft, type EditorDraft } from '../lib/storage'
 import { allZones, formatInstant } from '../lib/time'
 import { PRIORITIES, type Task } from '../lib/types'
 import { FieldError, FormError } from './FieldError'
@@ -21,6 +24,8 @@ interface Props {
   onSaved: (task: Task) => void
   onDeleted: (taskId: string) => void
   onToggle: (task: Task) => void
+  /** Unsaved changes to this task kept from a session that ended: applied to the version first shown. */
+  kept?: EditorDraft | null
 }
 
 /** The version of the task the form started from, and the form as the person has it now. */
@@ -29,11 +34,14 @@ interface Draft {
   form: TaskForm
 }
 
-const draftOf = (task: Task | null): Draft | null => (task ? { task, form: formOf(task) } : null)
+const draftOf = (task: Task | null, kept?: EditorDraft | null): Draft | null =>
+  (task ? { task, form: { ...formOf(task), ...(kept?.taskId === task.id ? kept.edits : {}) } } : null)
 
-export function TaskEditor({ taskId, known, onClose, onSaved, onDeleted, onToggle }: Props) {
+export function TaskEditor({ taskId, known, onClose, onSaved, onDeleted, onToggle, kept = null }: Props) {
+  const restored = useRef(kept?.taskId === taskId ? kept : null)
   // one state, so that a newer version is always rebased onto the form against the version it came from
-  const [draft, setDraft] = useState<Draft | null>(() => draftOf(known))
+  const [draft, setDraft] = useState<Draft | null>(() => draftOf(known, restored.current))
+  const [keptNotice, setKeptNotice] = useState(restored.current !== null)
   const task = draft?.task ?? null
   const form = draft?.form ?? null
   const [errors, setErrors] = useState<Partial<Record<keyof TaskForm | 'due', string>>>({})
@@ -54,7 +62,7 @@ export function TaskEditor({ taskId, known, onClose, onSaved, onDeleted, onToggl
   /** Shows a newer version of the task; only the stale notice's Reload discards the person's edits. */
   function take(fresh: Task, edits: 'keep' | 'discard' = 'keep') {
     setDraft((d) => {
-      if (!d || d.task.id !== fresh.id) return draftOf(fresh)
+      if (!d || d.task.id !== fresh.id) return draftOf(fresh, restored.current)
       if (fresh.version < d.task.version) return d // a read that answers after our own save
       return { task: fresh, form: edits === 'discard' ? formOf(fresh) : rebase(d.task, d.form, fresh) }
     })
@@ -81,6 +89,8 @@ export function TaskEditor({ taskId, known, onClose, onSaved, onDeleted, onToggl
   useEffect(() => {
     if (shownId.current !== taskId) {
       shownId.current = taskId
+      restored.current = null
+      setKeptNotice(false)
       setDraft(draftOf(known))
     }
     setErrors({})
@@ -95,6 +105,12 @@ export function TaskEditor({ taskId, known, onClose, onSaved, onDeleted, onToggl
   useEffect(() => {
     if (task) titleRef.current?.focus()
   }, [task?.id])
+
+  // unsaved changes live in storage until saved, discarded or the editor is closed (the workspace forgets
+  // them then), so a session that ends, or a reload, does not lose them
+  useEffect(() => {
+    if (task && form) saveEditorDraft(dirty ? { taskId: task.id, edits: editsOf(formOf(task), form) } : null)
+  }, [draft]) // eslint-disable-line react-hooks/exhaustive-deps
 
   // a newer version arrived live: take it, unless the person is editing, then say so
   useEffect(() => {
@@ -125,6 +141,7 @@ export function TaskEditor({ taskId, known, onClose, onSaved, onDeleted, onToggl
       // what was typed while saving stays; the rest shows the saved version
       setDraft((d) => ({ task: saved, form: d ? keepEdits(sent, d.form, formOf(saved)) : formOf(saved) }))
       setStale(false)
+      setKeptNotice(false)
       onSaved(saved)
       toasts.show({ message: 'Saved.' })
     } catch (e) {
@@ -167,6 +184,11 @@ export function TaskEditor({ taskId, known, onClose, onSaved, onDeleted, onToggl
         <h2 id="editor-heading">Edit task</h2>
         <button type="button" className="icon-button" aria-label="Close editor" onClick={onClose}>×</button>
       </header>
+      {keptNotice && (
+        <p className="notice" role="status" data-testid="kept-notice">
+          Your unsaved changes were kept. Save them when you are ready.
+        </p>
+      )}
       {stale && (
         <div className="notice warning" role="alert" data-testid="stale-notice">
           <p>This task was changed elsewhere (another tab, the assistant or a repeat) since you opened it.</p>
@@ -242,7 +264,9 @@ export function TaskEditor({ taskId, known, onClose, onSaved, onDeleted, onToggl
           <button type="submit" className="primary" disabled={!dirty || saving} data-testid="editor-save">
             {saving ? 'Saving…' : 'Save'}
           </button>
-          <button type="button" disabled={!dirty} onClick={() => setDraft(draftOf(task))}>Discard changes</button>
+          <button type="button" disabled={!dirty} onClick={() => { setDraft(draftOf(task)); setKeptNotice(false) }}>
+            Discard changes
+          </button>
           <button type="button" onClick={() => onToggle(task)}>{done ? 'Reopen' : 'Complete'}</button>
         </div>
       </form>

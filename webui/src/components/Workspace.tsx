@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { api, ApiError } from '../lib/api'
 import { DEFAULT_FILTERS, isFiltered, type Filters } from '../lib/filters'
 import { LiveConnection, type LiveMessage, type LiveStatus } from '../lib/live'
-import { loadValue, saveValue } from '../lib/storage'
+import { loadEditorDraft, loadValue, saveEditorDraft, saveValue } from '../lib/storage'
 import type { FiredReminder, Session, Task } from '../lib/types'
 import { useTaskList } from '../lib/useTaskList'
 import { ChatPanel } from './ChatPanel'
@@ -33,7 +33,9 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut:
   const [filters, setFilters] = useState<Filters>(loadFilters)
   const list = useTaskList(filters, zone)
   const [selectedId, setSelectedId] = useState<string | null>(null)
-  const [editingId, setEditingId] = useState<string | null>(null)
+  // unsaved editor changes from a session that ended (or a reload): their task opens with them at once
+  const [keptEdits, setKeptEdits] = useState(loadEditorDraft)
+  const [editingId, setEditingId] = useState<string | null>(() => keptEdits?.taskId ?? null)
   const [seen, setSeen] = useState<Record<string, Task>>({}) // tasks met outside the list (chat cards, live)
   const [status, setStatus] = useState<{ status: LiveStatus; retryIn?: number }>({ status: 'connecting' })
   const [view, setView] = useState<'tasks' | 'chat'>('tasks')
@@ -213,6 +215,8 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut:
     if (!id) return
     editing.current = null
     setEditingId(null)
+    setKeptEdits(null)
+    saveEditorDraft(null)
     const inList = list.items.some((t) => t.id === id)
     if (inList) setSelectedId(id)
     const opener = editorOpener.current
@@ -274,7 +278,7 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut:
       {editingId && (
         <div className="editor-pane">
           <TaskEditor taskId={editingId} known={known(editingId)} onClose={closeEditor} onSaved={putTask}
-            onDeleted={dropTask} onToggle={toggle} />
+            onDeleted={dropTask} onToggle={toggle} kept={keptEdits} />
         </div>
       )}
       {showHelp && <ShortcutHelp onClose={() => setShowHelp(false)} />}

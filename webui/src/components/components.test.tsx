@@ -4,6 +4,7 @@ import { useRef, useState } from 'react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ApiError } from '../lib/api'
 import { aTask } from '../lib/testTasks'
+import { loadEditorDraft } from '../lib/storage'
 import type { Recurrence, Task } from '../lib/types'
 import type { TaskList as List } from '../lib/useTaskList'
 import { AuthScreen } from './AuthScreen'
@@ -185,6 +186,32 @@ describe('TaskEditor', () => {
     await answer(known)
     expect(screen.getByTestId('editor-priority')).toHaveProperty('value', 'urgent')
     expect(screen.getByTestId('editor-save')).toHaveProperty('disabled', true)
+  })
+
+  it('keeps unsaved changes in storage as they are made, and forgets them once saved', async () => {
+    const known = aTask({ title: 'Pay rent', priority: 'low' })
+    const { answer, fetch } = openWithSlowRead(known)
+    await answer(known)
+    await userEvent.type(screen.getByLabelText('Description'), 'by card')
+    expect(loadEditorDraft()).toEqual({ taskId: known.id, edits: { description: 'by card' } })
+    fetch.mockImplementationOnce(async () => json({ ...known, description: 'by card', version: 2 }))
+    await userEvent.click(screen.getByTestId('editor-save'))
+    await vi.waitFor(() => expect(loadEditorDraft()).toBeNull())
+  })
+
+  it('puts changes kept from an ended session on top of the version read after signing in again', async () => {
+    const before = aTask({ title: 'Pay rent', priority: 'low' })
+    let answer: (task: Task) => void = () => {}
+    const read = new Promise<Task>((resolve) => { answer = resolve })
+    vi.stubGlobal('fetch', vi.fn(async (url: string) =>
+      json(url.endsWith('/history?limit=200') ? { items: [], nextCursor: null } : await read)))
+    render(<ToastProvider><TaskEditor taskId={before.id} known={null} onClose={() => {}} onSaved={() => {}}
+      onDeleted={() => {}} onToggle={() => {}} kept={{ taskId: before.id, edits: { description: 'by card' } }} /></ToastProvider>)
+    await act(async () => { answer({ ...before, priority: 'high', version: 3 }) })
+    expect(screen.getByTestId('kept-notice').textContent).toMatch(/unsaved changes were kept/)
+    expect(screen.getByLabelText('Description')).toHaveProperty('value', 'by card')
+    expect(screen.getByTestId('editor-priority')).toHaveProperty('value', 'high')
+    expect(screen.getByTestId('editor-save')).toHaveProperty('disabled', false)
   })
 
   it('shows what the fresh read brings in the fields the person has not edited', async () => {

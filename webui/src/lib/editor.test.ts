@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formField, formOf, parseTags, patchOf, rebase } from './editor'
+import { editsOf, formField, formOf, parseTags, patchOf, rebase } from './editor'
 import { aTask } from './testTasks'
 
 const timed = aTask({ dueAt: '2026-12-01T17:00:00+01:00', tags: ['work'], priority: 'high' })
@@ -50,6 +50,12 @@ describe('keeping edits on a newer version', () => {
     expect(rebased.title).toBe('Mine')
     expect(rebased.priority).toBe('low')
     expect(patchOf(fresh, rebased)).toEqual({ title: 'Mine' })
+  })
+
+  it('names only the fields the person changed', () => {
+    const before = formOf(timed)
+    expect(editsOf(before, { ...before, description: 'notes', priority: 'low' })).toEqual({ description: 'notes', priority: 'low' })
+    expect(editsOf(before, before)).toEqual({})
   })
 
   it('does not fail on a time zone that does not exist', () => {

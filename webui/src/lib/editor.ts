@@ -87,9 +87,14 @@ export function rebase(base: Task, form: TaskForm, fresh: Task): TaskForm {
 
 /** `next`, except where `form` differs from `before` (what the person has changed since): those stay. */
 export function keepEdits(before: TaskForm, form: TaskForm, next: TaskForm): TaskForm {
-  const kept = { ...next }
+  return { ...next, ...editsOf(before, form) }
+}
+
+/** The fields of `form` that differ from `before`: what the person has changed. */
+export function editsOf(before: TaskForm, form: TaskForm): Partial<TaskForm> {
+  const edits: Record<string, unknown> = {}
   for (const key of Object.keys(form) as (keyof TaskForm)[]) {
-    if (JSON.stringify(form[key]) !== JSON.stringify(before[key])) (kept as unknown as Record<string, unknown>)[key] = form[key]
+    if (JSON.stringify(form[key]) !== JSON.stringify(before[key])) edits[key] = form[key]
   }
-  return kept
+  return edits as Partial<TaskForm>
 }

@@ -1,6 +1,8 @@
 // What survives a reload: the session, and drafts of what the person was typing (kept when the token
-// expires and they have to sign in again).
+// expires and they have to sign in again): the chat and quick-add lines, and the task editor's unsaved
+// changes.
 import { useEffect, useState } from 'react'
+import type { TaskForm } from './editor'
 import type { Session } from './types'
 
 const SESSION_KEY = 'todo-chatbot.session'
@@ -61,4 +63,23 @@ export function loadValue(name: string): string | null {
 
 export function saveValue(name: string, value: string | null): void {
   write(DRAFT_PREFIX + name, value)
+}
+
+/** The task editor's unsaved changes: the task they belong to and only the fields changed. */
+export interface EditorDraft {
+  taskId: string
+  edits: Partial<TaskForm>
+}
+
+export function loadEditorDraft(): EditorDraft | null {
+  try {
+    const draft = JSON.parse(loadValue('editor') ?? 'null') as EditorDraft | null
+    return draft && typeof draft.taskId === 'string' && draft.edits && typeof draft.edits === 'object' ? draft : null
+  } catch {
+    return null
+  }
+}
+
+export function saveEditorDraft(draft: EditorDraft | null): void {
+  saveValue('editor', draft && Object.keys(draft.edits).length > 0 ? JSON.stringify(draft) : null)
 }

@@ -321,7 +321,7 @@ export const scenarios = [
       const pressFor = async (key, title) => {
         await page.keyboard.press(key)
         await until(async () => (await selected()) === title, `"${key}" should select "${title}"`)
-        if (!(await page.evaluate(() => document.activeElement?.matches('[data-testid=task-row]')))) fail(`"${key}" should move the focus to the row`)
+        if (!(await page.evaluate(() => document.activeElement?.matches('[data-testid=task-row] button.task-open')))) fail(`"${key}" should move the focus to the row's button`)
       }
       await pressFor('j', 'Alpha task')
       await pressFor('j', 'Bravo task')
@@ -337,7 +337,7 @@ export const scenarios = [
       await until(async () => (await t.api.task(session, ids['Bravo task'])).status === 'open', 'after Undo the task should be open in the API')
 
       const focusOnRow = (title, why) => until(async () => page.evaluate((t) =>
-        document.activeElement?.matches('[data-testid=task-row]') && document.activeElement.textContent.includes(t), title), why)
+        document.activeElement?.matches('[data-testid=task-row] button.task-open') && document.activeElement.textContent.includes(t), title), why)
       await pressFor('k', 'Alpha task')
       await page.keyboard.press('e')
       const editor = page.getByTestId('task-editor')

@@ -1,5 +1,6 @@
 // The list of tasks: one row per task (complete with a click, open with a click or Enter), with loading,
-// empty and error states. Keyboard: j/k move, x completes, e or Enter edits (handled by the workspace).
+// empty and error states. Each row's title is a button, the one element of the row in the Tab order, so a
+// screen reader announces it and Enter or Space opens it; j/k move, x completes, e edits (the workspace).
 import { forwardRef } from 'react'
 import type { TaskList as List } from '../lib/useTaskList'
 import { formatDue, isOverdue } from '../lib/time'
@@ -82,19 +83,23 @@ function TaskRow({ task, selected, tabStop, onSelect, onOpen, onToggle, onTag }:
   const done = task.status === 'completed'
   const overdue = isOverdue(task)
   const titleId = `task-title-${task.id}`
+  const metaId = `task-meta-${task.id}`
   return (
+    // a click anywhere else on the row opens it too (a pointer convenience; the buttons inside stop theirs)
     <li className={`task-row${selected ? ' selected' : ''}${done ? ' done' : ''}`} aria-labelledby={titleId}
-      aria-current={selected || undefined} data-testid="task-row" data-task-id={task.id} tabIndex={tabStop ? 0 : -1}
-      onFocus={() => { if (!selected) onSelect(task) }} onClick={() => onOpen(task)}
-      onKeyDown={(e) => { if (e.key === 'Enter' && e.target === e.currentTarget) onOpen(task) }}>
+      aria-current={selected || undefined} data-testid="task-row" data-task-id={task.id} onClick={() => onOpen(task)}>
       <button type="button" role="checkbox" aria-checked={done} className="check"
         aria-label={done ? `Reopen ${task.title}` : `Complete ${task.title}`} data-testid="task-complete"
         onClick={(e) => { e.stopPropagation(); onToggle(task) }}>
         <span aria-hidden="true">{done ? '✓' : ''}</span>
       </button>
       <div className="task-main">
-        <span id={titleId} className="task-title">{task.title}</span>
-        <div className="task-meta">
+        <button type="button" className="task-open" data-testid="task-open" tabIndex={tabStop ? 0 : -1}
+          aria-describedby={metaId} onFocus={() => { if (!selected) onSelect(task) }}
+          onClick={(e) => { e.stopPropagation(); onOpen(task) }}>
+          <span id={titleId} className="task-title">{task.title}</span>
+        </button>
+        <div className="task-meta" id={metaId}>
           {task.dueAt && (
             <span className={overdue ? 'due overdue' : 'due'}>
               {overdue && <span className="visually-hidden">Overdue: </span>}
@@ -126,4 +131,9 @@ function Bell() {
       <path d="M8 16a2 2 0 0 0 2-2H6a2 2 0 0 0 2 2Zm5-5V7a5 5 0 0 0-4-4.9V1a1 1 0 0 0-2 0v1.1A5 5 0 0 0 3 7v4l-1 1v1h12v-1l-1-1Z" />
     </svg>
   )
+}
+
+/** The focusable element of a task's row (its title button), inside `list`. */
+export function rowTarget(list: HTMLElement | null, taskId: string): HTMLElement | null {
+  return list?.querySelector<HTMLElement>(`[data-task-id="${taskId}"] .task-open`) ?? null
 }

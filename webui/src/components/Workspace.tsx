@@ -12,7 +12,7 @@ import { ConnectionIndicator } from './ConnectionIndicator'
 import { FilterBar } from './FilterBar'
 import { QuickAdd } from './QuickAdd'
 import { TaskEditor } from './TaskEditor'
-import { TaskList } from './TaskList'
+import { rowTarget, TaskList } from './TaskList'
 import { useToasts } from './Toasts'
 
 function loadFilters(): Filters {
@@ -165,7 +165,7 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut:
 
   // ---- selection and keyboard ----
   const focusRow = (id: string) => {
-    requestAnimationFrame(() => listRef.current?.querySelector<HTMLElement>(`[data-task-id="${id}"]`)?.focus())
+    requestAnimationFrame(() => rowTarget(listRef.current, id)?.focus())
   }
   const move = (step: number) => {
     if (list.items.length === 0) return
@@ -225,7 +225,7 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut:
       if (opener instanceof HTMLElement && opener !== document.body && opener.isConnected && opener.getClientRects().length > 0) {
         opener.focus()
       } else if (inList) {
-        listRef.current?.querySelector<HTMLElement>(`[data-task-id="${id}"]`)?.focus()
+        rowTarget(listRef.current, id)?.focus()
       }
     })
   }

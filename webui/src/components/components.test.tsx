@@ -113,7 +113,23 @@ describe('TaskList', () => {
   it('can be reached with Tab when no row is selected yet', () => {
     render(<TaskList list={list([aTask({ id: 'a', title: 'First' }), aTask({ id: 'b', title: 'Second' })])} selectedId={null}
       filtered={false} {...handlers} />)
-    expect(screen.getAllByTestId('task-row').map((row) => row.tabIndex)).toEqual([0, -1])
+    expect(screen.getAllByTestId('task-open').map((button) => button.tabIndex)).toEqual([0, -1])
+  })
+
+  it('opens a task from a real button named by its title, with Enter or a click', async () => {
+    const task = aTask({ title: 'Pay rent' })
+    const onOpen = vi.fn()
+    const onSelect = vi.fn()
+    render(<TaskList list={list([task])} selectedId={null} filtered={false} {...handlers} onOpen={onOpen} onSelect={onSelect} />)
+    const open = within(screen.getByRole('listitem', { name: 'Pay rent' })).getByRole('button', { name: 'Pay rent' })
+    await userEvent.tab() // the row's checkbox, then its button
+    await userEvent.tab()
+    expect(document.activeElement).toBe(open)
+    expect(onSelect).toHaveBeenCalledWith(task)
+    await userEvent.keyboard('{Enter}')
+    expect(onOpen).toHaveBeenCalledTimes(1)
+    await userEvent.click(open)
+    expect(onOpen).toHaveBeenCalledTimes(2)
   })
 
   it('says a failed load above the tasks it still shows, with Try again', () => {

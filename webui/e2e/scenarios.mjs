@@ -385,6 +385,20 @@ export const scenarios = [
       await see(phone.getByTestId('chat-input'), '"Assistant" should show the chat on a phone')
       if (await phone.getByTestId('quick-add-input').isVisible()) fail('on a phone the tasks should be hidden while the Assistant is shown')
       await t.shot(phone, 'phone-chat')
+
+      // on a phone the editor fills the screen: a modal dialog, the page behind inert, closed by the back button
+      await views.getByRole('button', { name: 'Tasks' }).click()
+      await markPage(phone)
+      await openEditor(phone, 'Call mum')
+      const dialog = phone.getByRole('dialog', { name: 'Edit task' })
+      await see(dialog, 'on a phone the editor should be a modal dialog')
+      if (!(await phone.evaluate(() => document.querySelector('main').inert))) fail('on a phone the page behind the editor should be inert')
+      for (let i = 0; i < 40; i++) await phone.keyboard.press('Tab')
+      if (!(await phone.evaluate(() => !!document.activeElement?.closest('[role=dialog]')))) fail('Tab should keep the focus inside the editor dialog')
+      await phone.goBack()
+      await gone(dialog, 'the browser\'s back button should close the editor on a phone')
+      await notReloaded(phone, 'closing the editor with the back button')
+      if (await phone.evaluate(() => document.querySelector('main').inert)) fail('the page should no longer be inert once the editor is closed')
     },
   },
 

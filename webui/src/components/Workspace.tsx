@@ -1,5 +1,7 @@
 // The signed-in screen: tasks (quick add, filters, list) beside the assistant, the editor over them,
-// live updates from /ws, reminders as they fire, and the keyboard shortcuts.
+// live updates from /ws, reminders as they fire, and the keyboard shortcuts. On a phone the editor fills
+// the screen, so there it is a modal dialog: the page behind is inert, Tab stays inside, and Esc or the
+// browser's back button closes it.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { api, ApiError } from '../lib/api'
 import { DEFAULT_FILTERS, isFiltered, type Filters } from '../lib/filters'
@@ -23,6 +25,39 @@ function loadFilters(): Filters {
   }
 }
 
+const PHONE = '(max-width: 720px)' // as in styles.css
+
+function usePhone(): boolean {
+  const [phone, setPhone] = useState(() => window.matchMedia?.(PHONE).matches ?? false)
+  useEffect(() => {
+    const query = window.matchMedia?.(PHONE)
+    if (!query) return
+    const change = () => setPhone(query.matches)
+    query.addEventListener('change', change)
+    return () => query.removeEventListener('change', change)
+  }, [])
+  return phone
+}
+
+/** Keeps Tab and Shift+Tab inside `event.currentTarget`, going round from the last element to the first. */
+function trapTab(event: React.KeyboardEvent<HTMLElement>) {
+  if (event.key !== 'Tab') return
+  const focusable = [...event.currentTarget.querySelectorAll<HTMLElement>(
+    'a[href], button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [tabindex]:not([tabindex="-1"])',
+  )].filter((el) => el.tabIndex >= 0 && el.getClientRects().length > 0)
+  if (focusable.length === 0) return
+  const first = focusable[0]
+  const last = focusable[focusable.length - 1]
+  const at = document.activeElement
+  if (event.shiftKey && (at === first || !event.currentTarget.contains(at))) {
+    event.preventDefault()
+    last.focus()
+  } else if (!event.shiftKey && (at === last || !event.currentTarget.contains(at))) {
+    event.preventDefault()
+    first.focus()
+  }
+}
+
 function typing(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null
   return !!el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName))
@@ -40,6 +75,8 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut:
   const [status, setStatus] = useState<{ status: LiveStatus; retryIn?: number }>({ status: 'connecting' })
   const [view, setView] = useState<'tasks' | 'chat'>('tasks')
   const [showHelp, setShowHelp] = useState(false)
+  const phone = usePhone()
+  const modal = phone && editingId !== null // the page behind the full-screen editor is inert
   const [permission, setPermission] = useState(() => ('Notification' in window ? Notification.permission : 'denied'))
   const toasts = useToasts()
   const searchRef = useRef<HTMLInputElement>(null)
@@ -51,6 +88,8 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut:
   editing.current = editingId
   // where the focus goes back to when the editor closes: what had it when the editor opened
   const editorOpener = useRef<Element | null>(null)
+  // on a phone the open editor is a history entry of its own, so that the back button closes it
+  const editorInHistory = useRef(false)
 
   useEffect(() => saveValue('filters', JSON.stringify({ ...filters, q: '' })), [filters])
 
@@ -203,6 +242,21 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut:
     return () => window.removeEventListener('keydown', onKey)
   })
 
+  useEffect(() => {
+    if (!modal) return
+    if (!editorInHistory.current) {
+      history.pushState({ editor: true }, '')
+      editorInHistory.current = true
+    }
+    const back = () => {
+      editorInHistory.current = false
+      closeEditor()
+    }
+    window.addEventListener('popstate', back)
+    return () => window.removeEventListener('popstate', back)
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [modal])
+
   function openEditor(taskId: string) {
     const active = document.activeElement
     if (!active?.closest('.editor-pane')) editorOpener.current = active
@@ -215,6 +269,10 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut:
     if (!id) return
     editing.current = null
     setEditingId(null)
+    if (editorInHistory.current) {
+      editorInHistory.current = false
+      history.back() // the entry the editor added (its popstate finds nothing left to close)
+    }
     setKeptEdits(null)
     saveEditorDraft(null)
     const inList = list.items.some((t) => t.id === id)
@@ -247,7 +305,7 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut:
 
   return (
     <div className={`workspace view-${view}${editingId ? ' editing' : ''}`}>
-      <header className="topbar">
+      <header className="topbar" inert={modal}>
         <h1 className="brand"><span aria-hidden="true">✓</span> todo-chatbot</h1>
         <ConnectionIndicator status={status.status} retryIn={status.retryIn} />
         <div className="topbar-actions">
@@ -259,11 +317,11 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut:
           <button type="button" onClick={onSignOut} data-testid="sign-out">Sign out</button>
         </div>
       </header>
-      <nav className="view-switch" aria-label="Views">
+      <nav className="view-switch" aria-label="Views" inert={modal}>
         <button type="button" aria-pressed={view === 'tasks'} onClick={() => setView('tasks')}>Tasks</button>
         <button type="button" aria-pressed={view === 'chat'} onClick={() => setView('chat')}>Assistant</button>
       </nav>
-      <main className="tasks-pane" aria-labelledby="tasks-heading">
+      <main className="tasks-pane" aria-labelledby="tasks-heading" inert={modal}>
         <h2 id="tasks-heading" className="visually-hidden">Tasks</h2>
         <QuickAdd inputRef={quickAddRef} onTasks={(tasks) => tasks.forEach(putTask)} />
         <FilterBar filters={filters} onChange={setFilters} searchRef={searchRef} />
@@ -272,11 +330,11 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut:
           onTag={(tag) => setFilters((f) => (f.tags.includes(tag) ? f : { ...f, tags: [...f.tags, tag] }))}
           onClearFilters={() => setFilters({ ...DEFAULT_FILTERS, sort: filters.sort, order: filters.order })} />
       </main>
-      <aside className="chat-pane">
+      <aside className="chat-pane" inert={modal}>
         <ChatPanel inputRef={chatRef} onTask={putTask} onOpenTask={openTask} onDeletedTask={dropTask} />
       </aside>
       {editingId && (
-        <div className="editor-pane">
+        <div className="editor-pane" {...(modal ? { role: 'dialog', 'aria-modal': true, 'aria-label': 'Edit task', onKeyDown: trapTab } : {})}>
           <TaskEditor taskId={editingId} known={known(editingId)} onClose={closeEditor} onSaved={putTask}
             onDeleted={dropTask} onToggle={toggle} kept={keptEdits} />
         </div>

@@ -1,5 +1,6 @@
-// Search, filters and order of the task list.
-import { useState } from 'react'
+// Search, filters and order of the task list. The Due filter (one choice) is a radio group and the
+// priorities (any number) are toggle buttons; each group is one Tab stop, the arrow keys move inside it.
+import { useState, type KeyboardEvent } from 'react'
 import { DEFAULT_FILTERS, isFiltered, type DueRange, type Filters, type SortKey } from '../lib/filters'
 import { PRIORITIES, type Priority } from '../lib/types'
 
@@ -8,12 +9,27 @@ const SORTS: [SortKey, string][] = [
   ['dueAt', 'Due date'], ['priority', 'Priority'], ['createdAt', 'Created'], ['updatedAt', 'Updated'], ['title', 'Title'],
 ]
 
+/** Moves the focus among the buttons of a group with the arrows, Home and End; answers the index reached. */
+function arrowKeys(event: KeyboardEvent<HTMLElement>): number | null {
+  const buttons = [...event.currentTarget.querySelectorAll<HTMLButtonElement>('button')]
+  const at = buttons.indexOf(document.activeElement as HTMLButtonElement)
+  const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key]
+  const next = event.key === 'Home' ? 0 : event.key === 'End' ? buttons.length - 1
+    : step !== undefined && at >= 0 ? (at + step + buttons.length) % buttons.length : null
+  if (next === null) return null
+  event.preventDefault() // nor scroll, nor move the task selection (the workspace's ↑/↓)
+  event.stopPropagation()
+  buttons[next].focus()
+  return next
+}
+
 export function FilterBar({ filters, onChange, searchRef }: {
   filters: Filters
   onChange: (f: Filters) => void
   searchRef: React.RefObject<HTMLInputElement | null>
 }) {
   const [tag, setTag] = useState('')
+  const [priorityStop, setPriorityStop] = useState(0) // the priority button reached with Tab
   const set = (patch: Partial<Filters>) => onChange({ ...filters, ...patch })
   const togglePriority = (p: Priority) => set({
     priorities: filters.priorities.includes(p) ? filters.priorities.filter((x) => x !== p) : [...filters.priorities, p],
@@ -38,17 +54,20 @@ export function FilterBar({ filters, onChange, searchRef }: {
             <option value="all">All</option>
           </select>
         </label>
-        <div className="segmented" role="radiogroup" aria-label="Due" data-testid="filter-due">
+        <div className="segmented" role="radiogroup" aria-label="Due" data-testid="filter-due"
+          onKeyDown={(e) => { const at = arrowKeys(e); if (at !== null) set({ due: DUE[at][0] }) }}>
           {DUE.map(([value, label]) => (
             <button key={value} type="button" role="radio" aria-checked={filters.due === value}
-              onClick={() => set({ due: value })}>{label}</button>
+              tabIndex={filters.due === value ? 0 : -1} onClick={() => set({ due: value })}>{label}</button>
           ))}
         </div>
       </div>
       <div className="filter-row">
-        <div className="chips" role="group" aria-label="Priority" data-testid="filter-priority">
-          {PRIORITIES.filter((p) => p !== 'none').map((p) => (
+        <div className="chips" role="group" aria-label="Priority" data-testid="filter-priority"
+          onKeyDown={(e) => { const at = arrowKeys(e); if (at !== null) setPriorityStop(at) }}>
+          {PRIORITIES.filter((p) => p !== 'none').map((p, i) => (
             <button key={p} type="button" className={`chip priority-${p}`} aria-pressed={filters.priorities.includes(p)}
+              tabIndex={i === priorityStop ? 0 : -1} onFocus={() => setPriorityStop(i)}
               onClick={() => togglePriority(p)}>{p}</button>
           ))}
         </div>

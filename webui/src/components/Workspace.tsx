@@ -217,7 +217,7 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut:
 
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
-      if (event.metaKey || event.ctrlKey || event.altKey) return
+      if (event.metaKey || event.ctrlKey || event.altKey || event.defaultPrevented) return
       if (event.key === 'Escape') {
         if (showHelp) setShowHelp(false)
         else if (editingId) closeEditor()

@@ -7,7 +7,9 @@ import { aTask } from '../lib/testTasks'
 import { loadEditorDraft } from '../lib/storage'
 import type { Recurrence, Task } from '../lib/types'
 import type { TaskList as List } from '../lib/useTaskList'
+import { DEFAULT_FILTERS, type Filters } from '../lib/filters'
 import { AuthScreen } from './AuthScreen'
+import { FilterBar } from './FilterBar'
 import { QuickAdd } from './QuickAdd'
 import { RecurrenceBuilder } from './RecurrenceBuilder'
 import { TaskEditor } from './TaskEditor'
@@ -237,5 +239,36 @@ describe('TaskEditor', () => {
     await answer({ ...known, title: 'Pay the rent', version: 2 })
     expect(screen.getByLabelText('Title', { exact: true })).toHaveProperty('value', 'Pay the rent')
     expect(screen.getByLabelText('Description')).toHaveProperty('value', 'by card')
+  })
+})
+
+function FilterHarness() {
+  const [filters, setFilters] = useState<Filters>(DEFAULT_FILTERS)
+  const search = useRef<HTMLInputElement>(null)
+  return <FilterBar filters={filters} onChange={setFilters} searchRef={search} />
+}
+
+describe('FilterBar', () => {
+  it('is one Tab stop per group: arrows choose the due range and move among the priorities', async () => {
+    render(<FilterHarness />)
+    screen.getByRole('radio', { name: 'Any time' }).focus()
+    await userEvent.keyboard('{ArrowRight}')
+    const today = screen.getByRole('radio', { name: 'Today' })
+    expect(document.activeElement).toBe(today)
+    expect(today.getAttribute('aria-checked')).toBe('true')
+    await userEvent.keyboard('{ArrowLeft}{ArrowLeft}')
+    expect(screen.getByRole('radio', { name: 'Overdue' }).getAttribute('aria-checked')).toBe('true')
+    expect(screen.getAllByRole('radio').map((r) => r.tabIndex)).toEqual([-1, -1, -1, 0])
+
+    await userEvent.tab()
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'low' }))
+    await userEvent.keyboard('{ArrowRight}{ArrowRight} ')
+    const high = screen.getByRole('button', { name: 'high' })
+    expect(document.activeElement).toBe(high)
+    expect(high.getAttribute('aria-pressed')).toBe('true')
+    expect(screen.getByRole('button', { name: 'low' }).getAttribute('aria-pressed')).toBe('false')
+    expect(within(screen.getByTestId('filter-priority')).getAllByRole('button').map((b) => b.tabIndex)).toEqual([-1, -1, 0, -1])
+    await userEvent.tab()
+    expect(document.activeElement).toBe(screen.getByLabelText('Filter by tag'))
   })
 })

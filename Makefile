@@ -19,7 +19,7 @@ else
   WEBUI_BUILD :=
 endif
 
-.PHONY: run build test e2e bench clean help
+.PHONY: run build test e2e bench clean help workflow-check
 
 help:
 	@echo "make run    build if needed, then start todo-chatbot on http://localhost:$${PORT:-8080}"
@@ -44,9 +44,15 @@ webui/node_modules: webui/package-lock.json
 $(WEBUI_DIST): webui/node_modules $(WEBUI_SOURCES)
 	cd webui && npm run build
 
-test: $(MCP_CLIENT)/node_modules $(WEBUI_BUILD)
+test: workflow-check $(MCP_CLIENT)/node_modules $(WEBUI_BUILD)
+	@if command -v shellcheck >/dev/null 2>&1; then shellcheck .ci/run tools/workflow-check/check.sh; \
+	else echo "shellcheck not found: the shell scripts are not linted"; fi
 	$(MVN) install
 	@if [ -n "$(HAVE_NPM)" ]; then cd webui && npm test && npm run e2e; else echo "npm not found: the web UI's tests are skipped"; fi
+
+# the GitHub workflows against GitHub's schema (action-validator, pinned in tools/workflow-check)
+workflow-check:
+	@if command -v npm >/dev/null 2>&1; then tools/workflow-check/check.sh; else echo "npm not found: the workflow check is skipped"; fi
 
 # the web UI's end-to-end tests alone, in Debian's Chromium against the system as make run starts it
 e2e: $(STANDALONE_JAR) webui/node_modules

@@ -1,0 +1,179 @@
+package dev.todochatbot.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** What every Deployment must have, for every values file, checked one Deployment at a time. */
+class DeploymentPolicyTest {
+
+  static Stream<Arguments> deployments() {
+    return RenderedChart.valuesFiles().flatMap(file -> RenderedChart.of(file).deployments().stream()
+        .map(deployment -> Arguments.of(file, deployment.getMetadata().getName(), deployment)));
+  }
+
+  private static Container app(Deployment deployment) {
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers()).hasSize(1);
+    return deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+  }
+
+  private static Map<String, String> annotations(Deployment deployment) {
+    return deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("deployments")
+  void daprAnnotationsNameTheAppAndItsPortAsDaprYamlDoes(String valuesFile, String name, Deployment deployment) {
+    var annotations = annotations(deployment);
+    var appPorts = DaprFiles.appPorts();
+    String appId = annotations.get("dapr.io/app-id");
+
+    assertThat(annotations).containsEntry("dapr.io/enabled", "true")
+        .containsEntry("dapr.io/app-protocol", "http")
+        .containsEntry("dapr.io/enable-app-health-check", "true")
+        .containsEntry("dapr.io/app-health-check-path", "/healthz");
+    assertThat(appPorts).containsKey(appId);
+    assertThat(annotations.get("dapr.io/app-port")).isEqualTo(String.valueOf(appPorts.get(appId)));
+    assertThat(app(deployment).getPorts()).extracting(ContainerPort::getContainerPort).contains(appPorts.get(appId));
+    assertThat(annotations.get("dapr.io/config"))
+        .isIn(RenderedChart.of(valuesFile).dapr("Configuration").stream().map(Dapr::name).toList());
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("deployments")
+  void sidecarHasResourcesAndDrainsBeforeThePodIsKilled(String valuesFile, String name, Deployment deployment) {
+    var annotations = annotations(deployment);
+    var soft = new SoftAssertions();
+    for (String resource : new String[] {"cpu", "memory"}) {
+      Quantity request = new Quantity(annotations.get("dapr.io/sidecar-" + resource + "-request"));
+      Quantity limit = new Quantity(annotations.get("dapr.io/sidecar-" + resource + "-limit"));
+      soft.assertThat(request.getNumericalAmount()).as("sidecar %s request", resource).isPositive();
+      soft.assertThat(limit.getNumericalAmount()).as("sidecar %s limit", resource).isGreaterThanOrEqualTo(request.getNumericalAmount());
+    }
+    long drain = Long.parseLong(annotations.get("dapr.io/graceful-shutdown-seconds"));
+    soft.assertThat(drain).isPositive();
+    soft.assertThat(deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
+        .as("terminationGracePeriodSeconds leaves the sidecar its graceful shutdown").isGreaterThan(drain);
+    soft.assertAll();
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("deployments")
+  void probesAskTheAppsOwnHealthEndpoints(String valuesFile, String name, Deployment deployment) {
+    Container container = app(deployment);
+
+    assertHttpProbe(container, container.getReadinessProbe(), "/readyz");
+    assertHttpProbe(container, container.getLivenessProbe(), "/healthz");
+  }
+
+  private static void assertHttpProbe(Container container, Probe probe, String path) {
+    assertThat(probe).as("%s probe", path).isNotNull();
+    assertThat(probe.getHttpGet().getPath()).isEqualTo(path);
+    IntOrString port = probe.getHttpGet().getPort();
+    assertThat(container.getPorts()).as("the probe's port is a declared container port")
+        .anyMatch(declared -> port.getStrVal() != null ? port.getStrVal().equals(declared.getName())
+            : port.getIntVal().equals(declared.getContainerPort()));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("deployments")
+  void containerHasRequestsAndLimitsForCpuAndMemory(String valuesFile, String name, Deployment deployment) {
+    var resources = app(deployment).getResources();
+
+    for (String resource : new String[] {"cpu", "memory"}) {
+      Quantity request = resources.getRequests().get(resource);
+      Quantity limit = resources.getLimits().get(resource);
+      assertThat(request).as("%s request", resource).isNotNull();
+      assertThat(limit).as("%s limit", resource).isNotNull();
+      assertThat(Quantity.getAmountInBytes(limit)).as("%s limit >= request", resource)
+          .isGreaterThanOrEqualTo(Quantity.getAmountInBytes(request));
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("deployments")
+  void runsAsNonRootOnAReadOnlyRootWithATmpEmptyDir(String valuesFile, String name, Deployment deployment) {
+    var pod = deployment.getSpec().getTemplate().getSpec();
+    var container = app(deployment).getSecurityContext();
+
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(container.getRunAsNonRoot()).isTrue();
+    assertThat(container.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(container.getCapabilities().getDrop()).contains("ALL");
+    assertThat(container.getCapabilities().getAdd()).isNullOrEmpty();
+    assertThat(container.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    var tmp = app(deployment).getVolumeMounts().stream().filter(mount -> mount.getMountPath().equals("/tmp")).findFirst();
+    assertThat(tmp).as("a writable /tmp").isPresent();
+    assertThat(pod.getVolumes()).anyMatch(volume -> volume.getName().equals(tmp.get().getName()) && volume.getEmptyDir() != null);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("deployments")
+  void rollsOutWithoutEverGoingBelowTheWantedCount(String valuesFile, String name, Deployment deployment) {
+    var strategy = deployment.getSpec().getStrategy();
+
+    assertThat(strategy.getType()).isEqualTo("RollingUpdate");
+    assertThat(strategy.getRollingUpdate().getMaxUnavailable()).isEqualTo(new IntOrString(0));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("deployments")
+  void serviceSelectsThePodsAndExposesTheirHttpPort(String valuesFile, String name, Deployment deployment) {
+    var chart = RenderedChart.of(valuesFile);
+    Service service = chart.all(Service.class).stream()
+        .filter(candidate -> candidate.getMetadata().getName().equals(name)).findFirst().orElseThrow();
+    var podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+
+    assertThat(podLabels).containsAllEntriesOf(service.getSpec().getSelector());
+    assertThat(podLabels).containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
+    assertThat(service.getSpec().getPorts()).singleElement()
+        .satisfies(port -> assertThat(port.getTargetPort().getStrVal()).isEqualTo("http"));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("deployments")
+  void autoscaledDeploymentsLeaveTheReplicaCountToTheirAutoscaler(String valuesFile, String name, Deployment deployment) {
+    var chart = RenderedChart.of(valuesFile);
+    var autoscaler = chart.all(HorizontalPodAutoscaler.class).stream()
+        .filter(hpa -> hpa.getSpec().getScaleTargetRef().getName().equals(name)).findFirst();
+
+    if (autoscaler.isPresent()) {
+      assertThat(deployment.getSpec().getReplicas()).as("replicas left to the HPA").isNull();
+      assertThat(autoscaler.get().getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
+      assertThat(autoscaler.get().getSpec().getMinReplicas()).isGreaterThanOrEqualTo(2)
+          .isLessThanOrEqualTo(autoscaler.get().getSpec().getMaxReplicas());
+    } else {
+      assertThat(deployment.getSpec().getReplicas()).isPositive();
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("deployments")
+  void disruptionBudgetsSelectExactlyTheirDeploymentsPods(String valuesFile, String name, Deployment deployment) {
+    var podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+    var budgets = RenderedChart.of(valuesFile).all(PodDisruptionBudget.class).stream()
+        .filter(pdb -> podLabels.entrySet().containsAll(pdb.getSpec().getSelector().getMatchLabels().entrySet()))
+        .toList();
+
+    assertThat(budgets).hasSizeLessThanOrEqualTo(1);
+    if (valuesFile.equals("values-production.yaml")) {
+      assertThat(budgets).as("production keeps a budget for %s", name).hasSize(1);
+    }
+  }
+}

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,6 +21,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** What every Deployment must have, for every values file, checked one Deployment at a time. */
 class DeploymentPolicyTest {
+
+  /** Pod annotations the Dapr 1.16 sidecar injector reads (docs.dapr.io, "Dapr arguments and annotations"). */
+  private static final Set<String> DAPR_ANNOTATIONS = Set.of(
+      "dapr.io/enabled", "dapr.io/app-id", "dapr.io/app-port", "dapr.io/app-protocol", "dapr.io/config",
+      "dapr.io/enable-app-health-check", "dapr.io/app-health-check-path", "dapr.io/app-health-probe-interval",
+      "dapr.io/app-health-probe-timeout", "dapr.io/app-health-threshold", "dapr.io/enable-metrics", "dapr.io/metrics-port",
+      "dapr.io/log-level", "dapr.io/log-as-json", "dapr.io/graceful-shutdown-seconds", "dapr.io/block-shutdown-duration",
+      "dapr.io/sidecar-cpu-request", "dapr.io/sidecar-cpu-limit", "dapr.io/sidecar-memory-request",
+      "dapr.io/sidecar-memory-limit", "dapr.io/sidecar-readonly-root-filesystem", "dapr.io/sidecar-drop-all-capabilities",
+      "dapr.io/sidecar-seccomp-profile-type", "dapr.io/app-max-concurrency", "dapr.io/http-max-request-size",
+      "dapr.io/env", "dapr.io/volume-mounts", "dapr.io/volume-mounts-rw");
 
   static Stream<Arguments> deployments() {
     return RenderedChart.valuesFiles().flatMap(file -> RenderedChart.of(file).deployments().stream()
@@ -49,6 +61,10 @@ class DeploymentPolicyTest {
     assertThat(appPorts).containsKey(appId);
     assertThat(annotations.get("dapr.io/app-port")).isEqualTo(String.valueOf(appPorts.get(appId)));
     assertThat(app(deployment).getPorts()).extracting(ContainerPort::getContainerPort).contains(appPorts.get(appId));
+    assertThat(app(deployment).getEnv()).as("the app is told to listen on its app-port")
+        .anyMatch(variable -> String.valueOf(appPorts.get(appId)).equals(variable.getValue()));
+    assertThat(annotations.keySet()).filteredOn(key -> key.startsWith("dapr.io/"))
+        .as("annotations the injector knows").isSubsetOf(DAPR_ANNOTATIONS);
     assertThat(annotations.get("dapr.io/config"))
         .isIn(RenderedChart.of(valuesFile).dapr("Configuration").stream().map(Dapr::name).toList());
   }

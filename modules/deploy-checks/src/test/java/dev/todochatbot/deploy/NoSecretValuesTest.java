@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,8 +33,7 @@ class NoSecretValuesTest {
   @MethodSource("dev.todochatbot.deploy.RenderedChart#valuesFiles")
   void credentialsReachTheAppsOnlyAsReferencesToTheNamedSecrets(String valuesFile) {
     var chart = RenderedChart.of(valuesFile);
-    var secrets = Dapr.map(RenderedChart.yaml(RenderedChart.CHART.resolve(valuesFile)), "secrets");
-    var defaults = Dapr.map(RenderedChart.yaml(RenderedChart.CHART.resolve("values.yaml")), "secrets");
+    var secrets = secretReferences(valuesFile);
 
     var env = chart.deployments().stream()
         .flatMap(deployment -> deployment.getSpec().getTemplate().getSpec().getContainers().stream())
@@ -42,9 +44,31 @@ class NoSecretValuesTest {
     assertThat(env).allSatisfy(variable -> {
       assertThat(variable.getValue()).as(variable.getName()).isNull();
       var reference = variable.getValueFrom().getSecretKeyRef();
-      var named = Dapr.map(secrets.isEmpty() ? defaults : secrets, CREDENTIALS.get(variable.getName()));
+      var named = secrets.get(CREDENTIALS.get(variable.getName()));
       assertThat(reference.getName()).isEqualTo(named.get("name"));
       assertThat(reference.getKey()).isEqualTo(named.get("key"));
+    });
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.todochatbot.deploy.RenderedChart#valuesFiles")
+  void podsMayReadTheNamedSecretsAndNoOthers(String valuesFile) {
+    var chart = RenderedChart.of(valuesFile);
+    var accounts = chart.all(ServiceAccount.class).stream().map(account -> account.getMetadata().getName()).toList();
+    var named = secretReferences(valuesFile).values().stream().map(reference -> (String) reference.get("name")).toList();
+
+    assertThat(chart.deployments()).allSatisfy(deployment ->
+        assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName()).isIn(accounts));
+    assertThat(chart.all(Role.class)).singleElement().satisfies(role -> assertThat(role.getRules()).singleElement()
+        .satisfies(rule -> {
+          assertThat(rule.getApiGroups()).containsExactly("");
+          assertThat(rule.getResources()).containsExactly("secrets");
+          assertThat(rule.getVerbs()).containsExactly("get");
+          assertThat(rule.getResourceNames()).containsExactlyInAnyOrderElementsOf(named);
+        }));
+    assertThat(chart.all(RoleBinding.class)).singleElement().satisfies(binding -> {
+      assertThat(binding.getRoleRef().getName()).isEqualTo(chart.all(Role.class).get(0).getMetadata().getName());
+      assertThat(binding.getSubjects()).extracting(subject -> subject.getName()).containsExactlyElementsOf(accounts);
     });
   }
 
@@ -69,5 +93,14 @@ class NoSecretValuesTest {
             assertThat(text).as("value of %s", key).doesNotContain(String.valueOf(value));
           }
         });
+  }
+
+  /** values.yaml's {@code secrets} with the values file's entries over them: reference name to {name, key}. */
+  private static Map<String, Map<String, Object>> secretReferences(String valuesFile) {
+    var defaults = Dapr.map(RenderedChart.yaml(RenderedChart.CHART.resolve("values.yaml")), "secrets");
+    var overrides = Dapr.map(RenderedChart.yaml(RenderedChart.CHART.resolve(valuesFile)), "secrets");
+    var merged = new java.util.TreeMap<String, Map<String, Object>>();
+    defaults.keySet().forEach(ref -> merged.put(ref, Dapr.map(overrides.containsKey(ref) ? overrides : defaults, ref)));
+    return merged;
   }
 }

@@ -150,6 +150,17 @@ class DeploymentPolicyTest {
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("deployments")
+  void replicasSpreadOverNodesAndZones(String valuesFile, String name, Deployment deployment) {
+    var podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+
+    assertThat(deployment.getSpec().getTemplate().getSpec().getTopologySpreadConstraints())
+        .allSatisfy(constraint -> assertThat(podLabels).containsAllEntriesOf(constraint.getLabelSelector().getMatchLabels()))
+        .extracting(constraint -> constraint.getTopologyKey())
+        .containsExactlyInAnyOrder("kubernetes.io/hostname", "topology.kubernetes.io/zone");
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("deployments")
   void serviceSelectsThePodsAndExposesTheirHttpPort(String valuesFile, String name, Deployment deployment) {
     var chart = RenderedChart.of(valuesFile);
     Service service = chart.all(Service.class).stream()

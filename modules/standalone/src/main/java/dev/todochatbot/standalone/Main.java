@@ -307,11 +307,46 @@ public final class Main {
     }
   }
 
+  /** Ports handed out by {@link #freePort} in this JVM, so one start never gets the same port twice. */
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * A port nothing listens on, for an app that binds it a few seconds later (its sidecar must know it
+   * first, as daprd's --app-port). Taken below the kernel's ephemeral range: a port from that range
+   * (what binding port 0 gives) can meanwhile become the local end of one of the many outgoing
+   * connections start-up makes (Kafka, PostgreSQL), and the app then fails to bind it.
+   */
   private static int freePort() {
+    int below = ephemeralLow();
+    var random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 200 && below > 10_000; attempt++) {
+      int port = random.nextInt(10_000, below);
+      if (HANDED_OUT.contains(port)) {
+        continue;
+      }
+      try (var socket = new ServerSocket()) {
+        socket.setReuseAddress(false);
+        socket.bind(new java.net.InetSocketAddress(port));
+        HANDED_OUT.add(port);
+        return port;
+      } catch (IOException taken) {
+        // try another
+      }
+    }
     try (var socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The lowest port the kernel gives outgoing connections (Linux), else IANA's 49152. */
+  private static int ephemeralLow() {
+    try {
+      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip();
+      return Integer.parseInt(range.split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      return 49_152;
     }
   }
 

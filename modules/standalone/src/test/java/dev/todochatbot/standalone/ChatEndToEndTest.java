@@ -2,11 +2,8 @@ package dev.todochatbot.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.todochatbot.embedded.testing.TestKafka;
-import dev.todochatbot.platform.Env;
 import dev.todochatbot.platform.testing.Await;
 import dev.todochatbot.platform.testing.TestHttp;
-import dev.todochatbot.platform.testing.TestPostgres;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,17 +44,7 @@ class ChatEndToEndTest {
 
   @BeforeAll
   void start() {
-    var database = TestPostgres.newDatabase("chat_e2e");
-    var env = new Env(Map.of(
-        "DATA_DIR", dataDir.toString(),
-        "DATABASE_URL", dev.todochatbot.platform.DatabaseConfig.url(database.host(), database.port(),
-            database.database(), database.user(), database.password()),
-        "KAFKA_BROKERS", TestKafka.bootstrapServers(),
-        "JWT_SECRET", "end-to-end-secret-that-is-long-enough-for-hs256",
-        "PORT", "0", "TASK_SERVICE_PORT", "0", "AUDIT_SERVICE_PORT", "0", "RECURRENCE_SERVICE_PORT", "0",
-        "TASK_SERVICE_INSTANCES", "1", "EDGE_INSTANCES", "1"))
-        .with(Map.of("EDGE_EVENTS_PORT", "0", "NOTIFICATION_SERVICE_PORT", "0", "CHAT_SERVICE_PORT", "0",
-            "CHAT_SERVICE_INSTANCES", "1"));
+    var env = EndToEndEnv.of("chat_e2e", dataDir, Map.of());
     running = Await.result(Main.start(env));
     http = new TestHttp(running.port());
   }

@@ -6,7 +6,6 @@ import dev.todochatbot.embedded.testing.TestKafka;
 import dev.todochatbot.platform.Env;
 import dev.todochatbot.platform.testing.Await;
 import dev.todochatbot.platform.testing.TestHttp;
-import dev.todochatbot.platform.testing.TestPostgres;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,15 +36,7 @@ class RecurrenceEndToEndTest {
 
   @BeforeAll
   void start() {
-    var database = TestPostgres.newDatabase("recurrence_e2e");
-    var env = new Env(Map.of(
-        "DATA_DIR", dataDir.toString(),
-        "DATABASE_URL", dev.todochatbot.platform.DatabaseConfig.url(database.host(), database.port(),
-            database.database(), database.user(), database.password()),
-        "KAFKA_BROKERS", TestKafka.bootstrapServers(),
-        "JWT_SECRET", "end-to-end-secret-that-is-long-enough-for-hs256",
-        "PORT", "0", "TASK_SERVICE_PORT", "0", "AUDIT_SERVICE_PORT", "0", "RECURRENCE_SERVICE_PORT", "0",
-        "TASK_SERVICE_INSTANCES", "1", "EDGE_INSTANCES", "1")).with(Map.of("EDGE_EVENTS_PORT", "0", "NOTIFICATION_SERVICE_PORT", "0", "CHAT_SERVICE_PORT", "0"));
+    var env = EndToEndEnv.of("recurrence_e2e", dataDir, Map.of());
     running = Await.result(Main.start(env));
     http = new TestHttp(running.port());
   }
@@ -131,7 +122,7 @@ class RecurrenceEndToEndTest {
           apps, name -> null));
       Await.result(dev.todochatbot.recurrence.RecurrenceService.deploy(replica,
           dev.todochatbot.recurrence.RecurrenceServiceConfig.fromEnv(new Env(Map.of("JWT_SECRET",
-              "end-to-end-secret-that-is-long-enough-for-hs256", "RECURRENCE_SERVICE_PORT", String.valueOf(port),
+              EndToEndEnv.JWT_SECRET, "RECURRENCE_SERVICE_PORT", String.valueOf(port),
               "DAPR_HTTP_PORT", String.valueOf(sidecar.httpPort()))))));
       Await.result(sidecar.subscribed());
 

@@ -23,6 +23,14 @@ class TaskToolsTest {
     return outcome.json();
   }
 
+  /** Ana's tools over an invoker whose every call fails with {@code failure}: the service never answers. */
+  private Tools toolsFailingWith(Throwable failure) {
+    dev.todochatbot.platform.ServiceInvoker failing = (appId, method, path, headers, body) ->
+        io.vertx.core.Future.failedFuture(failure);
+    return TaskTools.factory(failing, dev.todochatbot.platform.Tokens.forServices(system.vertx(), system.jwtSecret()))
+        .apply(ana);
+  }
+
   private ToolOutcome call(Tools as, String tool, JsonObject arguments) {
     return Await.result(as.call(tool, arguments));
   }
@@ -152,15 +160,7 @@ class TaskToolsTest {
   }
   @Test
   void aTaskServiceThatCannotBeReachedIsASentenceNotAFailure() {
-    var nowhere = new dev.todochatbot.platform.ServiceInvoker() {
-      @Override
-      public io.vertx.core.Future<ServiceResponse> invoke(String appId, io.vertx.core.http.HttpMethod method, String path,
-          io.vertx.core.MultiMap headers, io.vertx.core.buffer.Buffer body) {
-        return io.vertx.core.Future.failedFuture(new java.net.ConnectException("Connection refused"));
-      }
-    };
-    Tools cut = TaskTools.factory(nowhere, dev.todochatbot.platform.Tokens.forServices(system.vertx(), system.jwtSecret()))
-        .apply(ana);
+    Tools cut = toolsFailingWith(new java.net.ConnectException("Connection refused"));
 
     ToolOutcome outcome = call(cut, "add_task", new JsonObject().put("title", "Call the dentist"));
     assertThat(outcome.isError()).isTrue();
@@ -169,15 +169,7 @@ class TaskToolsTest {
 
   @Test
   void aWriteThatGotNoAnswerMayHaveBeenSavedAndSaysSo() {
-    var silent = new dev.todochatbot.platform.ServiceInvoker() {
-      @Override
-      public io.vertx.core.Future<ServiceResponse> invoke(String appId, io.vertx.core.http.HttpMethod method, String path,
-          io.vertx.core.MultiMap headers, io.vertx.core.buffer.Buffer body) {
-        return io.vertx.core.Future.failedFuture(new java.util.concurrent.TimeoutException("idle timeout"));
-      }
-    };
-    Tools cut = TaskTools.factory(silent, dev.todochatbot.platform.Tokens.forServices(system.vertx(), system.jwtSecret()))
-        .apply(ana);
+    Tools cut = toolsFailingWith(new java.util.concurrent.TimeoutException("idle timeout"));
 
     assertThat(call(cut, "add_task", new JsonObject().put("title", "x")).errorMessage())
         .contains("may or may not have been saved").contains("Look first");

@@ -8,6 +8,7 @@ import dev.todochatbot.daprit.DaprFiles.Document;
 import dev.todochatbot.platform.DatabaseConfig;
 import dev.todochatbot.platform.Principal;
 import dev.todochatbot.platform.Tokens;
+import dev.todochatbot.platform.testing.Await;
 import io.dapr.testcontainers.Component;
 import io.dapr.testcontainers.DaprContainer;
 import io.dapr.testcontainers.DaprContainerConstants;
@@ -322,16 +323,8 @@ class RealDaprdTest {
 
   /** Polls {@code attempt} until it yields a value; events travel through an outbox, daprd and Kafka. */
   private static <T> T eventually(String what, Supplier<Optional<T>> attempt) {
-    long deadline = System.nanoTime() + EVENT_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      Optional<T> result = attempt.get();
-      if (result.isPresent()) {
-        return result.get();
-      }
-      ServiceProcess.sleep(250);
-    }
-    throw new AssertionError("no " + what + " within " + EVENT_TIMEOUT.toSeconds() + " s; logs in " + LOGS
-        + "\ntask-service:\n" + taskService.tail() + "\naudit-service:\n" + auditService.tail());
+    return Await.untilPresent(EVENT_TIMEOUT, attempt, () -> "no " + what + " within " + EVENT_TIMEOUT.toSeconds()
+        + " s; logs in " + LOGS + "\ntask-service:\n" + taskService.tail() + "\naudit-service:\n" + auditService.tail());
   }
 
   private static java.util.stream.Stream<JsonNode> stream(JsonNode array) {

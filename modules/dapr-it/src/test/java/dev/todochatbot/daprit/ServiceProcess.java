@@ -1,5 +1,6 @@
 package dev.todochatbot.daprit;
 
+import dev.todochatbot.platform.testing.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -73,28 +74,23 @@ final class ServiceProcess implements AutoCloseable {
 
   /** Waits until GET /healthz answers 2xx; fails with the end of the service's log otherwise. */
   void awaitHealthy(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/healthz"))
         .timeout(Duration.ofSeconds(2)).GET().build();
-    while (System.nanoTime() < deadline) {
+    Await.until(timeout, () -> {
       if (!process.isAlive()) {
         throw new IllegalStateException(name + " exited with code " + process.exitValue() + " before it was healthy;"
             + " end of " + log + ":\n" + tail());
       }
       try {
-        if (HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() / 100 == 2) {
-          return;
-        }
+        return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() / 100 == 2;
       } catch (IOException e) {
-        // not listening yet
+        return false; // not listening yet
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
       }
-      sleep(200);
-    }
-    throw new IllegalStateException(name + " did not answer GET /healthz on port " + port + " within " + timeout
-        + "; end of " + log + ":\n" + tail());
+    }, () -> name + " did not answer GET /healthz on port " + port + " within " + timeout + "; end of " + log + ":\n"
+        + tail());
   }
 
   String tail() {
@@ -116,15 +112,6 @@ final class ServiceProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
-    }
-  }
-
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -68,7 +68,7 @@ class DeliveryTest extends SidecarTestSupport {
     }
 
     var received = s.app().await("/events", 3, WAIT);
-    Poll.until(WAIT, () -> committedTotal(s.appId(), s.topic()) == 3, () -> "committed " + committed(s.appId(), s.topic()));
+    Await.until(WAIT, () -> committedTotal(s.appId(), s.topic()) == 3, () -> "committed " + committed(s.appId(), s.topic()));
     assertThat(s.app().received("/events")).hasSize(3);
     Received first = received.get(0);
     assertThat(first.header("Content-Type")).isEqualTo("application/cloudevents+json");
@@ -95,7 +95,7 @@ class DeliveryTest extends SidecarTestSupport {
 
     var received = s.app().await("/events", 4, WAIT);
     assertThat(received).extracting(Received::eventId).containsOnly(received.get(0).eventId());
-    Poll.until(WAIT, () -> committedTotal(s.appId(), s.topic()) == 1, () -> "not committed");
+    Await.until(WAIT, () -> committedTotal(s.appId(), s.topic()) == 1, () -> "not committed");
     assertThat(s.app().received("/events")).hasSize(4);
   }
 
@@ -120,7 +120,7 @@ class DeliveryTest extends SidecarTestSupport {
     var dropped = TestKafka.awaitRecords(dlq, 1, WAIT).get(0);
     String original = app.await("/dead", 1, WAIT).get(0).body();
     assertThat(new JsonObject(dropped.value())).isEqualTo(new JsonObject(original));
-    Poll.until(WAIT, () -> committedTotal(appId, plain) == 1 && committedTotal(appId, dead) == 1, () -> "not committed");
+    Await.until(WAIT, () -> committedTotal(appId, plain) == 1 && committedTotal(appId, dead) == 1, () -> "not committed");
     assertThat(app.received("/plain")).hasSize(1);
     assertThat(app.received("/dead")).hasSize(1);
     assertThat(TestKafka.readAll(dlq)).hasSize(1);
@@ -134,7 +134,7 @@ class DeliveryTest extends SidecarTestSupport {
 
     publish(s.sidecar(), s.topic(), "k", new JsonObject());
 
-    Poll.until(WAIT, () -> committedTotal(s.appId(), s.topic()) == 1, () -> "not committed");
+    Await.until(WAIT, () -> committedTotal(s.appId(), s.topic()) == 1, () -> "not committed");
     assertThat(s.app().received("/nowhere")).hasSize(1);
     assertThat(TestKafka.readAll(dlq)).isEmpty();
   }
@@ -150,7 +150,7 @@ class DeliveryTest extends SidecarTestSupport {
     var dead = TestKafka.awaitRecords(dlq, 1, WAIT).get(0);
     assertThat(new JsonObject(dead.value()).getJsonObject("data").getInteger("n")).isEqualTo(7);
     assertThat(dead.key()).as("partitionKey travels on as metadata").isEqualTo("k");
-    Poll.until(WAIT, () -> committedTotal(s.appId(), s.topic()) == 1, () -> "not committed");
+    Await.until(WAIT, () -> committedTotal(s.appId(), s.topic()) == 1, () -> "not committed");
     assertThat(s.app().received("/events")).hasSize(1);
   }
 
@@ -165,7 +165,7 @@ class DeliveryTest extends SidecarTestSupport {
     var received = s.app().await("/events", 4, WAIT);
     assertThat(received).extracting(r -> r.json().getJsonObject("data").getBoolean("poison"))
         .containsExactly(true, true, true, false);
-    Poll.until(WAIT, () -> committedTotal(s.appId(), s.topic()) == 2, () -> "not committed");
+    Await.until(WAIT, () -> committedTotal(s.appId(), s.topic()) == 2, () -> "not committed");
   }
 
   @Test
@@ -174,12 +174,12 @@ class DeliveryTest extends SidecarTestSupport {
     s.app().stop();
 
     publish(s.sidecar(), s.topic(), "k", new JsonObject().put("n", 1));
-    Poll.until(WAIT, () -> s.sidecar().failedDeliveries() >= 2, () -> "no failed attempts");
+    Await.until(WAIT, () -> s.sidecar().failedDeliveries() >= 2, () -> "no failed attempts");
     assertThat(committed(s.appId(), s.topic())).isEmpty();
     s.app().restart();
 
     assertThat(s.app().await("/events", 1, WAIT).get(0).json().getJsonObject("data").getInteger("n")).isEqualTo(1);
-    Poll.until(WAIT, () -> committedTotal(s.appId(), s.topic()) == 1, () -> "not committed");
+    Await.until(WAIT, () -> committedTotal(s.appId(), s.topic()) == 1, () -> "not committed");
   }
 
   @Test
@@ -206,13 +206,13 @@ class DeliveryTest extends SidecarTestSupport {
       publish(s.sidecar(), s.topic(), fast, new JsonObject().put("key", fast).put("seq", seq));
     }
 
-    Poll.until(WAIT, () -> accepted.get(fast).size() == 10, () -> "fast: " + accepted.get(fast));
+    Await.until(WAIT, () -> accepted.get(fast).size() == 10, () -> "fast: " + accepted.get(fast));
     assertThat(attemptedSeqs(s.app(), slow)).as("only the first slow event was tried").containsOnly(0);
     release.set(true);
-    Poll.until(WAIT, () -> accepted.get(slow).size() == 10, () -> "slow: " + accepted.get(slow));
+    Await.until(WAIT, () -> accepted.get(slow).size() == 10, () -> "slow: " + accepted.get(slow));
     assertThat(accepted.get(slow)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
     assertThat(accepted.get(fast)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
-    Poll.until(WAIT, () -> committedTotal(s.appId(), s.topic()) == 20, () -> "committed " + committed(s.appId(), s.topic()));
+    Await.until(WAIT, () -> committedTotal(s.appId(), s.topic()) == 20, () -> "committed " + committed(s.appId(), s.topic()));
   }
 
   @Test
@@ -228,7 +228,7 @@ class DeliveryTest extends SidecarTestSupport {
       publish(s.sidecar(), s.topic(), "k" + i % 4, new JsonObject().put("n", i));
     }
 
-    Poll.until(Duration.ofSeconds(40), () -> delivered(s.app()).size() == 20, () -> "delivered " + delivered(s.app()));
+    Await.until(Duration.ofSeconds(40), () -> delivered(s.app()).size() == 20, () -> "delivered " + delivered(s.app()));
   }
 
   @Test

@@ -97,7 +97,7 @@ class ResiliencyTest extends SidecarTestSupport {
 
     publish(s, 1);
 
-    Poll.until(WAIT, () -> committedTotal(s.appId(), s.topic()) == 1, () -> "not committed");
+    Await.until(WAIT, () -> committedTotal(s.appId(), s.topic()) == 1, () -> "not committed");
     assertThat(s.app().received("/events")).hasSize(4);
     assertThat(calls.get()).isEqualTo(4);
     assertThat(TestKafka.readAll(s.dlq())).isEmpty();
@@ -110,12 +110,12 @@ class ResiliencyTest extends SidecarTestSupport {
 
     publish(s, 1);
     // down across many retries (100 ms apart: about a second), counted rather than slept
-    Poll.until(WAIT, () -> s.sidecar().failedDeliveries() >= 8, () -> "fewer than 8 failed attempts");
+    Await.until(WAIT, () -> s.sidecar().failedDeliveries() >= 8, () -> "fewer than 8 failed attempts");
     assertThat(committed(s.appId(), s.topic())).isEmpty();
     s.app().restart();
 
     assertThat(s.app().await("/events", 1, WAIT).get(0).json().getJsonObject("data").getInteger("n")).isEqualTo(1);
-    Poll.until(WAIT, () -> committedTotal(s.appId(), s.topic()) == 1, () -> "not committed");
+    Await.until(WAIT, () -> committedTotal(s.appId(), s.topic()) == 1, () -> "not committed");
     assertThat(TestKafka.readAll(s.dlq())).isEmpty();
   }
 
@@ -127,7 +127,7 @@ class ResiliencyTest extends SidecarTestSupport {
 
     var dead = TestKafka.awaitRecords(s.dlq(), 1, WAIT).get(0);
     assertThat(new JsonObject(dead.value()).getJsonObject("data").getInteger("n")).isEqualTo(7);
-    Poll.until(WAIT, () -> committedTotal(s.appId(), s.topic()) == 1, () -> "not committed");
+    Await.until(WAIT, () -> committedTotal(s.appId(), s.topic()) == 1, () -> "not committed");
     assertThat(s.app().received("/events")).as("the first attempt and maxRetries retries").hasSize(4);
     assertThat(TestKafka.readAll(s.dlq())).hasSize(1);
   }
@@ -158,7 +158,7 @@ class ResiliencyTest extends SidecarTestSupport {
   void closingTheSidecarStopsAWaitingRetryAtOnce() {
     var s = start("res-close", resiliency("1h", -1, ""), r -> Answer.ok("{\"status\":\"RETRY\"}"));
     publish(s, 1);
-    Poll.until(WAIT, () -> s.sidecar().failedDeliveries() >= 1, () -> "no failed attempt");
+    Await.until(WAIT, () -> s.sidecar().failedDeliveries() >= 1, () -> "no failed attempt");
 
     forget(s.sidecar());
     long start = System.nanoTime();

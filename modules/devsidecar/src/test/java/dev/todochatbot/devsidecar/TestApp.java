@@ -109,7 +109,7 @@ final class TestApp implements AutoCloseable {
 
   /** Waits until the path got at least {@code count} requests, and returns them. */
   List<Received> await(String path, int count, Duration timeout) {
-    Poll.until(timeout, () -> received(path).size() >= count,
+    Await.until(timeout, () -> received(path).size() >= count,
         () -> path + ": expected " + count + " requests, got " + received(path).size());
     return received(path);
   }

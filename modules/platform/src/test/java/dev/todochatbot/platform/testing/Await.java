@@ -23,18 +23,41 @@ public final class Await {
     }
   }
 
+  /** How often a condition is looked at again: short beside any timeout, long beside the check itself. */
+  private static final long POLL_MILLIS = 20;
+
   /**
    * Polls {@code condition} until it holds, failing with {@code what} after {@code timeout}. For
    * outcomes that arrive asynchronously (an event through a broker), instead of a fixed sleep.
    */
   public static void until(String what, java.time.Duration timeout, java.util.function.BooleanSupplier condition) {
+    until(timeout, condition, () -> "timed out after " + timeout.toMillis() + " ms waiting for " + what);
+  }
+
+  /** The same, with the failure described when it happens (what was seen instead). */
+  public static void until(java.time.Duration timeout, java.util.function.BooleanSupplier condition,
+      java.util.function.Supplier<String> failure) {
+    untilPresent(timeout, () -> condition.getAsBoolean() ? java.util.Optional.of(Boolean.TRUE) : java.util.Optional.empty(),
+        failure);
+  }
+
+  /**
+   * Polls {@code attempt} until it yields a value and returns it; fails with {@code failure} after
+   * {@code timeout}. The one polling loop of the tests: everything else that waits calls one of these.
+   */
+  public static <T> T untilPresent(java.time.Duration timeout, java.util.function.Supplier<java.util.Optional<T>> attempt,
+      java.util.function.Supplier<String> failure) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
+    while (true) {
+      java.util.Optional<T> result = attempt.get();
+      if (result.isPresent()) {
+        return result.get();
+      }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + what);
+        throw new AssertionError(failure.get());
       }
       try {
-        Thread.sleep(20);
+        Thread.sleep(POLL_MILLIS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);

@@ -19,7 +19,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -103,12 +102,8 @@ public final class AuditApiVerticle extends VerticleBase {
   }
 
   private void subscriptions(RoutingContext ctx) {
-    var subscription = new JsonObject()
-        .put("pubsubname", config.pubsubName())
-        .put("topic", Topics.TASK_EVENTS)
-        .put("route", EVENTS_ROUTE)
-        .put("deadLetterTopic", Topics.TASK_EVENTS_DEADLETTER);
-    sendJson(ctx, new JsonArray().add(subscription).toBuffer());
+    sendJson(ctx, SubscriptionReplies.subscription(config.pubsubName(), Topics.TASK_EVENTS, EVENTS_ROUTE,
+        Topics.TASK_EVENTS_DEADLETTER).toBuffer());
   }
 
   private void receiveTaskEvent(RoutingContext ctx) {

@@ -73,6 +73,19 @@ public final class SubscriptionReplies {
   }
 
   /** The event's own id when its data has one, else the envelope's. */
+  /**
+   * The answer to daprd's {@code GET /dapr/subscribe} for one subscription to {@code topic} delivered to
+   * {@code route}, with the dead-letter topic where events the app drops go.
+   */
+  public static io.vertx.core.json.JsonArray subscription(String pubsubName, String topic, String route,
+      String deadLetterTopic) {
+    return new io.vertx.core.json.JsonArray().add(new JsonObject()
+        .put("pubsubname", pubsubName)
+        .put("topic", topic)
+        .put("route", route)
+        .put("deadLetterTopic", deadLetterTopic));
+  }
+
   public static String idOf(CloudEvent envelope) {
     if (envelope == null) {
       return "(unreadable)";

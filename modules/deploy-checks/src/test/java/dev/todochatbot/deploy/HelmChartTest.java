@@ -5,19 +5,41 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Helm itself: lint, schema and the values that must change what is rendered. */
 class HelmChartTest {
 
-  @Test
-  void chartPassesStrictLint() {
-    var result = new Helm(RenderedChart.CHART).lint().strict().call();
+  /**
+   * helm-java 0.0.21's lint takes no values file, so each one is linted as Helm would merge it: a copy
+   * of the chart whose values.yaml is values.yaml with the file's values over it.
+   */
+  @ParameterizedTest
+  @MethodSource("dev.todochatbot.deploy.RenderedChart#valuesFiles")
+  void chartPassesStrictLintWithEveryValuesFile(String valuesFile, @TempDir Path copies) throws IOException {
+    var result = new Helm(RenderedChart.chartWithValues(valuesFile, copies)).lint().strict().call();
 
-    assertThat(result.isFailed()).as("helm lint --strict: %s", result.getMessages()).isFalse();
-    assertThat(result.getMessages()).noneMatch(message -> message.contains("[ERROR]") || message.contains("[WARNING]"));
+    assertThat(result.isFailed()).as("helm lint --strict with %s: %s", valuesFile, result.getMessages()).isFalse();
+    assertThat(result.getMessages()).as(valuesFile)
+        .noneMatch(message -> message.contains("[ERROR]") || message.contains("[WARNING]"));
+  }
+
+  @Test
+  void lintWithAValuesFileSeesWhatThatFileBreaks(@TempDir Path copies) throws IOException {
+    Path broken = copies.resolve("broken-values.yaml");
+    Files.writeString(broken, "kafka:\n  authType: password\n");
+    Path chart = RenderedChart.chartWithValues(RenderedChart.CHART.relativize(broken).toString(), copies.resolve("chart"));
+
+    var result = new Helm(chart).lint().strict().call();
+
+    assertThat(result.isFailed()).as("password auth without a user").isTrue();
+    assertThat(String.join("\n", result.getMessages())).contains("saslUsername");
   }
 
   @ParameterizedTest

@@ -64,6 +64,35 @@ record RenderedChart(String valuesFile, String text, List<HasMetadata> objects, 
     return new RenderedChart(valuesFile, text, List.copyOf(objects), List.copyOf(dapr));
   }
 
+  /**
+   * A copy of the chart under {@code into} whose values.yaml is the chart's with {@code valuesFile}
+   * (relative to the chart) merged over it as Helm merges: maps key by key, anything else replaced.
+   */
+  static Path chartWithValues(String valuesFile, Path into) throws java.io.IOException {
+    Path copy = into.resolve(CHART.getFileName());
+    try (var files = Files.walk(CHART)) {
+      for (Path source : (Iterable<Path>) files::iterator) {
+        Path target = copy.resolve(CHART.relativize(source).toString());
+        if (Files.isDirectory(source)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(source, target);
+        }
+      }
+    }
+    var merged = merge(yaml(CHART.resolve("values.yaml")), yaml(CHART.resolve(valuesFile)));
+    Files.writeString(copy.resolve("values.yaml"), Serialization.yamlMapper().writeValueAsString(merged));
+    return copy;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> over) {
+    var merged = new java.util.LinkedHashMap<>(base);
+    over.forEach((key, value) -> merged.merge(key, value, (old, updated) -> old instanceof Map && updated instanceof Map
+        ? merge((Map<String, Object>) old, (Map<String, Object>) updated) : updated));
+    return merged;
+  }
+
   @SuppressWarnings("unchecked")
   static Map<String, Object> yaml(String document) {
     return Serialization.yamlMapper().readValue(document, Map.class);

@@ -16,9 +16,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The chart names existing Secrets and never carries a credential itself. */
 class NoSecretValuesTest {
 
-  /** The variables the services read credentials from, and the values key naming each one's Secret. */
-  private static final Map<String, String> CREDENTIALS =
-      Map.of("JWT_SECRET", "jwtSecret", "DATABASE_URL", "databaseUrl", "OPENAI_API_KEY", "openaiApiKey");
+  /**
+   * The secret-store keys each service's main asks its sidecar for (the SECRETS map or resolveSecrets
+   * call in each *Main), and the values.secrets entry naming the Secret that holds each key.
+   */
+  private static final Map<String, Set<String>> KEYS_BY_APP = Map.of(
+      "edge", Set.of("jwt-secret", "database-url"),
+      "task-service", Set.of("jwt-secret", "database-url"),
+      "audit-service", Set.of("jwt-secret", "database-url"),
+      "chat-service", Set.of("jwt-secret", "database-url", "openai-api-key"),
+      "recurrence-service", Set.of("jwt-secret"),
+      "notification-service", Set.of("jwt-secret", "database-url"));
+  private static final Map<String, String> VALUES_KEY = Map.of(
+      "jwt-secret", "jwtSecret", "database-url", "databaseUrl", "openai-api-key", "openaiApiKey");
 
   @ParameterizedTest
   @MethodSource("dev.todochatbot.deploy.RenderedChart#valuesFiles")
@@ -31,23 +41,26 @@ class NoSecretValuesTest {
 
   @ParameterizedTest
   @MethodSource("dev.todochatbot.deploy.RenderedChart#valuesFiles")
-  void credentialsReachTheAppsOnlyAsReferencesToTheNamedSecrets(String valuesFile) {
+  void noCredentialIsInAPodsEnvironmentOnlyTheNamesOfTheSecretsThatHoldThem(String valuesFile) {
     var chart = RenderedChart.of(valuesFile);
     var secrets = secretReferences(valuesFile);
 
-    var env = chart.deployments().stream()
-        .flatMap(deployment -> deployment.getSpec().getTemplate().getSpec().getContainers().stream())
-        .flatMap(container -> container.getEnv().stream())
-        .filter(variable -> CREDENTIALS.containsKey(variable.getName()))
-        .toList();
-    assertThat(env).extracting(EnvVar::getName).contains("JWT_SECRET", "DATABASE_URL", "OPENAI_API_KEY");
-    assertThat(env).allSatisfy(variable -> {
-      assertThat(variable.getValue()).as(variable.getName()).isNull();
-      var reference = variable.getValueFrom().getSecretKeyRef();
-      var named = secrets.get(CREDENTIALS.get(variable.getName()));
-      assertThat(reference.getName()).isEqualTo(named.get("name"));
-      assertThat(reference.getKey()).isEqualTo(named.get("key"));
-    });
+    for (var deployment : chart.deployments()) {
+      String app = deployment.getMetadata().getName();
+      var containers = deployment.getSpec().getTemplate().getSpec().getContainers();
+      assertThat(containers).allSatisfy(container -> {
+        assertThat(container.getEnvFrom()).as("envFrom of %s", app).isEmpty();
+        assertThat(container.getEnv()).as("variables of %s taken from Secrets", app)
+            .noneMatch(variable -> variable.getValueFrom() != null && variable.getValueFrom().getSecretKeyRef() != null);
+        assertThat(container.getEnv()).extracting(EnvVar::getName).as(app)
+            .doesNotContain("JWT_SECRET", "DATABASE_URL", "OPENAI_API_KEY");
+      });
+      var names = containers.get(0).getEnv().stream().filter(variable -> variable.getName().equals("SECRET_NAMES"))
+          .map(EnvVar::getValue).findFirst().orElseThrow(() -> new AssertionError(app + " has no SECRET_NAMES"));
+      var expected = new java.util.TreeMap<String, String>();
+      KEYS_BY_APP.get(app).forEach(key -> expected.put(key, (String) secrets.get(VALUES_KEY.get(key)).get("name")));
+      assertThat(parse(names)).as("SECRET_NAMES of %s", app).isEqualTo(expected);
+    }
   }
 
   @ParameterizedTest
@@ -95,7 +108,16 @@ class NoSecretValuesTest {
         });
   }
 
-  /** values.yaml's {@code secrets} with the values file's entries over them: reference name to {name, key}. */
+  private static Map<String, String> parse(String secretNames) {
+    var pairs = new java.util.TreeMap<String, String>();
+    for (String pair : secretNames.split(",")) {
+      String[] parts = pair.split("=", 2);
+      pairs.put(parts[0], parts[1]);
+    }
+    return pairs;
+  }
+
+  /** values.yaml's {@code secrets} with the values file's entries over them: reference name to {name}. */
   private static Map<String, Map<String, Object>> secretReferences(String valuesFile) {
     var defaults = Dapr.map(RenderedChart.yaml(RenderedChart.CHART.resolve("values.yaml")), "secrets");
     var overrides = Dapr.map(RenderedChart.yaml(RenderedChart.CHART.resolve(valuesFile)), "secrets");

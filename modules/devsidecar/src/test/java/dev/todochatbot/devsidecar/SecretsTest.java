@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.todochatbot.devsidecar.TestApp.Answer;
 import dev.todochatbot.embedded.testing.TestKafka;
+import dev.todochatbot.platform.Env;
+import dev.todochatbot.platform.Sidecar;
 import dev.todochatbot.platform.testing.Await;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -63,6 +65,39 @@ class SecretsTest extends SidecarTestSupport {
 
     assertThat(http.get("/v1.0/secrets/grouped/db", null).json().getMap())
         .isEqualTo(Map.of("password", "pw", "user", "todo"));
+  }
+
+  /**
+   * In a cluster the store is Kubernetes' (one Secret, several keys, as a multi-valued file store
+   * answers); SECRET_NAMES tells the service which Secret holds which of its keys.
+   */
+  @Test
+  void aServiceReadsEachKeyFromTheSecretThatSecretNamesNames() {
+    file("secrets.json", new JsonObject()
+        .put("todo-jwt", new JsonObject().put("jwt-secret", "signing-key"))
+        .put("todo-database", new JsonObject().put("database-url", "postgresql://db/todo"))
+        .put("jwt-secret", new JsonObject().put("jwt-secret", "not-this-one"))
+        .encodePrettily());
+    file("store.yaml", store("secretstore", "secrets.json", true, ""));
+    var sidecar = sidecar(appId("names"), null);
+    var env = new Env(Map.of("DAPR_HTTP_PORT", String.valueOf(sidecar.httpPort()),
+        "SECRET_NAMES", "jwt-secret=todo-jwt, database-url=todo-database", "PUBSUB_NAME", "pubsub"));
+
+    var filled = Await.result(Sidecar.resolveSecrets(vertx, env,
+        Map.of("JWT_SECRET", "jwt-secret", "DATABASE_URL", "database-url", "OPENAI_API_KEY", "openai-api-key")));
+
+    assertThat(filled.optional("JWT_SECRET")).contains("signing-key");
+    assertThat(filled.optional("DATABASE_URL")).contains("postgresql://db/todo");
+    assertThat(filled.optional("OPENAI_API_KEY")).as("a key no secret holds stays unset").isEmpty();
+  }
+
+  @Test
+  void aMalformedSecretNamesSettingSaysWhatItMustLookLike() {
+    var env = new Env(Map.of("DAPR_HTTP_PORT", "1", "SECRET_NAMES", "jwt-secret"));
+    var failure = org.assertj.core.api.Assertions.catchThrowable(() -> Await.result(
+        new Sidecar(vertx, dev.todochatbot.platform.SidecarConfig.fromEnv(env)).withSecrets(env,
+            Map.of("JWT_SECRET", "jwt-secret"))));
+    assertThat(failure).hasMessageContaining("SECRET_NAMES must be key=secret-name pairs").hasMessageContaining("'jwt-secret'");
   }
 
   @Test

@@ -84,7 +84,15 @@ public final class Sidecar implements ServiceInvoker {
 
   /** A secret from the configured store; empty when the store has no such key. */
   public Future<Optional<String>> secret(String key) {
-    String uri = "/v1.0/secrets/" + encode(config.secretStore()) + "/" + encode(key);
+    return secret(key, key);
+  }
+
+  /**
+   * The value under {@code key} of the store's secret {@code secretName}. Kubernetes' store answers a
+   * Secret with all its keys, so one Secret named for the release can hold a key the service asks for.
+   */
+  public Future<Optional<String>> secret(String secretName, String key) {
+    String uri = "/v1.0/secrets/" + encode(config.secretStore()) + "/" + encode(secretName);
     return exchange(new RequestOptions().setMethod(HttpMethod.GET).setURI(uri).setIdleTimeout(10_000), null)
         .recover(failure -> Future.failedFuture(unreachable(failure)))
         .compose(answer -> {
@@ -95,7 +103,7 @@ public final class Sidecar implements ServiceInvoker {
           if (answer.status() == 204) {
             return Future.succeededFuture(Optional.<String>empty());
           }
-          SidecarException error = error(answer.status(), body, "read secret " + key);
+          SidecarException error = error(answer.status(), body, "read secret " + secretName);
           // daprd answers 500 ERR_SECRET_GET for a key the store does not have
           return "ERR_SECRET_GET".equals(error.errorCode())
               ? Future.succeededFuture(Optional.<String>empty())
@@ -106,21 +114,47 @@ public final class Sidecar implements ServiceInvoker {
   /**
    * Fills the environment variables named in {@code secretKeys} (variable to secret key) that are not
    * set from the secret store, so that a deployment keeps credentials in the store and the
-   * single-process mode can still pass them in the environment.
+   * single-process mode can still pass them in the environment. {@code SECRET_NAMES}
+   * ({@code key=secret-name,...}) says in which of the store's secrets a key is kept; a key not named
+   * there is its own secret (the local file store).
    */
   public Future<Env> withSecrets(Env env, Map<String, String> secretKeys) {
+    Map<String, String> secretNames;
+    try {
+      secretNames = secretNames(env.get("SECRET_NAMES", ""));
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     var filled = new HashMap<String, String>();
     Future<Void> chain = Future.succeededFuture();
     for (var entry : secretKeys.entrySet()) {
       if (env.optional(entry.getKey()).isPresent()) {
         continue;
       }
-      chain = chain.compose(v -> secret(entry.getValue()).map(value -> {
+      String key = entry.getValue();
+      chain = chain.compose(v -> secret(secretNames.getOrDefault(key, key), key).map(value -> {
         value.ifPresent(secret -> filled.put(entry.getKey(), secret));
         return null;
       }));
     }
     return chain.map(v -> env.with(filled));
+  }
+
+  /** {@code SECRET_NAMES}: {@code key=secret-name} pairs separated by commas. */
+  static Map<String, String> secretNames(String setting) {
+    var names = new HashMap<String, String>();
+    for (String pair : setting.split(",")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      int equals = pair.indexOf('=');
+      if (equals <= 0 || equals == pair.length() - 1) {
+        throw new IllegalArgumentException("SECRET_NAMES must be key=secret-name pairs separated by commas, not '"
+            + pair.strip() + "'");
+      }
+      names.put(pair.substring(0, equals).strip(), pair.substring(equals + 1).strip());
+    }
+    return names;
   }
 
   /**

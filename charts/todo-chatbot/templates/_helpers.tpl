@@ -12,9 +12,9 @@ app.kubernetes.io/name: {{ .app }}
 app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- end }}
 
-{{/* The Dapr Configuration every sidecar uses. */}}
+{{/* The Dapr Configuration of one app's sidecar; call with (dict "root" $ "app" $appId). */}}
 {{- define "todo-chatbot.daprConfig" -}}
-{{ .Release.Name }}-dapr
+{{ .root.Release.Name }}-dapr-{{ .app }}
 {{- end }}
 
 {{/*

@@ -76,7 +76,7 @@ class DaprResourcesTest {
   void configurationTracesAndCountsEverySidecar(String valuesFile) {
     var configuration = RenderedChart.of(valuesFile).dapr("Configuration");
 
-    assertThat(configuration).singleElement().satisfies(config -> {
+    assertThat(configuration).hasSameSizeAs(DaprFiles.appPorts().keySet()).allSatisfy(config -> {
       var spec = Dapr.map(config, "spec");
       assertThat(Dapr.map(spec, "tracing").get("samplingRate")).isInstanceOfSatisfying(String.class,
           rate -> assertThat(Double.parseDouble(rate)).isBetween(0.0, 1.0));

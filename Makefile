@@ -19,7 +19,7 @@ else
   WEBUI_BUILD :=
 endif
 
-.PHONY: run build test e2e bench clean help workflow-check
+.PHONY: run build test e2e bench clean help workflow-check lint-scripts terraform-check minikube-up minikube-down
 
 help:
 	@echo "make run    build if needed, then start todo-chatbot on http://localhost:$${PORT:-8080}"
@@ -27,6 +27,8 @@ help:
 	@echo "make e2e    only the web UI's end-to-end tests in Chromium"
 	@echo "make bench  seed 1,000,000 tasks and measure; figures in target/bench/summary.json"
 	@echo "make clean  remove build output (keeps your data in .data/)"
+	@echo "make minikube-up    the whole system on a local minikube (needs docker, minikube, kubectl, helm, dapr)"
+	@echo "make minikube-down  delete that minikube profile and everything in it"
 
 run: $(STANDALONE_JAR)
 	exec java $(JAVA_OPTS) -jar $(STANDALONE_JAR)
@@ -44,15 +46,30 @@ webui/node_modules: webui/package-lock.json
 $(WEBUI_DIST): webui/node_modules $(WEBUI_SOURCES)
 	cd webui && npm run build
 
-test: workflow-check $(MCP_CLIENT)/node_modules $(WEBUI_BUILD)
-	@if command -v shellcheck >/dev/null 2>&1; then shellcheck .ci/run tools/workflow-check/check.sh; \
-	else echo "shellcheck not found: the shell scripts are not linted"; fi
+test: workflow-check lint-scripts terraform-check $(MCP_CLIENT)/node_modules $(WEBUI_BUILD)
 	$(MVN) install
 	@if [ -n "$(HAVE_NPM)" ]; then cd webui && npm test && npm run e2e; else echo "npm not found: the web UI's tests are skipped"; fi
 
 # the GitHub workflows against GitHub's schema (action-validator, pinned in tools/workflow-check)
 workflow-check:
 	@if command -v npm >/dev/null 2>&1; then tools/workflow-check/check.sh; else echo "npm not found: the workflow check is skipped"; fi
+
+# every shell script in the repository (found by its shebang), as CI's lint job does
+lint-scripts:
+	@if command -v shellcheck >/dev/null 2>&1; then tools/lint-scripts.sh; \
+	else echo "shellcheck not found: the shell scripts are not linted"; fi
+
+# doks/*.tf parsed by HashiCorp's HCL parser (npm, WebAssembly; no terraform binary needed), every
+# reference declared, the provider pinned
+terraform-check:
+	@if command -v npm >/dev/null 2>&1; then tools/terraform-check/check.sh; else echo "npm not found: the Terraform check is skipped"; fi
+
+# the whole system on a local minikube (see minikube/README.md); safe to re-run
+minikube-up:
+	minikube/up.sh
+
+minikube-down:
+	minikube/down.sh
 
 # the web UI's end-to-end tests alone, in Debian's Chromium against the system as make run starts it
 e2e: $(STANDALONE_JAR) webui/node_modules

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Once per new cluster, after `terraform apply` in doks/: everything the chart needs inside DOKS,
+# then the first release. Later releases are CI's (.github/workflows/deploy.yml). Safe to re-run:
+# every step is a helm upgrade --install or a kubectl apply, and Secrets are created only if absent.
+#
+#   cd doks && terraform apply
+#   ACME_EMAIL=ops@example.com APP_HOST=todo.example.com GRAFANA_HOST=grafana.example.com \
+#     OPENAI_API_KEY=... TAG=v1.2.3 ./bootstrap.sh
+#
+# Needs doctl (authenticated: doctl auth init), terraform (this directory's state), kubectl, helm.
+# Secret values travel from terraform's state or the environment into Kubernetes Secrets through
+# stdin; none is printed, written to disk or put on a command line.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+
+# the same pinned versions as minikube/up.sh, plus what only production needs
+readonly DAPR_VERSION=1.16.9
+readonly KUBE_PROMETHEUS_STACK_VERSION=79.1.1
+readonly LOKI_VERSION=6.33.0
+readonly ALLOY_VERSION=1.1.2
+readonly CERT_MANAGER_VERSION=v1.18.2
+readonly INGRESS_NGINX_VERSION=4.13.3
+
+readonly RELEASE=todo-chatbot NAMESPACE=todo-chatbot
+# the Secrets of charts/todo-chatbot/values-production.yaml
+readonly JWT_SECRET_NAME=todo-chatbot-prod-jwt JWT_SECRET_KEY=jwt-secret
+readonly DATABASE_SECRET_NAME=todo-chatbot-prod-database DATABASE_SECRET_KEY=database-url
+readonly OPENAI_SECRET_NAME=todo-chatbot-prod-openai OPENAI_SECRET_KEY=openai-api-key
+
+die() { printf 'bootstrap: %s\n' "$*" >&2; exit 1; }
+say() { printf '==> %s\n' "$*"; }
+
+missing=0
+for tool in doctl terraform kubectl helm; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "missing: $tool is not on PATH" >&2; missing=$((missing + 1)); }
+done
+for variable in ACME_EMAIL APP_HOST GRAFANA_HOST OPENAI_API_KEY TAG; do
+  [ -n "${!variable:-}" ] || { echo "missing: environment variable $variable is not set" >&2; missing=$((missing + 1)); }
+done
+[ "$missing" -eq 0 ] || die "$missing prerequisite(s) missing (see the header of doks/bootstrap.sh)"
+
+# deploy.yml installs values-production.yaml as committed, so the host must be there, not in a --set
+# that the next deploy would drop
+production_values="$root/charts/todo-chatbot/values-production.yaml"
+committed_host="$(awk '/^ingress:/ {inside = 1; next} inside && /^[^ #]/ {inside = 0} inside && $1 == "host:" {print $2; exit}' "$production_values")"
+[ "$committed_host" = "$APP_HOST" ] \
+  || die "ingress.host in $production_values is '$committed_host', not APP_HOST=$APP_HOST: set it there and commit it"
+
+cluster="$(terraform -chdir="$here" output -raw cluster_name)"
+say "kubeconfig for $cluster"
+doctl kubernetes cluster kubeconfig save "$cluster"
+context="$(kubectl config current-context)"
+kc() { kubectl --context "$context" "$@"; }
+hm() { helm --kube-context "$context" "$@"; }
+
+say "Dapr $DAPR_VERSION (highly available control plane)"
+hm upgrade --install dapr dapr --repo https://dapr.github.io/helm-charts/ --version "$DAPR_VERSION" \
+  --namespace dapr-system --create-namespace --set global.ha.enabled=true --wait --timeout 10m
+
+say "ingress-nginx $INGRESS_NGINX_VERSION behind one DigitalOcean load balancer"
+hm upgrade --install ingress-nginx ingress-nginx --repo https://kubernetes.github.io/ingress-nginx \
+  --version "$INGRESS_NGINX_VERSION" --namespace ingress-nginx --create-namespace \
+  --set controller.replicaCount=2 \
+  --set-string "controller.service.annotations.service\.beta\.kubernetes\.io/do-loadbalancer-name=$cluster" \
+  --wait --timeout 10m
+
+say "cert-manager $CERT_MANAGER_VERSION and the letsencrypt-production ClusterIssuer"
+hm upgrade --install cert-manager cert-manager --repo https://charts.jetstack.io \
+  --version "$CERT_MANAGER_VERSION" --namespace cert-manager --create-namespace \
+  --set crds.enabled=true --wait --timeout 10m
+issuer="$(<"$here/manifests/cluster-issuer.yaml")"
+printf '%s\n' "${issuer//ACME_EMAIL/$ACME_EMAIL}" | kc apply -f -
+
+say "Kafka (one Redpanda broker)"
+kc apply -f "$here/manifests/kafka.yaml"
+kc -n kafka rollout status statefulset/kafka --timeout 10m
+
+say "monitoring: kube-prometheus-stack $KUBE_PROMETHEUS_STACK_VERSION, Loki $LOKI_VERSION, Alloy $ALLOY_VERSION"
+kc create namespace monitoring --dry-run=client -o yaml | kc apply -f -
+if ! kc -n monitoring get secret grafana-admin >/dev/null 2>&1; then
+  head -c 48 /dev/urandom | base64 | tr -d '\n' | kc -n monitoring create secret generic grafana-admin \
+    --from-literal=admin-user=admin --from-file=admin-password=/dev/stdin >/dev/null
+fi
+hm upgrade --install loki loki --repo https://grafana.github.io/helm-charts --version "$LOKI_VERSION" \
+  --namespace monitoring -f "$root/minikube/values/loki.yaml" -f "$here/values/loki.yaml" --wait --timeout 10m
+hm upgrade --install alloy alloy --repo https://grafana.github.io/helm-charts --version "$ALLOY_VERSION" \
+  --namespace monitoring -f "$root/minikube/values/alloy.yaml" --wait --timeout 10m
+hm upgrade --install kube-prometheus-stack kube-prometheus-stack \
+  --repo https://prometheus-community.github.io/helm-charts --version "$KUBE_PROMETHEUS_STACK_VERSION" \
+  --namespace monitoring -f "$root/minikube/values/kube-prometheus-stack.yaml" \
+  -f "$here/values/kube-prometheus-stack.yaml" \
+  --set "grafana.ingress.hosts[0]=$GRAFANA_HOST" \
+  --set "grafana.ingress.tls[0].secretName=grafana-tls" --set "grafana.ingress.tls[0].hosts[0]=$GRAFANA_HOST" \
+  --wait --timeout 15m
+
+say "Secrets in $NAMESPACE (created when missing, never printed)"
+kc create namespace "$NAMESPACE" --dry-run=client -o yaml | kc apply -f -
+if ! kc -n "$NAMESPACE" get secret "$JWT_SECRET_NAME" >/dev/null 2>&1; then
+  head -c 48 /dev/urandom | base64 | tr -d '\n' \
+    | kc -n "$NAMESPACE" create secret generic "$JWT_SECRET_NAME" --from-file="$JWT_SECRET_KEY=/dev/stdin" >/dev/null
+fi
+# the database URL is always the one terraform holds now (a rotated password reaches the pods on
+# their next restart)
+terraform -chdir="$here" output -raw database_url \
+  | kc -n "$NAMESPACE" create secret generic "$DATABASE_SECRET_NAME" --from-file="$DATABASE_SECRET_KEY=/dev/stdin" \
+      --dry-run=client -o yaml | kc apply -f - >/dev/null
+printf '%s' "$OPENAI_API_KEY" \
+  | kc -n "$NAMESPACE" create secret generic "$OPENAI_SECRET_NAME" --from-file="$OPENAI_SECRET_KEY=/dev/stdin" \
+      --dry-run=client -o yaml | kc apply -f - >/dev/null
+
+say "first release of $RELEASE ($TAG); deploy.yml rolls out the next ones"
+hm upgrade --install "$RELEASE" "$root/charts/todo-chatbot" --namespace "$NAMESPACE" \
+  -f "$production_values" --set-string imageTag="$TAG" --atomic --wait --timeout 10m
+
+address="$(kc -n ingress-nginx get service ingress-nginx-controller -o jsonpath='{.status.loadBalancer.ingress[0].ip}')"
+cat <<EOF
+
+Done. Point DNS at the load balancer, then cert-manager issues the certificates:
+  $APP_HOST      A  $address
+  $GRAFANA_HOST  A  $address
+For CI (deploy.yml): variable DOKS_CLUSTER=$cluster, variable PUBLIC_URL=https://$APP_HOST,
+secret DIGITALOCEAN_ACCESS_TOKEN (a token scoped to this cluster).
+EOF

@@ -39,7 +39,7 @@ class KubernetesModelTest {
   }
 
   /** Walks the model's fields; any non-empty additionalProperties is reported with its path. */
-  private static void collectUnknown(Object node, String path, List<String> out) {
+  static void collectUnknown(Object node, String path, List<String> out) {
     if (node instanceof Collection<?> items) {
       int i = 0;
       for (Object item : items) {

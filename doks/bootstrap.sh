@@ -28,6 +28,7 @@ readonly RELEASE=todo-chatbot NAMESPACE=todo-chatbot
 readonly JWT_SECRET_NAME=todo-chatbot-prod-jwt JWT_SECRET_KEY=jwt-secret
 readonly DATABASE_SECRET_NAME=todo-chatbot-prod-database DATABASE_SECRET_KEY=database-url
 readonly OPENAI_SECRET_NAME=todo-chatbot-prod-openai OPENAI_SECRET_KEY=openai-api-key
+readonly KAFKA_SECRET_NAME=todo-chatbot-prod-kafka KAFKA_USER=todo-chatbot
 
 die() { printf 'bootstrap: %s\n' "$*" >&2; exit 1; }
 say() { printf '==> %s\n' "$*"; }
@@ -55,9 +56,11 @@ context="$(kubectl config current-context)"
 kc() { kubectl --context "$context" "$@"; }
 hm() { helm --kube-context "$context" "$@"; }
 
-say "Dapr $DAPR_VERSION (highly available control plane)"
+# one replica of each control-plane service at 1,000 users: running sidecars keep working while one
+# restarts. DAPR_HA=true (three of each, ~1 GiB more) is the 10,000-user setting (README.md).
+say "Dapr $DAPR_VERSION (ha: ${DAPR_HA:-false})"
 hm upgrade --install dapr dapr --repo https://dapr.github.io/helm-charts/ --version "$DAPR_VERSION" \
-  --namespace dapr-system --create-namespace --set global.ha.enabled=true --wait --timeout 10m
+  --namespace dapr-system --create-namespace --set global.ha.enabled="${DAPR_HA:-false}" --wait --timeout 10m
 
 say "ingress-nginx $INGRESS_NGINX_VERSION behind one DigitalOcean load balancer"
 hm upgrade --install ingress-nginx ingress-nginx --repo https://kubernetes.github.io/ingress-nginx \
@@ -73,8 +76,16 @@ hm upgrade --install cert-manager cert-manager --repo https://charts.jetstack.io
 issuer="$(<"$here/manifests/cluster-issuer.yaml")"
 printf '%s\n' "${issuer//ACME_EMAIL/$ACME_EMAIL}" | kc apply -f -
 
-say "Kafka (one Redpanda broker)"
+say "Kafka (one Redpanda broker, TLS and SASL/SCRAM-SHA-512)"
+kc create namespace kafka --dry-run=client -o yaml | kc apply -f -
+# the broker's one user, made on its first start from this Secret; the password is made once here
+# and kept (hex: no ':' to break user:password:mechanism)
+if ! kc -n kafka get secret redpanda-bootstrap-user >/dev/null 2>&1; then
+  { printf '%s:' "$KAFKA_USER"; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; printf ':SCRAM-SHA-512'; } \
+    | kc -n kafka create secret generic redpanda-bootstrap-user --from-file=user=/dev/stdin >/dev/null
+fi
 kc apply -f "$here/manifests/kafka.yaml"
+kc -n kafka wait certificate/kafka-tls --for=condition=Ready --timeout 5m
 kc -n kafka rollout status statefulset/kafka --timeout 10m
 
 say "monitoring: kube-prometheus-stack $KUBE_PROMETHEUS_STACK_VERSION, Loki $LOKI_VERSION, Alloy $ALLOY_VERSION"
@@ -106,6 +117,15 @@ fi
 terraform -chdir="$here" output -raw database_url \
   | kc -n "$NAMESPACE" create secret generic "$DATABASE_SECRET_NAME" --from-file="$DATABASE_SECRET_KEY=/dev/stdin" \
       --dry-run=client -o yaml | kc apply -f - >/dev/null
+# the chart's kafka Secret: the SASL password of the broker's user and the private CA's certificate
+bootstrap_user="$(kc -n kafka get secret redpanda-bootstrap-user -o jsonpath='{.data.user}' | base64 -d)"
+sasl_password="${bootstrap_user#"$KAFKA_USER":}"
+sasl_password="${sasl_password%:SCRAM-SHA-512}"
+printf '%s' "$sasl_password" \
+  | kc -n "$NAMESPACE" create secret generic "$KAFKA_SECRET_NAME" --from-file=sasl-password=/dev/stdin \
+      --from-file=ca-cert=<(kc -n kafka get secret kafka-tls -o jsonpath='{.data.ca\.crt}' | base64 -d) \
+      --dry-run=client -o yaml | kc apply -f - >/dev/null
+unset bootstrap_user sasl_password
 printf '%s' "$OPENAI_API_KEY" \
   | kc -n "$NAMESPACE" create secret generic "$OPENAI_SECRET_NAME" --from-file="$OPENAI_SECRET_KEY=/dev/stdin" \
       --dry-run=client -o yaml | kc apply -f - >/dev/null

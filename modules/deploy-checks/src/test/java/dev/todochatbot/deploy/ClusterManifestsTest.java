@@ -89,6 +89,32 @@ class ClusterManifestsTest {
         });
   }
 
+  /**
+   * Production's Kafka client settings against the broker doks/ runs: TLS with the private CA's
+   * certificate, SASL as the one user the broker makes on first start, with the mechanism
+   * bootstrap.sh gives it, and that user allowed everything (a superuser, as there are no ACLs).
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void productionsKafkaClientIsTheUserTheInClusterBrokerMakes() {
+    var kafka = (Map<String, Object>) RenderedChart.yaml(RenderedChart.CHART.resolve("values-production.yaml")).get("kafka");
+    var config = objects(ROOT.resolve("doks/manifests/kafka.yaml")).stream()
+        .filter(io.fabric8.kubernetes.api.model.ConfigMap.class::isInstance).map(io.fabric8.kubernetes.api.model.ConfigMap.class::cast)
+        .filter(map -> map.getMetadata().getName().equals("redpanda-config")).findFirst().orElseThrow().getData();
+    var cluster = RenderedChart.yaml(config.get(".bootstrap.yaml"));
+    var broker = (Map<String, Object>) RenderedChart.yaml(config.get("redpanda.yaml")).get("redpanda");
+
+    assertThat(kafka).containsEntry("authType", "password").containsEntry("caCert", true);
+    assertThat(cluster).containsEntry("enable_sasl", true);
+    assertThat((List<String>) cluster.get("superusers")).contains(String.valueOf(kafka.get("saslUsername")));
+    assertThat((List<Map<String, Object>>) broker.get("kafka_api")).allSatisfy(listener ->
+        assertThat(listener).containsEntry("authentication_method", "sasl"));
+    assertThat((List<Map<String, Object>>) broker.get("kafka_api_tls")).allSatisfy(tls -> assertThat(tls).containsEntry("enabled", true));
+    assertThat(read(ROOT.resolve("doks/bootstrap.sh")))
+        .contains("KAFKA_USER=" + kafka.get("saslUsername"))
+        .contains(":SCRAM-" + kafka.get("saslMechanism"));
+  }
+
   @Test
   void productionsIngressNamesTheClusterIssuerBootstrapInstalls() {
     var issuers = objects(ROOT.resolve("doks/manifests/cluster-issuer.yaml"));

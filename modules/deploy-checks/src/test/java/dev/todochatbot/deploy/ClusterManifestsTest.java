@@ -144,6 +144,21 @@ class ClusterManifestsTest {
         .forEach(version -> assertThat(version).as("a pinned version").matches("v?\\d+\\.\\d+\\.\\d+"));
   }
 
+  /** A file renamed or moved would otherwise break the scripts only when someone runs them on a cluster. */
+  @ParameterizedTest
+  @CsvSource({"minikube/up.sh", "doks/bootstrap.sh"})
+  void everyFileTheScriptsApplyOrInstallExists(String script) {
+    Path dir = ROOT.resolve(script).getParent();
+    var matcher = Pattern.compile("\\$(here|root)/([\\w./-]+\\.ya?ml)").matcher(read(ROOT.resolve(script)));
+    var named = new ArrayList<Path>();
+    while (matcher.find()) {
+      named.add((matcher.group(1).equals("here") ? dir : ROOT).resolve(matcher.group(2)));
+    }
+
+    assertThat(named).as("YAML files %s names", script).isNotEmpty()
+        .allSatisfy(file -> assertThat(file).as("named in %s", script).isRegularFile());
+  }
+
   /** The readonly NAME_VERSION=... lines of a script. */
   private static Map<String, String> pins(Path script) {
     var pins = new TreeMap<String, String>();

@@ -8,7 +8,7 @@
 # apply, so running it again only changes what changed. `make minikube-down` deletes the profile.
 #
 # Every kubectl and helm call names the profile's context: another cluster in your kubeconfig is
-# never touched. Knobs (environment): MINIKUBE_PROFILE, MINIKUBE_DRIVER, MINIKUBE_CPUS,
+# never touched. Knobs (environment): MINIKUBE_PROFILE, MINIKUBE_DRIVER, MINIKUBE_CNI, MINIKUBE_CPUS,
 # MINIKUBE_MEMORY, MINIKUBE_DISK, OPENAI_API_KEY (optional; stored in a Secret, never printed).
 set -euo pipefail
 
@@ -85,8 +85,11 @@ start_minikube() {
   else
     # the whole system at rest needs about 6 GiB: six services and their sidecars, Redpanda,
     # PostgreSQL, Prometheus, Grafana, Loki, the Dapr and ingress control planes
+    # Calico enforces the chart's NetworkPolicies, as Cilium does on DOKS (minikube's default CNI
+    # ignores them, so a policy that blocks the ingress or Prometheus would only show in production)
     say "starting minikube profile $PROFILE (Kubernetes $KUBERNETES_VERSION)"
     minikube start -p "$PROFILE" --driver="$DRIVER" --kubernetes-version="$KUBERNETES_VERSION" \
+      --cni="${MINIKUBE_CNI:-calico}" \
       --cpus="${MINIKUBE_CPUS:-4}" --memory="${MINIKUBE_MEMORY:-8g}" --disk-size="${MINIKUBE_DISK:-30g}"
   fi
   # enabling an enabled addon is a no-op

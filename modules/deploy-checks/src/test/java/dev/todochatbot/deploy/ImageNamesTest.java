@@ -3,13 +3,16 @@ package dev.todochatbot.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.marcnuri.helm.TemplateCommand;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -94,7 +97,7 @@ class ImageNamesTest {
       assertThat(properties).as("release.yml's -D options").containsEntry("jib.to.tags", SHA);
       String image = jibImage(service, properties);
       assertThat(image).as("the image release.yml pushes").isEqualTo(name.outputs().get("name") + ":" + RELEASE_TAG)
-          .as("registries refuse upper case in names").isEqualTo(image.toLowerCase(java.util.Locale.ROOT));
+          .as("registries refuse upper case in names").isEqualTo(image.toLowerCase(Locale.ROOT));
       pushed.put(service, image);
     }
 
@@ -152,7 +155,7 @@ class ImageNamesTest {
 
   /** The Maven command `make -n images` prints (make's dry run), split into arguments. */
   private List<String> makeImages(String... variables) throws IOException, InterruptedException {
-    var command = new java.util.ArrayList<>(List.of("make", "--no-print-directory", "-n", "images"));
+    var command = new ArrayList<>(List.of("make", "--no-print-directory", "-n", "images"));
     command.addAll(List.of(variables));
     var builder = new ProcessBuilder(command).directory(ServiceImageTest.REPOSITORY.toFile()).redirectErrorStream(true);
     // a make test that runs this must not pass its own flags (or -n) down
@@ -175,7 +178,7 @@ class ImageNamesTest {
     List<String> valuesFiles = WorkflowStep.optionValues(helm, "--values");
     assertThat(valuesFiles).hasSize(1);
     String valuesFile = Path.of(valuesFiles.get(0)).getFileName().toString();
-    UnaryOperator<com.marcnuri.helm.TemplateCommand> sets = command -> {
+    UnaryOperator<TemplateCommand> sets = command -> {
       for (String option : List.of("--set", "--set-string")) {
         for (String assignment : WorkflowStep.optionValues(helm, option)) {
           command.set(assignment.substring(0, assignment.indexOf('=')), assignment.substring(assignment.indexOf('=') + 1));

@@ -1,6 +1,5 @@
 package dev.todochatbot.deploy;
 
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -8,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * An image as Jib's buildTar writes it (the layout of `docker save`: manifest.json naming the config
@@ -78,7 +79,7 @@ record ImageTar(List<String> repoTags, Map<String, Object> config, List<Layer> l
     if (bytes == null) {
       throw new IllegalStateException("the image tar has no " + name + "; it holds " + files.keySet());
     }
-    return Serialization.jsonMapper().readValue(bytes, Object.class);
+    return JsonMapper.shared().readValue(bytes, Object.class);
   }
 
   private static Layer unpackLayer(String file, byte[] gzipped, Path root) throws IOException {
@@ -105,7 +106,7 @@ record ImageTar(List<String> repoTags, Map<String, Object> config, List<Layer> l
           Files.createDirectories(target);
         } else {
           Files.createDirectories(target.getParent());
-          Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
         }
       }
       // the digest covers the whole uncompressed layer, end-of-archive blocks included

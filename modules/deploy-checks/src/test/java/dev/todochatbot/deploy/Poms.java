@@ -1,5 +1,7 @@
 package dev.todochatbot.deploy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,8 +34,8 @@ final class Poms {
       return modules.map(module -> module.resolve("pom.xml")).filter(Files::isRegularFile)
           .filter(pom -> "false".equals(properties(pom).get("jib.skip")))
           .map(pom -> text(project(pom), "artifactId").orElseThrow()).sorted().toList();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

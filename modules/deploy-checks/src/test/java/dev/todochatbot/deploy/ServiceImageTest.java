@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -58,18 +59,19 @@ class ServiceImageTest {
     image = ImageTar.unpack(TAR, root);
   }
 
-  private static Container container(String valuesFile) {
-    Deployment deployment = RenderedChart.of(valuesFile).deployments().stream()
+  private static Deployment deployment(String valuesFile) {
+    return RenderedChart.of(valuesFile).deployments().stream()
         .filter(candidate -> candidate.getMetadata().getName().equals(SERVICE)).findFirst().orElseThrow();
-    return deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+  }
+
+  private static Container container(String valuesFile) {
+    return deployment(valuesFile).getSpec().getTemplate().getSpec().getContainers().get(0);
   }
 
   @ParameterizedTest
   @MethodSource("dev.todochatbot.deploy.RenderedChart#valuesFiles")
   void runsAsTheNonRootUserOfTheChartsPodSecurityContext(String valuesFile) {
-    var pod = RenderedChart.of(valuesFile).deployments().stream()
-        .filter(candidate -> candidate.getMetadata().getName().equals(SERVICE)).findFirst().orElseThrow()
-        .getSpec().getTemplate().getSpec().getSecurityContext();
+    var pod = deployment(valuesFile).getSpec().getTemplate().getSpec().getSecurityContext();
 
     assertThat(image.runConfig().get("User")).as("the image's user")
         .isEqualTo(pod.getRunAsUser() + ":" + pod.getRunAsGroup())
@@ -83,7 +85,7 @@ class ServiceImageTest {
     var exposed = ((Map<String, Object>) image.runConfig().getOrDefault("ExposedPorts", Map.of())).keySet();
 
     assertThat(exposed).as("the image's ExposedPorts").containsExactlyInAnyOrderElementsOf(container(valuesFile).getPorts()
-        .stream().map(port -> port.getContainerPort() + "/" + port.getProtocol().toLowerCase()).toList());
+        .stream().map(port -> port.getContainerPort() + "/" + port.getProtocol().toLowerCase(Locale.ROOT)).toList());
   }
 
   @Test

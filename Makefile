@@ -29,7 +29,7 @@ TAG ?= $(VERSION)
 REGISTRY ?=
 # linux/amd64 (Jib's default) unless set: PLATFORM=linux/arm64 for minikube on an arm64 machine
 PLATFORM ?=
-IMAGE_OPTS := -Dimage.tag=$(TAG) -Dimage.revision=$(shell git rev-parse HEAD 2>/dev/null || echo unknown) \
+IMAGE_OPTS = -Dimage.tag=$(TAG) -Dimage.revision=$(shell git rev-parse HEAD 2>/dev/null || echo unknown) \
   $(if $(PLATFORM),-Djib.from.platforms=$(PLATFORM))
 
 .PHONY: run build test e2e bench clean help workflow-check images

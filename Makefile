@@ -19,13 +19,29 @@ else
   WEBUI_BUILD :=
 endif
 
-.PHONY: run build test e2e bench clean help workflow-check lint-scripts terraform-check minikube-up minikube-down
+# container images (Jib, no Docker daemon): one per service, named <registry>/<service>:<tag> as the chart
+# names them. Without REGISTRY, tars in target/images for `minikube image load`; with it, pushed.
+IMAGE_SERVICES := edge task-service chat-service audit-service recurrence-service notification-service
+comma := ,
+empty :=
+IMAGE_MODULES := $(subst $(empty) $(empty),$(comma),$(addprefix modules/,$(IMAGE_SERVICES)))
+TAG ?= $(VERSION)
+REGISTRY ?=
+# linux/amd64 (Jib's default) unless set: PLATFORM=linux/arm64 for minikube on an arm64 machine
+PLATFORM ?=
+IMAGE_OPTS = -Dimage.tag=$(TAG) -Dimage.revision=$(shell git rev-parse HEAD 2>/dev/null || echo unknown) \
+  $(if $(PLATFORM),-Djib.from.platforms=$(PLATFORM))
+
+.PHONY: run build test e2e bench clean help workflow-check images lint-scripts terraform-check minikube-up minikube-down
 
 help:
 	@echo "make run    build if needed, then start todo-chatbot on http://localhost:$${PORT:-8080}"
 	@echo "make test   run every test (real PostgreSQL, Kafka, HTTP; the web UI in Chromium)"
 	@echo "make e2e    only the web UI's end-to-end tests in Chromium"
 	@echo "make bench  seed 1,000,000 tasks and measure; figures in target/bench/summary.json"
+	@echo "make images the six services' container images (no Docker needed): target/images/<service>.tar,"
+	@echo "            named todo-chatbot/<service>:TAG (TAG=$(VERSION) unless set); with REGISTRY=ghcr.io/owner/repo"
+	@echo "            pushed as REGISTRY/<service>:TAG instead"
 	@echo "make clean  remove build output (keeps your data in .data/)"
 	@echo "make minikube-up    the whole system on a local minikube (needs docker, minikube, kubectl, helm, dapr)"
 	@echo "make minikube-down  delete that minikube profile and everything in it"
@@ -79,6 +95,13 @@ e2e: $(STANDALONE_JAR) webui/node_modules
 $(MCP_CLIENT)/node_modules: $(MCP_CLIENT)/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then cd $(MCP_CLIENT) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules; \
 	else echo "npm not found: the MCP client tests will be skipped"; fi
+
+# The reactor packages the services and what they depend on; jib.skip keeps the other modules out.
+images: $(WEBUI_BUILD)
+	@[ -n "$(HAVE_NPM)" ] || echo "npm not found: the edge's image serves a placeholder page instead of the web UI"
+	$(MVN) -pl $(IMAGE_MODULES) -am -DskipTests package $(IMAGE_OPTS) \
+	  $(if $(REGISTRY),jib:build -Dimage.registry=$(REGISTRY),jib:buildTar -Dimage.registry=todo-chatbot)
+	@$(if $(REGISTRY),,ls -1 $(addprefix target/images/,$(addsuffix .tar,$(IMAGE_SERVICES))))
 
 bench: $(BENCH_JAR)
 	java -Xmx1g -jar $(BENCH_JAR)

@@ -77,7 +77,7 @@ class HelmChartTest {
         .set("imageTag", "2.0.0"));
 
     assertThat(image(chart, "edge")).isEqualTo("registry.example.com/todo/edge:1.2.3");
-    assertThat(image(chart, "task-service")).isEqualTo("ghcr.io/todo-chatbot/task-service:2.0.0");
+    assertThat(image(chart, "task-service")).isEqualTo("ghcr.io/todo-chatbot/todo-chatbot/task-service:2.0.0");
   }
 
   private static String image(RenderedChart chart, String app) {

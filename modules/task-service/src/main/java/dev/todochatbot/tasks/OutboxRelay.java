@@ -5,6 +5,7 @@ import dev.todochatbot.platform.Observability;
 import dev.todochatbot.platform.Sidecar;
 import dev.todochatbot.platform.events.Topics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -27,6 +28,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +61,26 @@ public final class OutboxRelay extends VerticleBase {
   private static final String SELECT_NEW =
       "SELECT id, user_id, payload::text, created_at FROM tasks.outbox WHERE id <> ALL($2) ORDER BY id LIMIT $1";
   private static final String DELETE_SENT = "DELETE FROM tasks.outbox WHERE id = ANY($1)";
+  /** capped, so that measuring a large backlog never becomes a large scan itself */
+  private static final String MEASURE_BACKLOG =
+      "SELECT count(*), min(created_at) FROM (SELECT created_at FROM tasks.outbox ORDER BY id LIMIT 100000) AS waiting";
+
+  /**
+   * The backlog as every replica last measured it, leader or not, so a relay that stopped publishing is
+   * still seen; per process because the registry is (the tests run several relays, one after another).
+   */
+  private static final AtomicLong BACKLOG = new AtomicLong();
+  private static final AtomicLong BACKLOG_AGE_MILLIS = new AtomicLong();
+
+  static {
+    Gauge.builder("outbox.backlog", BACKLOG, AtomicLong::get).baseUnit("events").strongReference(true)
+        .description("Outbox rows not yet published (counted up to 100000), measured every poll interval")
+        .register(Observability.registry());
+    Gauge.builder("outbox.backlog.age", BACKLOG_AGE_MILLIS, millis -> millis.get() / 1000.0).baseUnit("seconds")
+        .strongReference(true)
+        .description("How long the oldest outbox row not yet published has waited; 0 when there is none")
+        .register(Observability.registry());
+  }
 
   /** The relay's settings; see {@link TaskServiceConfig}. */
   public record Settings(int batchSize, Duration pollInterval, Duration backoffMin, Duration backoffMax,
@@ -120,7 +142,10 @@ public final class OutboxRelay extends VerticleBase {
     pool = Database.pool(vertx, config.database(), 2, "tasks-outbox");
     sidecar = new Sidecar(vertx, config.sidecar());
     vertx.eventBus().<Void>localConsumer(WRITTEN_ADDRESS, message -> read());
-    vertx.setPeriodic(settings.pollInterval().toMillis(), id -> read());
+    vertx.setPeriodic(settings.pollInterval().toMillis(), id -> {
+      read();
+      measureBacklog();
+    });
     tryToLead();
     return Future.succeededFuture();
   }
@@ -210,6 +235,20 @@ public final class OutboxRelay extends VerticleBase {
       if (full || readAgain) {
         vertx.runOnContext(v -> read());
       }
+    });
+  }
+
+  /** A failed measurement keeps the last figures: the database being away has alerts of its own. */
+  private void measureBacklog() {
+    if (stopping) {
+      return;
+    }
+    pool.query(MEASURE_BACKLOG).execute().onSuccess(rows -> {
+      Row row = rows.iterator().next();
+      BACKLOG.set(row.getLong(0));
+      var oldest = row.getOffsetDateTime(1);
+      BACKLOG_AGE_MILLIS.set(oldest == null ? 0
+          : Math.max(0, Instant.now().toEpochMilli() - oldest.toInstant().toEpochMilli()));
     });
   }
 

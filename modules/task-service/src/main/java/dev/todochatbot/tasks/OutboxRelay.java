@@ -66,18 +66,18 @@ public final class OutboxRelay extends VerticleBase {
       "SELECT count(*), min(created_at) FROM (SELECT created_at FROM tasks.outbox ORDER BY id LIMIT 100000) AS waiting";
 
   /**
-   * The backlog as every replica last measured it, leader or not, so a relay that stopped publishing is
-   * still seen; per process because the registry is (the tests run several relays, one after another).
+   * The relay whose backlog figures the gauges show: the process's one (the registry is per process;
+   * tests start several relays, one after another, and the latest counts). Every replica measures,
+   * leader or not, so a relay that stopped publishing is still seen.
    */
-  private static final AtomicLong BACKLOG = new AtomicLong();
-  private static final AtomicLong BACKLOG_AGE_MILLIS = new AtomicLong();
+  private static volatile OutboxRelay measured;
 
   static {
-    Gauge.builder("outbox.backlog", BACKLOG, AtomicLong::get).baseUnit("events").strongReference(true)
+    Gauge.builder("outbox.backlog", () -> measured == null ? 0 : measured.backlog.get()).baseUnit("events")
         .description("Outbox rows not yet published (counted up to 100000), measured every poll interval")
         .register(Observability.registry());
-    Gauge.builder("outbox.backlog.age", BACKLOG_AGE_MILLIS, millis -> millis.get() / 1000.0).baseUnit("seconds")
-        .strongReference(true)
+    Gauge.builder("outbox.backlog.age", () -> measured == null ? 0 : measured.backlogAgeMillis.get() / 1000.0)
+        .baseUnit("seconds")
         .description("How long the oldest outbox row not yet published has waited; 0 when there is none")
         .register(Observability.registry());
   }
@@ -112,6 +112,8 @@ public final class OutboxRelay extends VerticleBase {
   /** per user, the events read and not yet acknowledged; the head is being published */
   private final Map<UUID, ArrayDeque<Pending>> queues = new HashMap<>();
   private final List<Long> acknowledged = new ArrayList<>();
+  private final AtomicLong backlog = new AtomicLong();
+  private final AtomicLong backlogAgeMillis = new AtomicLong();
 
   private final Timer lag = Timer.builder("outbox.publish.lag")
       .description("From a change being written to its event being acknowledged by the broker")
@@ -140,6 +142,7 @@ public final class OutboxRelay extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = Database.pool(vertx, config.database(), 2, "tasks-outbox");
+    measured = this;
     sidecar = new Sidecar(vertx, config.sidecar());
     vertx.eventBus().<Void>localConsumer(WRITTEN_ADDRESS, message -> read());
     vertx.setPeriodic(settings.pollInterval().toMillis(), id -> {
@@ -153,6 +156,9 @@ public final class OutboxRelay extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    if (measured == this) {
+      measured = null;
+    }
     Future<Void> session = leaderSession == null ? Future.succeededFuture() : leaderSession.close();
     return session.eventually(() -> sidecar.close()).eventually(() -> pool.close());
   }
@@ -245,9 +251,9 @@ public final class OutboxRelay extends VerticleBase {
     }
     pool.query(MEASURE_BACKLOG).execute().onSuccess(rows -> {
       Row row = rows.iterator().next();
-      BACKLOG.set(row.getLong(0));
+      backlog.set(row.getLong(0));
       var oldest = row.getOffsetDateTime(1);
-      BACKLOG_AGE_MILLIS.set(oldest == null ? 0
+      backlogAgeMillis.set(oldest == null ? 0
           : Math.max(0, Instant.now().toEpochMilli() - oldest.toInstant().toEpochMilli()));
     });
   }

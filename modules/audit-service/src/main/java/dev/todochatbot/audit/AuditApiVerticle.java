@@ -9,6 +9,7 @@ import dev.todochatbot.platform.Problem;
 import dev.todochatbot.platform.Tokens;
 import dev.todochatbot.platform.events.CloudEvent;
 import dev.todochatbot.platform.events.InvalidEventException;
+import dev.todochatbot.platform.events.ConsumerLag;
 import dev.todochatbot.platform.events.SubscriptionReplies;
 import dev.todochatbot.platform.events.TaskEvent;
 import dev.todochatbot.platform.events.Topics;
@@ -52,6 +53,7 @@ public final class AuditApiVerticle extends VerticleBase {
   private Counter stored;
   private Counter duplicates;
   private SubscriptionReplies replies;
+  private ConsumerLag lag;
   private Router router;
 
   public AuditApiVerticle(AuditServiceConfig config) {
@@ -97,6 +99,7 @@ public final class AuditApiVerticle extends VerticleBase {
     duplicates = Counter.builder("audit.events.duplicate")
         .description("Task events delivered again after they were stored, acknowledged without a second row")
         .register(metrics);
+    lag = new ConsumerLag(metrics, "audit", Topics.TASK_EVENTS);
     replies = new SubscriptionReplies("audit", metrics, Optional.of(Topics.TASK_EVENTS_DEADLETTER), MAX_EVENT_BYTES,
         "Task events handed back to the sidecar to deliver again, because they could not be stored now");
   }
@@ -116,6 +119,7 @@ public final class AuditApiVerticle extends VerticleBase {
       replies.drop(ctx, SubscriptionReplies.idOf(envelope), e.reason(), e.getMessage());
       return;
     }
+    lag.record(event.occurredAt());
     events.store(event, envelope.data()).onComplete(result -> {
       if (result.succeeded()) {
         (result.result() ? stored : duplicates).increment();

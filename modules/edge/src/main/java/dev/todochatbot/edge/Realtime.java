@@ -7,6 +7,7 @@ import dev.todochatbot.platform.Problem;
 import dev.todochatbot.platform.ServiceInvoker;
 import dev.todochatbot.platform.Tokens;
 import dev.todochatbot.platform.events.CloudEvent;
+import dev.todochatbot.platform.events.ConsumerLag;
 import dev.todochatbot.platform.events.InvalidEventException;
 import dev.todochatbot.platform.events.Topics;
 import io.micrometer.core.instrument.Counter;
@@ -64,6 +65,9 @@ final class Realtime {
   private static final Counter SLOW = Counter.builder("realtime.sockets.too.slow")
       .description("WebSockets closed because they could not keep up").register(Observability.registry());
 
+  private static final ConsumerLag UPDATES_LAG = new ConsumerLag(Observability.registry(), "edge", Topics.TASK_UPDATES);
+  private static final ConsumerLag REMINDERS_LAG = new ConsumerLag(Observability.registry(), "edge", Topics.REMINDERS);
+
   static {
     io.micrometer.core.instrument.Gauge.builder("realtime.sockets.open", OPEN, AtomicInteger::get)
         .description("Open WebSockets on this replica").register(Observability.registry());
@@ -97,8 +101,8 @@ final class Realtime {
             .add(new JsonObject().put("pubsubname", PUBSUB).put("topic", Topics.REMINDERS)
                 .put("route", "/events/reminders"))
             .toBuffer()));
-    router.post("/events/task-updates").handler(ctx -> deliver(ctx, this::taskMessage));
-    router.post("/events/reminders").handler(ctx -> deliver(ctx, this::reminderMessage));
+    router.post("/events/task-updates").handler(ctx -> deliver(ctx, this::taskMessage, UPDATES_LAG, "occurredAt"));
+    router.post("/events/reminders").handler(ctx -> deliver(ctx, this::reminderMessage, REMINDERS_LAG, "firedAt"));
   }
 
   private interface Shape {
@@ -109,7 +113,7 @@ final class Realtime {
    * Forwards one delivery to the user's sockets. Always SUCCESS for a readable event: a socket that
    * missed it catches up with its cursor, so redelivering would only repeat it. DROP when unreadable.
    */
-  private void deliver(RoutingContext ctx, Shape shape) {
+  private void deliver(RoutingContext ctx, Shape shape, ConsumerLag lag, String timeField) {
     ctx.request().body().onComplete(body -> {
       String status;
       try {
@@ -121,6 +125,7 @@ final class Realtime {
         if (userId == null) {
           throw new InvalidEventException("malformed", "the event names no userId");
         }
+        lag.record(data, timeField);
         vertx.eventBus().publish(address(userId), shape.message(data).toBuffer());
         status = "SUCCESS";
       } catch (InvalidEventException | ClassCastException | IllegalArgumentException e) {

@@ -10,6 +10,7 @@ import dev.todochatbot.platform.Sidecar;
 import dev.todochatbot.platform.Tokens;
 import dev.todochatbot.platform.events.CloudEvent;
 import dev.todochatbot.platform.events.InvalidEventException;
+import dev.todochatbot.platform.events.ConsumerLag;
 import dev.todochatbot.platform.events.SubscriptionReplies;
 import dev.todochatbot.platform.events.TaskEvent;
 import dev.todochatbot.platform.events.Topics;
@@ -62,6 +63,7 @@ public final class NotificationApiVerticle extends VerticleBase {
   private Counter applied;
   private Counter stale;
   private SubscriptionReplies replies;
+  private ConsumerLag lag;
   private Counter skipped;
   private Router router;
   private HttpServer server;
@@ -153,6 +155,7 @@ public final class NotificationApiVerticle extends VerticleBase {
     skipped = Counter.builder("notification.events.skipped")
         .description("Task events about tasks without reminders, answered without touching the database")
         .register(metrics);
+    lag = new ConsumerLag(metrics, "notification", Topics.TASK_EVENTS);
     replies = new SubscriptionReplies("notification", metrics, Optional.of(Topics.TASK_EVENTS_DEADLETTER), MAX_EVENT_BYTES,
         "Task events handed back to the sidecar to deliver again, because they could not be stored now");
   }
@@ -174,6 +177,7 @@ public final class NotificationApiVerticle extends VerticleBase {
       replies.drop(ctx, SubscriptionReplies.idOf(envelope), e.reason(), e.getMessage());
       return;
     }
+    lag.record(taskEvent.occurredAt());
     if (event.reminders().isEmpty() && (taskEvent.changes() == null || !taskEvent.changes().containsKey("reminders"))) {
       // a task without reminders whose reminders did not change: nothing of it is in the projection
       // (the event that removed its last reminder said so in its changes), so there is nothing to write

@@ -66,6 +66,10 @@ final class ReminderSweep {
     lateness = Timer.builder("notification.reminder.lateness")
         .description("How long after its instant a reminder was published")
         .publishPercentiles(0.5, 0.95, 0.99)
+        // buckets too, so the share of late reminders adds up across replicas (the RemindersLate alert)
+        .serviceLevelObjectives(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1),
+            Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+            Duration.ofMinutes(1))
         .register(metrics);
   }
 

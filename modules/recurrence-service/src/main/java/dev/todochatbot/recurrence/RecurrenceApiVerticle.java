@@ -8,6 +8,7 @@ import dev.todochatbot.platform.Sidecar;
 import dev.todochatbot.platform.Tokens;
 import dev.todochatbot.platform.events.CloudEvent;
 import dev.todochatbot.platform.events.InvalidEventException;
+import dev.todochatbot.platform.events.ConsumerLag;
 import dev.todochatbot.platform.events.SubscriptionReplies;
 import dev.todochatbot.platform.events.TaskEvent;
 import dev.todochatbot.platform.events.Topics;
@@ -69,6 +70,7 @@ public final class RecurrenceApiVerticle extends VerticleBase {
   private Counter created;
   private Counter existed;
   private SubscriptionReplies replies;
+  private ConsumerLag lag;
   private Router router;
   private HttpServer server;
 
@@ -116,6 +118,7 @@ public final class RecurrenceApiVerticle extends VerticleBase {
     created = requested("created", "Next occurrences the task service created on this service's request");
     existed = requested("existed",
         "Next occurrences requested again (a redelivered or repeated event) that the task service already had");
+    lag = new ConsumerLag(metrics, "recurrence", Topics.TASK_EVENTS);
     replies = new SubscriptionReplies("recurrence", metrics, Optional.empty(), MAX_EVENT_BYTES,
         "Task events handed back to the sidecar to deliver again, because the task service could not be asked "
             + "or failed");
@@ -153,6 +156,7 @@ public final class RecurrenceApiVerticle extends VerticleBase {
       replies.drop(ctx, SubscriptionReplies.idOf(envelope), e.reason(), e.getMessage());
       return;
     }
+    lag.record(event.occurredAt());
     if (next.isEmpty()) {
       replies.success(ctx);
       return;

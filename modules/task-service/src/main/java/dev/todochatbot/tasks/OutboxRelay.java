@@ -5,6 +5,7 @@ import dev.todochatbot.platform.Observability;
 import dev.todochatbot.platform.Sidecar;
 import dev.todochatbot.platform.events.Topics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -27,6 +28,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +61,26 @@ public final class OutboxRelay extends VerticleBase {
   private static final String SELECT_NEW =
       "SELECT id, user_id, payload::text, created_at FROM tasks.outbox WHERE id <> ALL($2) ORDER BY id LIMIT $1";
   private static final String DELETE_SENT = "DELETE FROM tasks.outbox WHERE id = ANY($1)";
+  /** capped, so that measuring a large backlog never becomes a large scan itself */
+  private static final String MEASURE_BACKLOG =
+      "SELECT count(*), min(created_at) FROM (SELECT created_at FROM tasks.outbox ORDER BY id LIMIT 100000) AS waiting";
+
+  /**
+   * The relay whose backlog figures the gauges show: the process's one (the registry is per process;
+   * tests start several relays, one after another, and the latest counts). Every replica measures,
+   * leader or not, so a relay that stopped publishing is still seen.
+   */
+  private static volatile OutboxRelay measured;
+
+  static {
+    Gauge.builder("outbox.backlog", () -> measured == null ? 0 : measured.backlog.get()).baseUnit("events")
+        .description("Outbox rows not yet published (counted up to 100000), measured every poll interval")
+        .register(Observability.registry());
+    Gauge.builder("outbox.backlog.age", () -> measured == null ? 0 : measured.backlogAgeMillis.get() / 1000.0)
+        .baseUnit("seconds")
+        .description("How long the oldest outbox row not yet published has waited; 0 when there is none")
+        .register(Observability.registry());
+  }
 
   /** The relay's settings; see {@link TaskServiceConfig}. */
   public record Settings(int batchSize, Duration pollInterval, Duration backoffMin, Duration backoffMax,
@@ -90,6 +112,8 @@ public final class OutboxRelay extends VerticleBase {
   /** per user, the events read and not yet acknowledged; the head is being published */
   private final Map<UUID, ArrayDeque<Pending>> queues = new HashMap<>();
   private final List<Long> acknowledged = new ArrayList<>();
+  private final AtomicLong backlog = new AtomicLong();
+  private final AtomicLong backlogAgeMillis = new AtomicLong();
 
   private final Timer lag = Timer.builder("outbox.publish.lag")
       .description("From a change being written to its event being acknowledged by the broker")
@@ -118,9 +142,13 @@ public final class OutboxRelay extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = Database.pool(vertx, config.database(), 2, "tasks-outbox");
+    measured = this;
     sidecar = new Sidecar(vertx, config.sidecar());
     vertx.eventBus().<Void>localConsumer(WRITTEN_ADDRESS, message -> read());
-    vertx.setPeriodic(settings.pollInterval().toMillis(), id -> read());
+    vertx.setPeriodic(settings.pollInterval().toMillis(), id -> {
+      read();
+      measureBacklog();
+    });
     tryToLead();
     return Future.succeededFuture();
   }
@@ -128,6 +156,9 @@ public final class OutboxRelay extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    if (measured == this) {
+      measured = null;
+    }
     Future<Void> session = leaderSession == null ? Future.succeededFuture() : leaderSession.close();
     return session.eventually(() -> sidecar.close()).eventually(() -> pool.close());
   }
@@ -210,6 +241,20 @@ public final class OutboxRelay extends VerticleBase {
       if (full || readAgain) {
         vertx.runOnContext(v -> read());
       }
+    });
+  }
+
+  /** A failed measurement keeps the last figures: the database being away has alerts of its own. */
+  private void measureBacklog() {
+    if (stopping) {
+      return;
+    }
+    pool.query(MEASURE_BACKLOG).execute().onSuccess(rows -> {
+      Row row = rows.iterator().next();
+      backlog.set(row.getLong(0));
+      var oldest = row.getOffsetDateTime(1);
+      backlogAgeMillis.set(oldest == null ? 0
+          : Math.max(0, Instant.now().toEpochMilli() - oldest.toInstant().toEpochMilli()));
     });
   }
 

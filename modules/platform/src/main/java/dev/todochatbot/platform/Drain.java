@@ -99,7 +99,7 @@ public final class Drain implements Shareable {
     log.info("Draining: /readyz answers 503; serving {} ms more, then at most {} ms for the work in flight",
         settings.delay().toMillis(), settings.timeout().toMillis());
     run = after(settings.delay()).compose(v -> {
-      log.info("Not accepting connections any more; finishing {} servers' requests in flight and {} background loops",
+      log.info("Not accepting connections any more; finishing the requests in flight on {} servers, stopping {} background loops",
           servers.size(), steps.size());
       long timeoutMillis = Math.max(1, settings.timeout().toMillis());
       var stopping = new ArrayList<Future<?>>();

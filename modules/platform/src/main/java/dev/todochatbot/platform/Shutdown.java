@@ -17,15 +17,30 @@ public final class Shutdown {
 
   private Shutdown() {}
 
-  /** A service's main: on SIGTERM or Ctrl-C, drain with the environment's settings, close Vert.x, exit 0. */
+  /**
+   * A service's main: on SIGTERM or Ctrl-C, drain with the settings of the environment
+   * ({@code DRAIN_DELAY}, {@code DRAIN_TIMEOUT}), close Vert.x, exit 0.
+   */
   public static void drainOnSignal(Vertx vertx) {
-    Drain.Settings settings = Drain.Settings.fromEnv(Env.system());
+    Drain.Settings settings;
+    try {
+      settings = Drain.Settings.fromEnv(Env.system());
+    } catch (IllegalArgumentException e) {
+      log.error(e.getMessage());
+      System.exit(1);
+      return;
+    }
     onSignal(() -> {
-      await(Drain.of(vertx).start(settings), settings.delay().plus(settings.timeout()).toMillis() + 5_000);
+      drain(vertx, settings);
       close(vertx);
     });
     // any other exit (System.exit after a failed start) still closes the pools
     closeOnExit(vertx);
+  }
+
+  /** Runs the drain of {@code vertx} and waits for it (bounded by its delay and timeout). Not from an event loop. */
+  public static void drain(Vertx vertx, Drain.Settings settings) {
+    await(Drain.of(vertx).start(settings), settings.delay().plus(settings.timeout()).toMillis() + 5_000);
   }
 
   /**
@@ -49,13 +64,20 @@ public final class Shutdown {
         System.exit(0);
       }, "drain").start();
     };
-    try {
-      for (String name : new String[] {"TERM", "INT"}) {
-        sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> handle.run());
-      }
-    } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
-      log.debug("No signal handling ({}); stopping from a shutdown hook", e.toString());
+    if (!handle("TERM", handle)) {
+      log.debug("No SIGTERM handling here; stopping from a shutdown hook");
       Runtime.getRuntime().addShutdownHook(new Thread(stop, "shutdown"));
+    }
+    // SIGINT is ignored in processes started in the background by a shell, and cannot be handled there
+    handle("INT", handle);
+  }
+
+  private static boolean handle(String signal, Runnable handler) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal(signal), received -> handler.run());
+      return true;
+    } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+      return false;
     }
   }
 

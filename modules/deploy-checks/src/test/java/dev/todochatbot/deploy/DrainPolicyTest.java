@@ -55,8 +55,9 @@ class DrainPolicyTest {
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("deployments")
-  void logsAreJsonLinesForLoki(String valuesFile, String name, Deployment deployment) {
+  void logsOfTheAppAndItsSidecarAreJsonLinesForLoki(String valuesFile, String name, Deployment deployment) {
     assertThat(env(deployment, "LOG_FORMAT")).isEqualTo("json");
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations()).containsEntry("dapr.io/log-as-json", "true");
   }
 
   @Test

@@ -102,7 +102,9 @@ public final class Main {
   public static void main(String[] args) {
     long started = System.nanoTime();
     Running running;
+    Drain.Settings drain;
     try {
+      drain = Drain.Settings.fromEnv(Env.system());
       running = start(Env.system()).toCompletionStage().toCompletableFuture().join();
     } catch (RuntimeException e) {
       Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
@@ -113,7 +115,6 @@ public final class Main {
     }
     // Ctrl-C or SIGTERM: the services drain as they do alone (DRAIN_DELAY is 0 unless set), while their
     // sidecars still relay what is in flight; then the sidecars, Vert.x, Kafka and PostgreSQL stop
-    Drain.Settings drain = Drain.Settings.fromEnv(Env.system());
     Shutdown.onSignal(() -> {
       log.info("Stopping");
       Shutdown.drain(running.vertx(), drain);

@@ -62,7 +62,7 @@ class DrainTest {
     CompletableFuture<String> slow = CompletableFuture.supplyAsync(() -> get("/slow"));
     Await.until("the slow request to start", Duration.ofSeconds(10), () -> events.contains("request started"));
 
-    Future<Void> drained = Drain.of(vertx).start(new Drain.Settings(Duration.ofSeconds(1), Duration.ofSeconds(30)))
+    Future<Void> drained = Drain.of(vertx).start(new Drain.Settings(Duration.ofSeconds(2), Duration.ofSeconds(30)))
         .onComplete(v -> events.add("drained"));
 
     assertThat(get("/readyz")).as("readiness fails at once").startsWith("HTTP/1.1 503").contains("draining");

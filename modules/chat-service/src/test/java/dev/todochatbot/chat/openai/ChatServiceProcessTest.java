@@ -60,7 +60,7 @@ class ChatServiceProcessTest {
         "OPENAI_BASE_URL", model.baseUrl(),
         // no tool is called: nothing goes through the sidecar
         "DAPR_HTTP_PORT", String.valueOf(TestHttp.freePort()),
-        "DRAIN_DELAY", "PT1.5S",
+        "DRAIN_DELAY", "PT2S",
         "DRAIN_TIMEOUT", "PT15S"))) {
       service.awaitHealthy(port, Duration.ofSeconds(60));
       Promise<Void> release = Promise.promise();

@@ -31,7 +31,7 @@ public final class AuditServiceMain {
 
   public static void main(String[] args) {
     var vertx = Observability.newVertx();
-    Shutdown.closeOnExit(vertx);
+    Shutdown.drainOnSignal(vertx);
     withSecrets(vertx, Env.system())
         .map(AuditServiceConfig::fromEnv)
         .compose(config -> AuditService.deploy(vertx, config).map(config))

@@ -28,7 +28,7 @@ public final class ChatServiceMain {
 
   public static void main(String[] args) {
     var vertx = Observability.newVertx();
-    Shutdown.closeOnExit(vertx);
+    Shutdown.drainOnSignal(vertx);
     Sidecar.resolveSecrets(vertx, Env.system(), SECRETS)
         .compose(env -> {
           var config = ChatServiceConfig.fromEnv(env);

@@ -25,7 +25,7 @@ public final class EdgeMain {
 
   public static void main(String[] args) {
     var vertx = Observability.newVertx();
-    Shutdown.closeOnExit(vertx);
+    Shutdown.drainOnSignal(vertx);
     Sidecar.resolveSecrets(vertx, Env.system(), Map.of("DATABASE_URL", "database-url", "JWT_SECRET", "jwt-secret"))
         .map(EdgeConfig::fromEnv)
         .compose(config -> Edge.deploy(vertx, config).map(config))

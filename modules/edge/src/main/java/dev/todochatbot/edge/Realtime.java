@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * <p>A socket that connects with {@code cursor} first gets what it missed, from the task service's
  * changes feed (not from memory), then live messages; those that arrive meanwhile wait and follow. A
  * socket whose write queue is full is closed with a reason rather than slowing anyone else; one that
- * answers no ping for three heartbeats is closed as dead.
+ * answers no ping for three heartbeats is closed as dead. When the replica drains, its sockets are
+ * closed with 1001 Going Away once it stops accepting connections, so that the web UI reconnects, with
+ * its cursor, to a replica that stays.
  */
 final class Realtime {
 
@@ -52,8 +54,9 @@ final class Realtime {
 
   static final String PUBSUB = "realtime";
   static final String BEARER_PROTOCOL = "bearer";
-  /** close codes: 4001 the token, 4008 too slow, 4002 no heartbeat */
+  /** close codes: 4001 the token, 4008 too slow, 4002 no heartbeat; 1001 this replica is stopping */
   static final short CLOSE_UNAUTHORIZED = 4001;
+  static final short CLOSE_GOING_AWAY = 1001;
   static final short CLOSE_NO_HEARTBEAT = 4002;
   static final short CLOSE_TOO_SLOW = 4008;
   /** changes fetched on resume before the client is told to reload instead */
@@ -216,6 +219,8 @@ final class Realtime {
       consumer.unregister();
     });
     socket.exceptionHandler(e -> log.debug("WebSocket of user {}: {}", user.userId(), e.toString()));
+    // the server is draining (Drain): left open, the socket would hold the drain to its timeout, then get 1000
+    socket.shutdownHandler(v -> socket.close(CLOSE_GOING_AWAY, "this server is restarting: reconnect with your cursor"));
     consumer.completion().onComplete(registered -> {
       if (cursor == null || cursor.isBlank()) {
         state.live();

@@ -1,6 +1,7 @@
 package dev.todochatbot.notification;
 
 import dev.todochatbot.platform.Database;
+import dev.todochatbot.platform.Drain;
 import dev.todochatbot.platform.HttpProblems;
 import dev.todochatbot.platform.HttpServers;
 import dev.todochatbot.platform.Observability;
@@ -106,6 +107,7 @@ public final class NotificationApiVerticle extends VerticleBase {
         .onSuccess(listening -> {
           server = listening;
           webhookDeliveries.start();
+          Drain.of(vertx).onDrain("Reminders and webhook deliveries", this::stopLoops);
         });
   }
 
@@ -125,6 +127,15 @@ public final class NotificationApiVerticle extends VerticleBase {
             config.claimTimeout(), failure.toString()))
         .eventually(sidecar::close)
         .eventually(pool::close);
+  }
+
+  /** On a drain: webhook polls and reminder timers stop after the step under way, and claimed reminders go back. */
+  private Future<?> stopLoops() {
+    return Future.join(webhookDeliveries.stop(), reminderSweep.stop().onSuccess(released -> {
+      if (released > 0) {
+        log.info("Handed back {} claimed reminders for another replica to fire", released);
+      }
+    }));
   }
 
   /** The routes, for tests and the edge's OpenAPI check. */

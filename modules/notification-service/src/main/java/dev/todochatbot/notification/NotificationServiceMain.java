@@ -29,7 +29,7 @@ public final class NotificationServiceMain {
 
   public static void main(String[] args) {
     var vertx = Observability.newVertx();
-    Shutdown.closeOnExit(vertx);
+    Shutdown.drainOnSignal(vertx);
     Sidecar.resolveSecrets(vertx, Env.system(), SECRETS)
         .recover(failure -> Future.failedFuture(new IllegalStateException("JWT_SECRET or DATABASE_URL is not set, "
             + "and the Dapr secret store could not be read instead: " + failure.getMessage(), failure)))

@@ -7,13 +7,16 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * publishing and settling leaves its claims to be taken over, and consumers dedupe on the
  * CloudEvent id, the same for every publication of a reminder at an instant. Settling also queues
  * the message for the user's webhook, when they have one ({@link WebhookDeliveries} sends it).
+ *
+ * <p>When the process drains ({@link #stop}), it claims nothing more, lets the publications under way
+ * settle, and hands back what it still holds, so that another replica fires it on its next sweep.
  */
 final class ReminderSweep {
 
@@ -51,6 +57,12 @@ final class ReminderSweep {
   private final Counter missed;
   private final Counter failed;
   private final Timer lateness;
+  /** timers of claimed reminders not yet due; a drain cancels them and hands the reminders back */
+  private final Set<Long> waiting = new HashSet<>();
+  /** publications begun and not yet settled or given back */
+  private int publishing;
+  private boolean stopped;
+  private Promise<Void> settled;
 
   ReminderSweep(Vertx vertx, ReminderRepository reminders, Sidecar sidecar, NotificationServiceConfig config,
       String claimedBy, MeterRegistry metrics) {
@@ -79,6 +91,9 @@ final class ReminderSweep {
 
   /** Claims what is due and sets it to fire; the number claimed. */
   Future<Integer> sweep() {
+    if (stopped) {
+      return Future.succeededFuture(0);
+    }
     return reminders.claim(claimedBy, config.reminderLookahead(), config.claimTimeout(), config.reminderGrace(), BATCH)
         .map(claimed -> {
           claimed.forEach(this::fireWhenDue);
@@ -100,17 +115,41 @@ final class ReminderSweep {
     return reminders.releaseAll(claimedBy);
   }
 
+  /**
+   * Claims nothing more and fires nothing more; once the publications under way are settled, hands
+   * back everything this replica still holds. The number handed back.
+   */
+  Future<Integer> stop() {
+    stopped = true;
+    waiting.forEach(vertx::cancelTimer);
+    waiting.clear();
+    settled = Promise.promise();
+    if (publishing == 0) {
+      settled.complete();
+    }
+    return settled.future().compose(v -> releaseAll());
+  }
+
   /** Never before its instant by this clock: a timer that wakes a little early waits again. */
   private void fireWhenDue(Due due) {
+    if (stopped) {
+      return; // handed back by stop()
+    }
     long waitNanos = due.missed() ? 0 : Duration.between(Instant.now(), due.fireAt()).toNanos();
     if (waitNanos <= 0) {
       publish(due);
     } else {
-      vertx.setTimer(Math.max(1, (waitNanos + 999_999) / 1_000_000), id -> fireWhenDue(due));
+      long[] timer = new long[1];
+      timer[0] = vertx.setTimer(Math.max(1, (waitNanos + 999_999) / 1_000_000), id -> {
+        waiting.remove(timer[0]);
+        fireWhenDue(due);
+      });
+      waiting.add(timer[0]);
     }
   }
 
   private void publish(Due due) {
+    publishing++;
     reminders.stillClaimed(due).compose(mine -> {
       if (!mine) {
         log.debug("Reminder {} not published: cancelled or taken over since it was claimed", due.eventId());
@@ -123,7 +162,12 @@ final class ReminderSweep {
           .transform(published -> published.succeeded() ? settle(due, firedAt, message)
               : giveBack(due, published.cause()));
     }).onFailure(failure -> log.warn("Reminder {} left claimed, another sweep takes it over {} after its instant: {}",
-        due.eventId(), config.claimTimeout(), failure.toString()));
+        due.eventId(), config.claimTimeout(), failure.toString()))
+        .onComplete(done -> {
+          if (--publishing == 0 && settled != null) {
+            settled.tryComplete();
+          }
+        });
   }
 
   /** The record key keeps a user's reminders in order on one partition; the id lets consumers dedupe. */

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *       last one.
  * </ul>
  * Delivery is at least once: a replica that dies after sending and before recording leaves the
- * delivery to be sent again once its hold lapses; receivers dedupe on {@code X-Todo-Delivery}.
+ * delivery to be sent again once its hold lapses; receivers dedupe on {@code X-Todo-Delivery}. A
+ * drain stops it after the poll under way ({@link #stop}): every attempt begun is recorded.
  */
 final class WebhookDeliveries {
 
@@ -50,6 +52,8 @@ final class WebhookDeliveries {
   private final Counter failed;
   private long timer = -1;
   private boolean stopped;
+  private boolean polling;
+  private Promise<Void> idle;
 
   WebhookDeliveries(Vertx vertx, WebhookRepository webhooks, ServiceInvoker sidecar, Webhooks settings,
       MeterRegistry metrics) {
@@ -72,9 +76,17 @@ final class WebhookDeliveries {
     schedule(settings.poll());
   }
 
-  void stop() {
+  /** Polls no more; completes once the poll under way, if any, has recorded its attempts. */
+  Future<Void> stop() {
     stopped = true;
     vertx.cancelTimer(timer);
+    if (idle == null) {
+      idle = Promise.promise();
+      if (!polling) {
+        idle.complete();
+      }
+    }
+    return idle.future();
   }
 
   private void schedule(Duration delay) {
@@ -85,11 +97,16 @@ final class WebhookDeliveries {
 
   /** Takes what is due and sends it; the next poll starts once every attempt is recorded. */
   private void poll() {
+    polling = true;
     webhooks.claim(settings.lease(), BATCH)
         .compose(claimed -> Future.join(claimed.stream().map(this::attempt).toList()).map(claimed.size()))
         .onComplete(result -> {
+          polling = false;
           if (result.failed()) {
             log.warn("Webhook deliveries not polled, trying again in {}: {}", settings.poll(), result.cause().toString());
+          }
+          if (idle != null) {
+            idle.tryComplete();
           }
           schedule(result.succeeded() && result.result() == BATCH ? Duration.ZERO : settings.poll());
         });

@@ -7,7 +7,11 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.net.BindException;
 
-/** Starts a service's HTTP server, and says which setting to change when its port is taken. */
+/**
+ * Starts a service's HTTP server, and says which setting to change when its port is taken. Every
+ * server started here keeps the {@code traceparent} of each request for its log lines ({@link Trace})
+ * and is drained on shutdown ({@link Drain}).
+ */
 public final class HttpServers {
 
   private HttpServers() {}
@@ -19,8 +23,12 @@ public final class HttpServers {
   public static Future<HttpServer> listen(Vertx vertx, HttpServerOptions options, Router router, int port,
       String portVariable) {
     return vertx.createHttpServer(options)
-        .requestHandler(router)
+        .requestHandler(request -> {
+          Trace.capture(request);
+          router.handle(request);
+        })
         .listen(port)
+        .onSuccess(server -> Drain.of(vertx).serve(server))
         .recover(failure -> Future.failedFuture(failure instanceof BindException
             ? new IllegalStateException("Port " + port + " is already in use: stop what listens there, or set "
                 + portVariable + " to another port", failure)

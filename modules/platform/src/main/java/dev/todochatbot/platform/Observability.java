@@ -61,21 +61,28 @@ public final class Observability {
   }
 
   /**
-   * {@code /healthz}: the process answers. {@code /readyz}: its dependencies answer too (the check
-   * fails with a 503 problem). {@code /metrics}: Prometheus text.
+   * {@code /healthz}: the process answers. {@code /readyz}: its dependencies answer too, and it is not
+   * draining (else a 503 problem). {@code /metrics}: Prometheus text.
    */
   public static void mountHealthAndMetrics(Router router, Supplier<Future<?>> readiness) {
     router.get("/healthz").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end("{\"status\":\"UP\"}"));
-    router.get("/readyz").handler(ctx -> readiness.get().onComplete(result -> {
-      if (result.succeeded()) {
-        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end("{\"status\":\"UP\"}");
-      } else {
-        log.warn("Not ready: {}", result.cause().toString());
-        HttpProblems.send(ctx, Problem.of(503, "not-ready", "Not ready", "The database is unavailable."));
+    router.get("/readyz").handler(ctx -> {
+      if (Drain.of(ctx.vertx()).draining()) {
+        HttpProblems.send(ctx, Problem.of(503, "draining", "Shutting down",
+            "This instance is finishing its work before it stops; another one takes new requests."));
+        return;
       }
-    }));
+      readiness.get().onComplete(result -> {
+        if (result.succeeded()) {
+          ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end("{\"status\":\"UP\"}");
+        } else {
+          log.warn("Not ready: {}", result.cause().toString());
+          HttpProblems.send(ctx, Problem.of(503, "not-ready", "Not ready", "The database is unavailable."));
+        }
+      });
+    });
     router.get("/metrics").handler(PrometheusScrapingHandler.create(REGISTRY));
   }
 }

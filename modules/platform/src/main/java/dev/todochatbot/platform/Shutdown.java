@@ -2,15 +2,84 @@ package dev.todochatbot.platform;
 
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Clean stops for the mains: Ctrl-C or SIGTERM closes Vert.x (servers, pools), then the JVM exits. */
+/**
+ * Clean stops for the mains. SIGTERM (Kubernetes, {@code docker stop}) or Ctrl-C drains the process
+ * ({@link Drain}), closes Vert.x (servers, pools) and exits 0. The signals are handled rather than
+ * left to shutdown hooks: the JVM would exit 143 after a hook, which Kubernetes reports as an error.
+ */
 public final class Shutdown {
 
   private static final Logger log = LoggerFactory.getLogger(Shutdown.class);
 
   private Shutdown() {}
+
+  /**
+   * A service's main: on SIGTERM or Ctrl-C, drain with the settings of the environment
+   * ({@code DRAIN_DELAY}, {@code DRAIN_TIMEOUT}), close Vert.x, exit 0.
+   */
+  public static void drainOnSignal(Vertx vertx) {
+    Drain.Settings settings;
+    try {
+      settings = Drain.Settings.fromEnv(Env.system());
+    } catch (IllegalArgumentException e) {
+      log.error(e.getMessage());
+      System.exit(1);
+      return;
+    }
+    onSignal(() -> {
+      drain(vertx, settings);
+      close(vertx);
+    });
+    // any other exit (System.exit after a failed start) still closes the pools
+    closeOnExit(vertx);
+  }
+
+  /** Runs the drain of {@code vertx} and waits for it (bounded by its delay and timeout). Not from an event loop. */
+  public static void drain(Vertx vertx, Drain.Settings settings) {
+    await(Drain.of(vertx).start(settings), settings.delay().plus(settings.timeout()).toMillis() + 5_000);
+  }
+
+  /**
+   * Runs {@code stop} on its own thread at the first SIGTERM or SIGINT, then exits 0; later signals are
+   * only logged (every step of a stop is bounded by a timeout). Where the JVM offers no signal
+   * handling, {@code stop} runs as a shutdown hook instead.
+   */
+  public static void onSignal(Runnable stop) {
+    var stopping = new AtomicBoolean();
+    Runnable handle = () -> {
+      if (!stopping.compareAndSet(false, true)) {
+        log.info("Already stopping");
+        return;
+      }
+      new Thread(() -> {
+        try {
+          stop.run();
+        } catch (RuntimeException e) {
+          log.warn("Stopping failed: {}", e.toString());
+        }
+        System.exit(0);
+      }, "drain").start();
+    };
+    if (!handle("TERM", handle)) {
+      log.debug("No SIGTERM handling here; stopping from a shutdown hook");
+      Runtime.getRuntime().addShutdownHook(new Thread(stop, "shutdown"));
+    }
+    // SIGINT is ignored in processes started in the background by a shell, and cannot be handled there
+    handle("INT", handle);
+  }
+
+  private static boolean handle(String signal, Runnable handler) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal(signal), received -> handler.run());
+      return true;
+    } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+      return false;
+    }
+  }
 
   public static void closeOnExit(Vertx vertx) {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> close(vertx), "shutdown"));
@@ -21,10 +90,14 @@ public final class Shutdown {
    * alive. Not from an event loop.
    */
   public static void close(Vertx vertx) {
+    await(vertx.close(), 20_000);
+  }
+
+  private static void await(io.vertx.core.Future<?> future, long millis) {
     try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      future.toCompletionStage().toCompletableFuture().get(millis, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      log.warn("Vert.x did not close within 20 s: {}", e.toString());
+      log.warn("Not done within {} ms: {}", millis, e.toString());
     }
   }
 

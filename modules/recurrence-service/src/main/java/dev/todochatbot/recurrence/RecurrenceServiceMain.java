@@ -25,7 +25,7 @@ public final class RecurrenceServiceMain {
 
   public static void main(String[] args) {
     var vertx = Observability.newVertx();
-    Shutdown.closeOnExit(vertx);
+    Shutdown.drainOnSignal(vertx);
     Sidecar.resolveSecrets(vertx, Env.system(), Map.of("JWT_SECRET", "jwt-secret"))
         .map(RecurrenceServiceConfig::fromEnv)
         .compose(config -> RecurrenceService.deploy(vertx, config).map(config))

@@ -2,9 +2,11 @@ package dev.todochatbot.recurrence;
 
 import dev.todochatbot.platform.SidecarConfig;
 import dev.todochatbot.platform.testing.Await;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +17,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The sidecar's invoke endpoint as the recurrence service sees it, recording every request exactly as
  * it arrived and answering for the task service what the test says: 201 (created) unless a test
- * chose another status for its series. Tests each use a series of their own, so they never share an
- * answer. For contract tests of what the service sends; the end-to-end tests use the devsidecar.
+ * chose another status for its series, and when the test releases it if it holds its series. Tests
+ * each use a series of their own, so they never share an answer. For contract tests of what the service sends; the end-to-end tests use the devsidecar.
  */
 final class RecordingSidecar implements AutoCloseable {
 
@@ -28,6 +30,7 @@ final class RecordingSidecar implements AutoCloseable {
 
   final List<Request> requests = new CopyOnWriteArrayList<>();
   private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
+  private final Map<String, Future<Void>> holds = new ConcurrentHashMap<>();
   private final HttpServer server;
 
   RecordingSidecar(Vertx vertx) {
@@ -35,15 +38,24 @@ final class RecordingSidecar implements AutoCloseable {
       var recorded = new Request(request.method().name(), request.path(),
           MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body.toString());
       requests.add(recorded);
-      int status = statuses.getOrDefault(recorded.path(), 201);
-      // what daprd passes through from the task service: a task when it succeeded, a problem when not
-      String answer = status / 100 == 2 ? "{\"id\":\"" + UUID.randomUUID() + "\"}"
-          : "{\"type\":\"about:blank\",\"status\":" + status + ",\"detail\":\"chosen by the test\"}";
-      request.response().setStatusCode(status)
-          .putHeader("content-type", status / 100 == 2 ? "application/json" : "application/problem+json")
-          .end(answer);
+      holds.getOrDefault(recorded.path(), Future.succeededFuture()).onComplete(released -> respond(request, recorded));
     }));
     Await.result(server.listen(0, "127.0.0.1"));
+  }
+
+  private void respond(HttpServerRequest request, Request recorded) {
+    int status = statuses.getOrDefault(recorded.path(), 201);
+    // what daprd passes through from the task service: a task when it succeeded, a problem when not
+    String answer = status / 100 == 2 ? "{\"id\":\"" + UUID.randomUUID() + "\"}"
+        : "{\"type\":\"about:blank\",\"status\":" + status + ",\"detail\":\"chosen by the test\"}";
+    request.response().setStatusCode(status)
+        .putHeader("content-type", status / 100 == 2 ? "application/json" : "application/problem+json")
+        .end(answer);
+  }
+
+  /** Requests for occurrences of {@code seriesId} are answered only once {@code release} completes. */
+  void holdUntil(UUID seriesId, Future<Void> release) {
+    holds.put(invokePath(seriesId), release);
   }
 
   /** The status the task service answers for occurrences of {@code seriesId} from now on. */

@@ -16,6 +16,7 @@ import dev.todochatbot.edge.Edge;
 import dev.todochatbot.edge.EdgeConfig;
 import dev.todochatbot.embedded.EmbeddedKafka;
 import dev.todochatbot.embedded.EmbeddedPostgresServer;
+import dev.todochatbot.platform.Drain;
 import dev.todochatbot.platform.Env;
 import dev.todochatbot.platform.Observability;
 import dev.todochatbot.platform.Shutdown;
@@ -101,7 +102,9 @@ public final class Main {
   public static void main(String[] args) {
     long started = System.nanoTime();
     Running running;
+    Drain.Settings drain;
     try {
+      drain = Drain.Settings.fromEnv(Env.system());
       running = start(Env.system()).toCompletionStage().toCompletableFuture().join();
     } catch (RuntimeException e) {
       Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
@@ -110,10 +113,13 @@ public final class Main {
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    // Ctrl-C or SIGTERM: the services drain as they do alone (DRAIN_DELAY is 0 unless set), while their
+    // sidecars still relay what is in flight; then the sidecars, Vert.x, Kafka and PostgreSQL stop
+    Shutdown.onSignal(() -> {
       log.info("Stopping");
+      Shutdown.drain(running.vertx(), drain);
       running.close();
-    }, "shutdown"));
+    });
     log.info("todo-chatbot is ready at http://localhost:{} (task service on port {}, audit service on port {}) after {} ms",
         running.port(), running.taskServicePort(), running.auditServicePort(), (System.nanoTime() - started) / 1_000_000);
   }

@@ -1,6 +1,7 @@
 package dev.todochatbot.tasks;
 
 import dev.todochatbot.platform.Database;
+import dev.todochatbot.platform.Drain;
 import dev.todochatbot.platform.Observability;
 import dev.todochatbot.platform.Sidecar;
 import dev.todochatbot.platform.events.Topics;
@@ -8,6 +9,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -47,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL advisory lock on a session of its own (it passes to another replica when that session
  * ends). The relay reads when a change of this process was written ({@link #nudger}), and every
  * {@code pollInterval} for changes of other replicas.
+ *
+ * <p>When the process drains, the relay stops after its current step: it reads nothing more, lets the
+ * publishes under way be acknowledged and their rows deleted, leaves the rest of the queues in the
+ * table, and gives up the lock, so that another replica (or the next start) publishes what is left.
  */
 public final class OutboxRelay extends VerticleBase {
 
@@ -114,6 +120,9 @@ public final class OutboxRelay extends VerticleBase {
   private final List<Long> acknowledged = new ArrayList<>();
   private final AtomicLong backlog = new AtomicLong();
   private final AtomicLong backlogAgeMillis = new AtomicLong();
+  /** completed once a drain has stopped the relay and nothing it began is still under way */
+  private Promise<Void> quiet;
+  private boolean settling;
 
   private final Timer lag = Timer.builder("outbox.publish.lag")
       .description("From a change being written to its event being acknowledged by the broker")
@@ -149,8 +158,36 @@ public final class OutboxRelay extends VerticleBase {
       read();
       measureBacklog();
     });
+    Drain.of(vertx).onDrain("The outbox relay", this::stopAfterCurrentStep);
     tryToLead();
     return Future.succeededFuture();
+  }
+
+  /** Reads nothing more; completes once what is being published is acknowledged and deleted, and the lock given up. */
+  Future<Void> stopAfterCurrentStep() {
+    stopping = true;
+    if (quiet == null) {
+      quiet = Promise.promise();
+      settleIfQuiet();
+    }
+    return quiet.future();
+  }
+
+  private void settleIfQuiet() {
+    if (quiet == null || settling || reading || deleting || !queues.isEmpty() || !acknowledged.isEmpty()) {
+      return;
+    }
+    settling = true;
+    // unlocked now, another replica leads from its next try instead of after this exit (closing the
+    // session only returns it to the pool, where the session and its lock live on)
+    SqlConnection session = leaderSession;
+    leaderSession = null;
+    Future<?> unlocked = session == null ? Future.succeededFuture()
+        : session.preparedQuery("SELECT pg_advisory_unlock($1)").execute(Tuple.of(LEADER_LOCK)).eventually(session::close);
+    unlocked.onComplete(closed -> {
+      log.info("The outbox relay stopped after its current step; what it had not published waits in the outbox");
+      quiet.tryComplete();
+    });
   }
 
   @Override
@@ -216,6 +253,11 @@ public final class OutboxRelay extends VerticleBase {
     Long[] exclude = inHand.toArray(Long[]::new);
     pool.preparedQuery(SELECT_NEW).execute(Tuple.tuple().addInteger(settings.batchSize()).addArrayOfLong(exclude)).onComplete(result -> {
       reading = false;
+      if (stopping) {
+        // rows read as the drain began: left in the table, as if never read
+        settleIfQuiet();
+        return;
+      }
       if (result.failed()) {
         backOff(result.cause());
         return;
@@ -271,6 +313,7 @@ public final class OutboxRelay extends VerticleBase {
         queue.forEach(e -> inHand.remove(e.id()));
         generation++;
         backOff(result.cause());
+        settleIfQuiet();
         return;
       }
       if (failures > 0 && !backingOff) {
@@ -282,9 +325,14 @@ public final class OutboxRelay extends VerticleBase {
       deleteAcknowledged();
       if (queue.isEmpty()) {
         queues.remove(userId);
+      } else if (stopping) {
+        // the rest of this user's events stay in the table, in order, for the next relay
+        queues.remove(userId);
+        queue.forEach(e -> inHand.remove(e.id()));
       } else {
         publishHead(userId, queue);
       }
+      settleIfQuiet();
     });
   }
 
@@ -309,6 +357,7 @@ public final class OutboxRelay extends VerticleBase {
       if (readDeferred) {
         read();
       }
+      settleIfQuiet();
     });
   }
 

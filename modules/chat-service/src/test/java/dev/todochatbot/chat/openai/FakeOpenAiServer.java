@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FakeOpenAiServer implements AutoCloseable {
 
   /** How the fake answers one request. */
-  sealed interface Answer permits Message, Failure, Stall {}
+  sealed interface Answer permits Message, Failure, Stall, Held {}
 
   /** The model's message: text (streamed piece by piece) and tool calls. */
   record Message(List<String> text, List<Call> calls) implements Answer {}
@@ -42,6 +42,9 @@ final class FakeOpenAiServer implements AutoCloseable {
 
   /** Streams {@code text} (maybe none), then says nothing more, until the client gives up. */
   record Stall(List<String> text) implements Answer {}
+
+  /** {@code answer}, once {@code release} completes: a model that takes its time, as long as a test wants. */
+  record Held(io.vertx.core.Future<Void> release, Answer answer) implements Answer {}
 
   /** A tool call as the model makes it; {@code arguments} is JSON text, or not, as a model may get it wrong. */
   record Call(String id, String name, String arguments) {}
@@ -171,6 +174,10 @@ final class FakeOpenAiServer implements AutoCloseable {
   }
 
   private void answer(HttpServerResponse response, JsonObject request, Answer answer) {
+    if (answer instanceof Held held) {
+      held.release().onComplete(released -> answer(response, request, held.answer()));
+      return;
+    }
     String id = "chatcmpl-fake" + completions.incrementAndGet();
     String model = request.getString("model");
     if (answer instanceof Failure failure) {

@@ -44,7 +44,8 @@ public final class Shutdown {
   }
 
   /**
-   * Runs {@code stop} on its own thread at the first SIGTERM or SIGINT, then exits 0; later signals are
+   * Runs {@code stop} on its own thread at the first SIGTERM or SIGINT, then exits (0, or 1 if the stop
+   * threw); later signals are
    * only logged (every step of a stop is bounded by a timeout). Where the JVM offers no signal
    * handling, {@code stop} runs as a shutdown hook instead.
    */
@@ -56,12 +57,16 @@ public final class Shutdown {
         return;
       }
       new Thread(() -> {
+        int status = 1;
         try {
           stop.run();
-        } catch (RuntimeException e) {
+          status = 0;
+        } catch (RuntimeException | Error e) {
           log.warn("Stopping failed: {}", e.toString());
+        } finally {
+          // whatever the stop threw, the process must not be left waiting for a SIGKILL
+          System.exit(status);
         }
-        System.exit(0);
       }, "drain").start();
     };
     if (!handle("TERM", handle)) {

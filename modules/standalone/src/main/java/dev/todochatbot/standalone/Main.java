@@ -115,11 +115,20 @@ public final class Main {
     }
     // Ctrl-C or SIGTERM: the services drain as they do alone (DRAIN_DELAY is 0 unless set), while their
     // sidecars still relay what is in flight; then the sidecars, Vert.x, Kafka and PostgreSQL stop
+    var closed = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable closeOnce = () -> {
+      if (closed.compareAndSet(false, true)) {
+        running.close();
+      }
+    };
     Shutdown.onSignal(() -> {
       log.info("Stopping");
       Shutdown.drain(running.vertx(), drain);
-      running.close();
+      closeOnce.run();
     });
+    // any other way out (SIGHUP when the terminal closes, an exit elsewhere) still stops PostgreSQL and
+    // Kafka, whose files in DATA_DIR the next start needs
+    Runtime.getRuntime().addShutdownHook(new Thread(closeOnce, "close"));
     log.info("todo-chatbot is ready at http://localhost:{} (task service on port {}, audit service on port {}) after {} ms",
         running.port(), running.taskServicePort(), running.auditServicePort(), (System.nanoTime() - started) / 1_000_000);
   }

@@ -119,6 +119,7 @@ public final class OutboxRelay extends VerticleBase {
   private final Map<UUID, ArrayDeque<Pending>> queues = new HashMap<>();
   private final List<Long> acknowledged = new ArrayList<>();
   private final AtomicLong backlog = new AtomicLong();
+  private boolean measuring;
   private final AtomicLong backlogAgeMillis = new AtomicLong();
   /** completed once a drain has stopped the relay and nothing it began is still under way */
   private Promise<Void> quiet;
@@ -213,7 +214,12 @@ public final class OutboxRelay extends VerticleBase {
           return session.close().map((SqlConnection) null);
         }))
         .onComplete(result -> {
-          if (result.succeeded() && result.result() != null) {
+          if (result.succeeded() && result.result() != null && stopping) {
+            // the drain began while the lock was being taken: give it straight back for another replica
+            SqlConnection session = result.result();
+            session.preparedQuery("SELECT pg_advisory_unlock($1)").execute(Tuple.of(LEADER_LOCK))
+                .eventually(session::close);
+          } else if (result.succeeded() && result.result() != null) {
             leaderSession = result.result();
             leaderSession.closeHandler(v -> {
               leaderSession = null;
@@ -288,10 +294,11 @@ public final class OutboxRelay extends VerticleBase {
 
   /** A failed measurement keeps the last figures: the database being away has alerts of its own. */
   private void measureBacklog() {
-    if (stopping) {
-      return;
+    if (stopping || measuring) {
+      return; // one count at a time: under a large backlog it must not crowd out the publishing
     }
-    pool.query(MEASURE_BACKLOG).execute().onSuccess(rows -> {
+    measuring = true;
+    pool.query(MEASURE_BACKLOG).execute().onComplete(done -> measuring = false).onSuccess(rows -> {
       Row row = rows.iterator().next();
       backlog.set(row.getLong(0));
       var oldest = row.getOffsetDateTime(1);

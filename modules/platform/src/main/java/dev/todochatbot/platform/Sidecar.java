@@ -147,12 +147,14 @@ public final class Sidecar implements ServiceInvoker {
       if (pair.isBlank()) {
         continue;
       }
-      int equals = pair.indexOf('=');
-      if (equals <= 0 || equals == pair.length() - 1) {
+      String[] parts = pair.split("=", 2);
+      String key = parts[0].strip();
+      String name = parts.length == 2 ? parts[1].strip() : "";
+      if (key.isEmpty() || name.isEmpty()) {
         throw new IllegalArgumentException("SECRET_NAMES must be key=secret-name pairs separated by commas, not '"
             + pair.strip() + "'");
       }
-      names.put(pair.substring(0, equals).strip(), pair.substring(equals + 1).strip());
+      names.put(key, name);
     }
     return names;
   }

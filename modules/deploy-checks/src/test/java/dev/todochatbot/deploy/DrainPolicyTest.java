@@ -47,6 +47,11 @@ class DrainPolicyTest {
     assertThat(timeout).as("DRAIN_TIMEOUT").isPositive();
     assertThat(annotations).as("the sidecar relays the app's calls for as long as the app drains")
         .containsEntry("dapr.io/block-shutdown-duration", (delay + timeout) + "s");
+    int probeInterval = Integer.parseInt(annotations.get("dapr.io/app-health-probe-interval"));
+    int threshold = Integer.parseInt(annotations.get("dapr.io/app-health-threshold"));
+    assertThat((long) probeInterval * threshold).as("seconds of failed /healthz probes before daprd ends its block early: "
+        + "longer than the drain's work in flight (DRAIN_TIMEOUT %d), whose servers /healthz goes with", timeout)
+        .isGreaterThan(timeout);
     assertThat(podGrace).as("terminationGracePeriodSeconds > DRAIN_DELAY %d + DRAIN_TIMEOUT %d + sidecar's graceful "
         + "shutdown %d", delay, timeout, sidecarGrace).isGreaterThan(delay + timeout + sidecarGrace);
     assertThat(deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal())

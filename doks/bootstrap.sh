@@ -5,11 +5,12 @@
 #
 #   cd doks && terraform apply
 #   ACME_EMAIL=ops@example.com APP_HOST=todo.example.com GRAFANA_HOST=grafana.example.com \
-#     OPENAI_API_KEY=... TAG=v1.2.3 ./bootstrap.sh
+#     OPENAI_API_KEY=... TAG=v1.2.3 IMAGE_REGISTRY=ghcr.io/<owner>/<repo> ./bootstrap.sh
 #
 # Needs doctl (authenticated: doctl auth init), terraform (this directory's state), kubectl, helm.
 # Secret values travel from terraform's state or the environment into Kubernetes Secrets through
-# stdin; none is printed, written to disk or put on a command line.
+# stdin; none is printed, written to disk or put on a command line (the brokers' CA certificate,
+# which is public, is).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -37,10 +38,13 @@ missing=0
 for tool in doctl terraform kubectl helm; do
   command -v "$tool" >/dev/null 2>&1 || { echo "missing: $tool is not on PATH" >&2; missing=$((missing + 1)); }
 done
-for variable in ACME_EMAIL APP_HOST GRAFANA_HOST OPENAI_API_KEY TAG; do
+for variable in ACME_EMAIL APP_HOST GRAFANA_HOST OPENAI_API_KEY TAG IMAGE_REGISTRY; do
   [ -n "${!variable:-}" ] || { echo "missing: environment variable $variable is not set" >&2; missing=$((missing + 1)); }
 done
 [ "$missing" -eq 0 ] || die "$missing prerequisite(s) missing (see the header of doks/bootstrap.sh)"
+# where release.yml pushed the images (ghcr.io/<owner>/<repo>, lower case), as deploy.yml installs them
+[ "$IMAGE_REGISTRY" = "${IMAGE_REGISTRY,,}" ] \
+  || die "IMAGE_REGISTRY must be lower case, as registries require: ${IMAGE_REGISTRY,,}"
 
 # deploy.yml installs values-production.yaml as committed, so the host must be there, not in a --set
 # that the next deploy would drop
@@ -74,7 +78,7 @@ hm upgrade --install cert-manager cert-manager --repo https://charts.jetstack.io
   --version "$CERT_MANAGER_VERSION" --namespace cert-manager --create-namespace \
   --set crds.enabled=true --wait --timeout 10m
 issuer="$(<"$here/manifests/cluster-issuer.yaml")"
-printf '%s\n' "${issuer//ACME_EMAIL/$ACME_EMAIL}" | kc apply -f -
+printf '%s\n' "${issuer//ACME_EMAIL/"$ACME_EMAIL"}" | kc apply -f -
 
 say "Kafka (one Redpanda broker, TLS and SASL/SCRAM-SHA-512)"
 kc create namespace kafka --dry-run=client -o yaml | kc apply -f -
@@ -113,26 +117,34 @@ if ! kc -n "$NAMESPACE" get secret "$JWT_SECRET_NAME" >/dev/null 2>&1; then
     | kc -n "$NAMESPACE" create secret generic "$JWT_SECRET_NAME" --from-file="$JWT_SECRET_KEY=/dev/stdin" >/dev/null
 fi
 # the database URL is always the one terraform holds now (a rotated password reaches the pods on
-# their next restart)
-terraform -chdir="$here" output -raw database_url \
+# their next restart). Each value is read before anything is written, so a failed read stops here
+# instead of replacing a good Secret with an empty one.
+database_url="$(terraform -chdir="$here" output -raw database_url)"
+[ -n "$database_url" ] || die "terraform output database_url is empty"
+printf '%s' "$database_url" \
   | kc -n "$NAMESPACE" create secret generic "$DATABASE_SECRET_NAME" --from-file="$DATABASE_SECRET_KEY=/dev/stdin" \
       --dry-run=client -o yaml | kc apply -f - >/dev/null
+unset database_url
 # the chart's kafka Secret: the SASL password of the broker's user and the private CA's certificate
 bootstrap_user="$(kc -n kafka get secret redpanda-bootstrap-user -o jsonpath='{.data.user}' | base64 -d)"
 sasl_password="${bootstrap_user#"$KAFKA_USER":}"
 sasl_password="${sasl_password%:SCRAM-SHA-512}"
+kafka_ca="$(kc -n kafka get secret kafka-tls -o jsonpath='{.data.ca\.crt}' | base64 -d)"
+if [ -z "$sasl_password" ] || [ -z "$kafka_ca" ]; then
+  die "the broker's user or CA certificate could not be read"
+fi
 printf '%s' "$sasl_password" \
   | kc -n "$NAMESPACE" create secret generic "$KAFKA_SECRET_NAME" --from-file=sasl-password=/dev/stdin \
-      --from-file=ca-cert=<(kc -n kafka get secret kafka-tls -o jsonpath='{.data.ca\.crt}' | base64 -d) \
-      --dry-run=client -o yaml | kc apply -f - >/dev/null
-unset bootstrap_user sasl_password
+      --from-literal=ca-cert="$kafka_ca" --dry-run=client -o yaml | kc apply -f - >/dev/null
+unset bootstrap_user sasl_password kafka_ca
 printf '%s' "$OPENAI_API_KEY" \
   | kc -n "$NAMESPACE" create secret generic "$OPENAI_SECRET_NAME" --from-file="$OPENAI_SECRET_KEY=/dev/stdin" \
       --dry-run=client -o yaml | kc apply -f - >/dev/null
 
 say "first release of $RELEASE ($TAG); deploy.yml rolls out the next ones"
 hm upgrade --install "$RELEASE" "$root/charts/todo-chatbot" --namespace "$NAMESPACE" \
-  -f "$production_values" --set-string imageTag="$TAG" --atomic --wait --timeout 10m
+  -f "$production_values" --set imageRegistry="$IMAGE_REGISTRY" --set-string imageTag="$TAG" \
+  --atomic --wait --timeout 10m
 
 address="$(kc -n ingress-nginx get service ingress-nginx-controller -o jsonpath='{.status.loadBalancer.ingress[0].ip}')"
 cat <<EOF

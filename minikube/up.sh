@@ -102,10 +102,11 @@ install_dapr() {
   hm upgrade --install dapr dapr --repo "$DAPR_REPO" --version "$DAPR_VERSION" \
     --namespace dapr-system --create-namespace --wait --timeout 10m
   # the Dapr CLI has no context flag: it reads a kubeconfig holding only this profile's context
-  local kubeconfig
+  # (it holds the cluster's client key: removed however the script ends)
   kubeconfig="$(mktemp)"
+  trap 'rm -f "$kubeconfig"' EXIT
   kc config view --minify --flatten >"$kubeconfig"
-  KUBECONFIG="$kubeconfig" dapr status -k || { rm -f "$kubeconfig"; die "the Dapr control plane is not healthy (dapr status -k)"; }
+  KUBECONFIG="$kubeconfig" dapr status -k || die "the Dapr control plane is not healthy (dapr status -k)"
   rm -f "$kubeconfig"
 }
 

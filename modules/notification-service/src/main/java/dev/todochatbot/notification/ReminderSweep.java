@@ -61,6 +61,8 @@ final class ReminderSweep {
   private final Set<Long> waiting = new HashSet<>();
   /** publications begun and not yet settled or given back */
   private int publishing;
+  /** sweeps whose claim has not come back yet: what they take must be handed back too when stopping */
+  private int claiming;
   private boolean stopped;
   private Promise<Void> settled;
 
@@ -94,10 +96,15 @@ final class ReminderSweep {
     if (stopped) {
       return Future.succeededFuture(0);
     }
+    claiming++;
     return reminders.claim(claimedBy, config.reminderLookahead(), config.claimTimeout(), config.reminderGrace(), BATCH)
         .map(claimed -> {
           claimed.forEach(this::fireWhenDue);
           return claimed.size();
+        })
+        .onComplete(done -> {
+          claiming--;
+          settleIfQuiet();
         });
   }
 
@@ -123,11 +130,18 @@ final class ReminderSweep {
     stopped = true;
     waiting.forEach(vertx::cancelTimer);
     waiting.clear();
-    settled = Promise.promise();
-    if (publishing == 0) {
-      settled.complete();
+    if (settled == null) {
+      settled = Promise.promise();
     }
+    settleIfQuiet();
+    // after a claim under way has committed too: what it took is handed back with the rest
     return settled.future().compose(v -> releaseAll());
+  }
+
+  private void settleIfQuiet() {
+    if (settled != null && publishing == 0 && claiming == 0) {
+      settled.tryComplete();
+    }
   }
 
   /** Never before its instant by this clock: a timer that wakes a little early waits again. */
@@ -164,9 +178,8 @@ final class ReminderSweep {
     }).onFailure(failure -> log.warn("Reminder {} left claimed, another sweep takes it over {} after its instant: {}",
         due.eventId(), config.claimTimeout(), failure.toString()))
         .onComplete(done -> {
-          if (--publishing == 0 && settled != null) {
-            settled.tryComplete();
-          }
+          publishing--;
+          settleIfQuiet();
         });
   }
 

@@ -2,6 +2,7 @@ package dev.todochatbot.notification;
 
 import dev.todochatbot.platform.SidecarConfig;
 import dev.todochatbot.platform.testing.Await;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -57,6 +58,7 @@ final class RecordingSidecar implements AutoCloseable {
 
   final List<Request> requests = new CopyOnWriteArrayList<>();
   private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
+  private volatile Future<Void> hold = Future.succeededFuture();
   private final HttpServer server;
 
   RecordingSidecar(Vertx vertx, int invokeVia) {
@@ -71,13 +73,15 @@ final class RecordingSidecar implements AutoCloseable {
       int status = statuses.getOrDefault(String.valueOf(query.get("metadata.partitionKey")), 204);
       requests.add(new Request(request.method().name(), request.path(), query,
           MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body.toString(), receivedAt, status));
-      if (status == 204) {
-        request.response().setStatusCode(204).end();
-      } else {
-        // daprd's error shape, as when Kafka refuses the record
-        request.response().setStatusCode(status).putHeader("content-type", "application/json")
-            .end("{\"errorCode\":\"ERR_PUBSUB_PUBLISH_MESSAGE\",\"message\":\"chosen by the test\"}");
-      }
+      hold.onComplete(released -> {
+        if (status == 204) {
+          request.response().setStatusCode(204).end();
+        } else {
+          // daprd's error shape, as when Kafka refuses the record
+          request.response().setStatusCode(status).putHeader("content-type", "application/json")
+              .end("{\"errorCode\":\"ERR_PUBSUB_PUBLISH_MESSAGE\",\"message\":\"chosen by the test\"}");
+        }
+      });
     }));
     Await.result(server.listen(0, "127.0.0.1"));
   }
@@ -101,6 +105,11 @@ final class RecordingSidecar implements AutoCloseable {
   /** The status the sidecar answers for publications of {@code userId}'s reminders from now on. */
   void answer(UUID userId, int status) {
     statuses.put(userId.toString(), status);
+  }
+
+  /** Publications are answered only once {@code release} completes (recorded as they arrive). */
+  void holdUntil(Future<Void> release) {
+    hold = release;
   }
 
   /** Every request for {@code userId}'s reminders, whatever was answered. */

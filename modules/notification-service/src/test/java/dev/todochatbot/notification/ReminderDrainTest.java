@@ -6,6 +6,8 @@ import dev.todochatbot.notification.NotificationServiceFixture.User;
 import dev.todochatbot.notification.ReminderEvents.Story;
 import dev.todochatbot.platform.Drain;
 import dev.todochatbot.platform.testing.Await;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -44,5 +46,35 @@ class ReminderDrainTest {
     assertThat(service.storedStates(task.taskId)).as("pending again, for the next sweep of a replica that stays")
         .containsExactly("pending");
     assertThat(service.sidecar.requestsFor(alice.id())).as("nothing published by the draining replica").isEmpty();
+  }
+
+  /**
+   * Handing a reminder back while its publication is under way would let another replica publish it
+   * again: the drain waits for the broker's answer and the reminder ends delivered, published once.
+   */
+  @Test
+  void aReminderBeingPublishedWhenTheDrainStartsIsFinishedNotHandedBack() {
+    User bob = service.newUser();
+    var task = new Story(bob.id());
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    service.publish(task.created("Water the plants", null, now.minusSeconds(1)));
+    Promise<Void> broker = Promise.promise();
+    service.sidecar.holdUntil(broker.future());
+    try {
+      assertThat(service.sweep()).isEqualTo(1);
+      Await.untilPresent(Duration.ofSeconds(10), () -> service.sidecar.requestsFor(bob.id()).stream().findFirst(),
+          () -> "the publication never reached the sidecar");
+
+      var drained = Drain.of(service.vertx).start(new Drain.Settings(Duration.ZERO, Duration.ofSeconds(10)));
+      assertThat(service.storedStates(task.taskId)).as("still this replica's while the broker has not answered")
+          .containsExactly("claimed");
+      broker.complete();
+      Await.result(drained);
+    } finally {
+      service.sidecar.holdUntil(Future.succeededFuture());
+    }
+
+    assertThat(service.storedStates(task.taskId)).containsExactly("delivered");
+    assertThat(service.sidecar.requestsFor(bob.id())).hasSize(1);
   }
 }

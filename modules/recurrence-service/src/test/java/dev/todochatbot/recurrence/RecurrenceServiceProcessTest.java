@@ -53,7 +53,7 @@ class RecurrenceServiceProcessTest {
         "JWT_SECRET", RecurrenceServiceFixture.SECRET,
         "DAPR_HTTP_PORT", String.valueOf(sidecar.config().httpPort()),
         "LOG_FORMAT", "json",
-        "DRAIN_DELAY", "PT2S",
+        "DRAIN_DELAY", "PT4S", // room for a loaded machine between the 503 being seen and the checks made during the delay
         "DRAIN_TIMEOUT", "PT10S"));
     service.awaitHealthy(port, Duration.ofSeconds(30));
     return service;

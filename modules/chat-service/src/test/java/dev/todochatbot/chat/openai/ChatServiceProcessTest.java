@@ -60,7 +60,7 @@ class ChatServiceProcessTest {
         "OPENAI_BASE_URL", model.baseUrl(),
         // no tool is called: nothing goes through the sidecar
         "DAPR_HTTP_PORT", String.valueOf(TestHttp.freePort()),
-        "DRAIN_DELAY", "PT2S",
+        "DRAIN_DELAY", "PT4S", // room for a loaded machine between the 503 being seen and the checks made during the delay
         "DRAIN_TIMEOUT", "PT15S"))) {
       service.awaitHealthy(port, Duration.ofSeconds(60));
       Promise<Void> release = Promise.promise();

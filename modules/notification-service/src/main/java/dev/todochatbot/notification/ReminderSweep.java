@@ -6,6 +6,7 @@ import dev.todochatbot.platform.events.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -65,10 +66,16 @@ final class ReminderSweep {
   private int claiming;
   private boolean stopped;
   private Promise<Void> settled;
+  /**
+   * The verticle's own context, where claimed reminders wait and fire: set from the cron tick's request
+   * context instead, every line they log would carry that tick's trace id, long after the tick.
+   */
+  private final Context context;
 
   ReminderSweep(Vertx vertx, ReminderRepository reminders, Sidecar sidecar, NotificationServiceConfig config,
       String claimedBy, MeterRegistry metrics) {
     this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
     this.reminders = reminders;
     this.sidecar = sidecar;
     this.config = config;
@@ -99,7 +106,7 @@ final class ReminderSweep {
     claiming++;
     return reminders.claim(claimedBy, config.reminderLookahead(), config.claimTimeout(), config.reminderGrace(), BATCH)
         .map(claimed -> {
-          claimed.forEach(this::fireWhenDue);
+          context.runOnContext(v -> claimed.forEach(this::fireWhenDue));
           return claimed.size();
         })
         .onComplete(done -> {

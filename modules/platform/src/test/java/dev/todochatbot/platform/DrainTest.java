@@ -63,7 +63,9 @@ class DrainTest {
     Await.until("the slow request to start", Duration.ofSeconds(10), () -> events.contains("request started"));
 
     Future<Void> drained = Drain.of(vertx).start(new Drain.Settings(Duration.ofSeconds(2), Duration.ofSeconds(30)))
-        .onComplete(v -> events.add("drained"));
+        // andThen, not onComplete: the returned future completes after the handler ran, so that waiting for it
+        // below also waits for "drained" to be recorded (onComplete's handler may run later, on the context).
+        .andThen(v -> events.add("drained"));
 
     assertThat(get("/readyz")).as("readiness fails at once").startsWith("HTTP/1.1 503").contains("draining");
     assertThat(get("/healthz")).as("new connections are still served during the delay").startsWith("HTTP/1.1 200");

@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This service's one way to Kafka, secrets and the other services: the Dapr sidecar's HTTP API
@@ -26,6 +28,7 @@ import java.util.Optional;
  */
 public final class Sidecar implements ServiceInvoker {
 
+  private static final Logger log = LoggerFactory.getLogger(Sidecar.class);
   private final Vertx vertx;
   private final SidecarConfig config;
   private final HttpClient client;
@@ -168,7 +171,11 @@ public final class Sidecar implements ServiceInvoker {
     if (secretKeys.keySet().stream().allMatch(name -> env.optional(name).isPresent())) {
       return Future.succeededFuture(env);
     }
+    var missing = secretKeys.keySet().stream().filter(name -> env.optional(name).isEmpty()).sorted().toList();
     var sidecar = new Sidecar(vertx, SidecarConfig.fromEnv(env));
+    // said before the wait, so that a process started without its sidecar does not sit silent for a minute
+    log.info("{} not set in the environment: reading them from the Dapr secret store once the sidecar at {}:{} is ready",
+        missing, sidecar.config.host(), sidecar.config.httpPort());
     return sidecar.awaitReady(Duration.ofSeconds(60))
         .compose(ready -> sidecar.withSecrets(env, secretKeys))
         .eventually(sidecar::close);

@@ -27,6 +27,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
+import java.util.List;
 import java.util.UUID;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -60,6 +61,7 @@ public final class NotificationApiVerticle extends VerticleBase {
   private ReminderSweep reminderSweep;
   private WebhookRepository webhooks;
   private WebhookDeliveries webhookDeliveries;
+  private WebhookAddresses webhookAddresses;
   private MeterRegistry metrics;
   private Counter applied;
   private Counter stale;
@@ -82,7 +84,8 @@ public final class NotificationApiVerticle extends VerticleBase {
     registerMetrics();
     reminderSweep = new ReminderSweep(vertx, reminders, sidecar, config, claimer(), metrics);
     webhooks = new WebhookRepository(pool);
-    webhookDeliveries = new WebhookDeliveries(vertx, webhooks, sidecar, config.webhooks(), metrics);
+    webhookAddresses = new WebhookAddresses(vertx, config.webhooks().allowPrivateAddresses());
+    webhookDeliveries = new WebhookDeliveries(vertx, webhooks, webhookAddresses, sidecar, config.webhooks(), metrics);
 
     router = Router.router(vertx);
     Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute());
@@ -232,10 +235,12 @@ public final class NotificationApiVerticle extends VerticleBase {
         .onFailure(ctx::fail);
   }
 
-  /** 200 {@code {url, updatedAt}}: the secret is never shown again. */
+  /** 200 {@code {url, updatedAt}}: the secret is never shown again. 422 also for a URL on a non-public address. */
   private void putWebhook(RoutingContext ctx) {
     Webhook webhook = Webhook.parse(HttpProblems.jsonObjectBody(ctx));
-    webhooks.put(Principal.of(ctx).userId(), webhook)
+    webhookAddresses.refusal(webhook.url())
+        .compose(refusal -> refusal == null ? webhooks.put(Principal.of(ctx).userId(), webhook)
+            : Future.failedFuture(Problem.validation(List.of(new Problem.FieldError("url", refusal.reason()))).exception()))
         .onSuccess(saved -> sendJson(ctx, saved.toBuffer()))
         .onFailure(ctx::fail);
   }

@@ -36,12 +36,17 @@ public record NotificationServiceConfig(int port, int instances, int poolSizePer
    *     each lengthened by up to 20 % at random; a delivery is tried once plus once per wait, then failed
    * @param timeout {@code WEBHOOK_TIMEOUT} (10 s): how long one attempt may take before it counts as
    *     failed; a replica holds a delivery it took for twice this, then another may send it
+   * @param allowPrivateAddresses {@code WEBHOOK_ALLOW_PRIVATE} (false): whether a webhook may point at a
+   *     loopback, private, link-local or other non-public address. Off, such a URL is refused when it is
+   *     set and a delivery to a name that resolves to one is failed without being sent, so that nobody
+   *     can make the service call the cloud's metadata endpoint or the cluster's own services on their
+   *     behalf. On only for development, with a receiver on this machine.
    */
-  public record Webhooks(Duration poll, List<Duration> backoff, Duration timeout) {
+  public record Webhooks(Duration poll, List<Duration> backoff, Duration timeout, boolean allowPrivateAddresses) {
 
     public static final Webhooks DEFAULT = new Webhooks(Duration.ofSeconds(1), List.of(Duration.ofSeconds(10),
         Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(30)),
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10), false);
 
     public Webhooks {
       backoff = List.copyOf(backoff);
@@ -64,7 +69,8 @@ public record NotificationServiceConfig(int port, int instances, int poolSizePer
     static Webhooks fromEnv(Env env) {
       return new Webhooks(env.getDuration("WEBHOOK_POLL", DEFAULT.poll()),
           env.optional("WEBHOOK_BACKOFF").map(Webhooks::durations).orElse(DEFAULT.backoff()),
-          env.getDuration("WEBHOOK_TIMEOUT", DEFAULT.timeout()));
+          env.getDuration("WEBHOOK_TIMEOUT", DEFAULT.timeout()),
+          env.getBoolean("WEBHOOK_ALLOW_PRIVATE", DEFAULT.allowPrivateAddresses()));
     }
 
     /** A comma-separated list of ISO-8601 durations or seconds; empty means no retries. */

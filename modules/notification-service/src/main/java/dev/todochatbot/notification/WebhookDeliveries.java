@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * the deliveries that are due (so that no other replica sends them while it holds them), POSTs each
  * through the sidecar's service invocation of a non-Dapr endpoint, signed, and records the outcome:
  * <ul>
+ *   <li>a URL whose host now resolves to a non-public address ({@link WebhookAddresses}): failed, not sent;
  *   <li>2xx: delivered;
  *   <li>any other answer, no answer, or no answer in time: tried again after the next wait of the
  *       backoff (plus up to 20 % at random, so that a flock of retries spreads out), failed after the
@@ -45,6 +46,7 @@ final class WebhookDeliveries {
 
   private final Vertx vertx;
   private final WebhookRepository webhooks;
+  private final WebhookAddresses addresses;
   private final ServiceInvoker sidecar;
   private final Webhooks settings;
   private final Counter delivered;
@@ -55,10 +57,11 @@ final class WebhookDeliveries {
   private boolean polling;
   private Promise<Void> idle;
 
-  WebhookDeliveries(Vertx vertx, WebhookRepository webhooks, ServiceInvoker sidecar, Webhooks settings,
-      MeterRegistry metrics) {
+  WebhookDeliveries(Vertx vertx, WebhookRepository webhooks, WebhookAddresses addresses, ServiceInvoker sidecar,
+      Webhooks settings, MeterRegistry metrics) {
     this.vertx = vertx;
     this.webhooks = webhooks;
+    this.addresses = addresses;
     this.sidecar = sidecar;
     this.settings = settings;
     delivered = outcome(metrics, "delivered", "Webhook deliveries the endpoint took (2xx)");
@@ -116,6 +119,26 @@ final class WebhookDeliveries {
     if (delivery.secret() == null) {
       return record(delivery, webhooks.attemptFailed(delivery, null, "webhook removed", null), failed);
     }
+    // checked again at each attempt: the name may resolve elsewhere than when the webhook was set. The
+    // lookup and the send each get the attempt's timeout, so that both end within the replica's hold.
+    return addresses.refusal(delivery.url())
+        .timeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
+        .recover(slow -> Future.succeededFuture(
+            new WebhookAddresses.Refusal("names a host that could not be looked up in time", false)))
+        .compose(refusal -> {
+          if (refusal == null) {
+            return send(delivery);
+          }
+          if (refusal.lasting()) {
+            log.warn("Webhook delivery {} not sent: its URL {}", delivery.id(), refusal.reason());
+            return record(delivery, webhooks.attemptFailed(delivery, null, "not sent: the URL " + refusal.reason(), null),
+                failed);
+          }
+          return failedAttempt(delivery, null, "not sent: the URL " + refusal.reason());
+        });
+  }
+
+  private Future<Void> send(Claimed delivery) {
     long timestamp = Instant.now().getEpochSecond();
     var target = Webhook.Target.of(delivery.url());
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
@@ -132,12 +155,17 @@ final class WebhookDeliveries {
           }
           Integer status = sent.succeeded() ? sent.result().status() : null;
           String error = sent.succeeded() ? answered(sent.result()) : String.valueOf(sent.cause().getMessage());
-          Duration retryAfter = retryAfter(delivery.attempts());
-          log.debug("Webhook delivery {} attempt {} failed ({}), {}", delivery.id(), delivery.attempts() + 1, error,
-              retryAfter == null ? "given up" : "again in " + retryAfter);
-          return record(delivery, webhooks.attemptFailed(delivery, status, error, retryAfter),
-              retryAfter == null ? failed : retried);
+          return failedAttempt(delivery, status, error);
         });
+  }
+
+  /** An attempt that may be tried again: after the next wait of the backoff, or given up after the last. */
+  private Future<Void> failedAttempt(Claimed delivery, Integer status, String error) {
+    Duration retryAfter = retryAfter(delivery.attempts());
+    log.debug("Webhook delivery {} attempt {} failed ({}), {}", delivery.id(), delivery.attempts() + 1, error,
+        retryAfter == null ? "given up" : "again in " + retryAfter);
+    return record(delivery, webhooks.attemptFailed(delivery, status, error, retryAfter),
+        retryAfter == null ? failed : retried);
   }
 
   /** Counts the outcome once it is recorded; a lost claim (another replica took over) counts nothing. */

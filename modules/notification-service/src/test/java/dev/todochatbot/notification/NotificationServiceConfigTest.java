@@ -31,16 +31,18 @@ class NotificationServiceConfigTest {
         Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(30));
     assertThat(config.webhooks().timeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.webhooks().lease()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(config.webhooks().allowPrivateAddresses()).as("webhooks reach only public addresses").isFalse();
   }
 
   @Test
   void webhookWaitsAreAListOfIsoDurationsOrSeconds() {
     var config = NotificationServiceConfig.fromEnv(new Env(REQUIRED).with(Map.of(
-        "WEBHOOK_POLL", "PT0.5S", "WEBHOOK_BACKOFF", "5, PT1M", "WEBHOOK_TIMEOUT", "3")));
+        "WEBHOOK_POLL", "PT0.5S", "WEBHOOK_BACKOFF", "5, PT1M", "WEBHOOK_TIMEOUT", "3", "WEBHOOK_ALLOW_PRIVATE", "true")));
 
     assertThat(config.webhooks().poll()).isEqualTo(Duration.ofMillis(500));
     assertThat(config.webhooks().backoff()).containsExactly(Duration.ofSeconds(5), Duration.ofMinutes(1));
     assertThat(config.webhooks().timeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(config.webhooks().allowPrivateAddresses()).isTrue();
     assertThatThrownBy(() -> NotificationServiceConfig.fromEnv(new Env(REQUIRED).with(Map.of(
         "WEBHOOK_BACKOFF", "PT10S,soon")))).hasMessageContaining("WEBHOOK_BACKOFF");
     assertThatThrownBy(() -> NotificationServiceConfig.fromEnv(new Env(REQUIRED).with(Map.of(

@@ -52,9 +52,12 @@ final class NotificationServiceFixture implements AutoCloseable {
   static final Duration GRACE = Duration.ofMinutes(1);
   static final Duration LOOKAHEAD = Duration.ofSeconds(3);
   static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(10);
-  /** Webhooks polled often, retried soon, given up after three retries. */
+  /**
+   * Webhooks polled often, retried soon, given up after three retries; private addresses allowed,
+   * since the tests' endpoints listen on 127.0.0.1 ({@link WebhookAddressTest} runs without).
+   */
   static final Webhooks WEBHOOKS = new Webhooks(Duration.ofMillis(100),
-      List.of(Duration.ofMillis(200), Duration.ofMillis(200), Duration.ofMillis(200)), Duration.ofSeconds(5));
+      List.of(Duration.ofMillis(200), Duration.ofMillis(200), Duration.ofMillis(200)), Duration.ofSeconds(5), true);
 
   private static final HttpClient METRICS_CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 

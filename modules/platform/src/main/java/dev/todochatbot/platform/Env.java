@@ -48,6 +48,15 @@ public final class Env {
     }).orElse(defaultValue);
   }
 
+  /** {@code true} or {@code false}, in any case; anything else is refused rather than read as false. */
+  public boolean getBoolean(String name, boolean defaultValue) {
+    return optional(name).map(v -> switch (v.toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException(name + " must be true or false, got '" + v + "'");
+    }).orElse(defaultValue);
+  }
+
   /** ISO-8601 durations ({@code PT15M}) or a plain number of seconds. */
   public Duration getDuration(String name, Duration defaultValue) {
     return optional(name).map(v -> {

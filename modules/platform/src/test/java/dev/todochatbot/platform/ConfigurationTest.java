@@ -64,6 +64,15 @@ class ConfigurationTest {
   }
 
   @Test
+  void envReadsBooleansAndRefusesAnythingElseRatherThanReadingItAsFalse() {
+    var env = new Env(Map.of("YES", "TRUE", "NO", "false", "BAD", "yes"));
+    assertThat(env.getBoolean("YES", false)).isTrue();
+    assertThat(env.getBoolean("NO", true)).isFalse();
+    assertThat(env.getBoolean("MISSING", true)).isTrue();
+    assertThatThrownBy(() -> env.getBoolean("BAD", false)).hasMessage("BAD must be true or false, got 'yes'");
+  }
+
+  @Test
   void tokensNeedALongEnoughKeyAndAPositiveLifetime() {
     var vertx = io.vertx.core.Vertx.vertx();
     try {

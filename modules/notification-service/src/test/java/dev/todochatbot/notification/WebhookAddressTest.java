@@ -1,0 +1,151 @@
+package dev.todochatbot.notification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.todochatbot.notification.NotificationServiceConfig.Webhooks;
+import dev.todochatbot.notification.NotificationServiceFixture.User;
+import dev.todochatbot.notification.ReminderEvents.Story;
+import dev.todochatbot.platform.testing.Await;
+import dev.todochatbot.platform.testing.TestHttp.Answer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Webhooks only reach public addresses (WEBHOOK_ALLOW_PRIVATE off, as in every deployment): a URL on a
+ * loopback, private or link-local address is refused when it is set, and a delivery whose URL names
+ * such an address is failed without being sent.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WebhookAddressTest {
+
+  private static final String SECRET = "a-secret-of-the-user-0123456789";
+
+  private NotificationServiceFixture service;
+
+  @BeforeAll
+  void start() {
+    var webhooks = NotificationServiceFixture.WEBHOOKS;
+    service = NotificationServiceFixture.start("webhookaddress",
+        new Webhooks(webhooks.poll(), webhooks.backoff(), webhooks.timeout(), false));
+  }
+
+  @AfterAll
+  void stop() {
+    service.close();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "127.0.0.1, a loopback address",
+      "127.8.9.10, a loopback address",
+      "0.0.0.0, (0.0.0.0/8)",
+      "10.245.0.1, a private address",
+      "172.16.0.1, a private address",
+      "172.31.255.255, a private address",
+      "192.168.1.1, a private address",
+      "169.254.169.254, a link-local address",
+      "100.64.0.1, carrier-grade NAT",
+      "192.0.0.170, protocol assignments",
+      "198.18.0.1, benchmarking",
+      "224.0.0.1, a multicast address",
+      "255.255.255.255, a reserved address",
+      "::1, a loopback address",
+      "::, the unspecified address",
+      "fe80::1, a link-local address",
+      "fd12:3456::1, a private address",
+      "fc00::1, a private address",
+      "ff02::1, a multicast address",
+      "::ffff:10.0.0.1, a private address",
+      "64:ff9b::a9fe:a9fe, a link-local address",
+      "2002:a00:1::1, a private address",
+  })
+  void nonPublicAddressesAreNamedForWhatTheyAre(String address, String kind) throws UnknownHostException {
+    assertThat(WebhookAddresses.nonPublic(InetAddress.getByName(address))).contains(kind);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"93.184.215.14", "8.8.8.8", "172.32.0.1", "172.15.255.255", "100.128.0.1",
+      "2606:4700:4700::1111", "2001:4860:4860::8888", "64:ff9b::808:808", "2002:808:808::1"})
+  void publicAddressesPass(String address) throws UnknownHostException {
+    assertThat(WebhookAddresses.nonPublic(InetAddress.getByName(address))).isNull();
+  }
+
+  @Test
+  void aUrlOnANonPublicAddressIsRefusedWhenSetSayingWhereItPointsAndNothingIsStored() {
+    User alice = service.newUser();
+
+    assertRefused(alice, "http://169.254.169.254/latest/meta-data/", "points to 169.254.169.254, a link-local address");
+    assertRefused(alice, "http://localhost:3500/v1.0/invoke/task-service/method/api/tasks", "a loopback address");
+    assertRefused(alice, "https://[::1]:8443/in", "a loopback address");
+    assertRefused(alice, "http://10.96.0.10/", "points to 10.96.0.10, a private address");
+    assertRefused(alice, "https://no-such-host.invalid/in", "could not be found (no-such-host.invalid)");
+    assertThat(service.http.get("/api/me/webhook", alice.token()).status()).as("nothing stored").isEqualTo(404);
+
+    Answer put = service.http.send("PUT", "/api/me/webhook", alice.token(),
+        new JsonObject().put("url", "https://93.184.215.14/hooks/in").put("secret", SECRET), Map.of());
+    assertThat(put.status()).as("a public address is taken: %s", put).isEqualTo(200);
+  }
+
+  /** A name that resolved elsewhere when it was set (or a row written before the check existed). */
+  @Test
+  void aDeliveryToANonPublicAddressIsFailedWithoutBeingSentAndNotRetried() {
+    User bob = service.newUser();
+    AtomicInteger requests = new AtomicInteger();
+    HttpServer endpoint = Await.result(service.vertx.createHttpServer()
+        .requestHandler(request -> {
+          requests.incrementAndGet();
+          request.response().setStatusCode(204).end();
+        })
+        .listen(0, "127.0.0.1"));
+    service.execute("INSERT INTO notify.webhook (user_id, url, secret, updated_at) VALUES ('" + bob.id()
+        + "', 'http://localhost:" + endpoint.actualPort() + "/in', '" + SECRET + "', now())");
+    double failedBefore = service.counter("notification_webhook_deliveries_total", "outcome=\"failed\"");
+    var task = new Story(bob.id());
+    service.publish(task.created("Renew the passport", null, Instant.now().truncatedTo(ChronoUnit.MICROS).minusSeconds(1)));
+
+    service.sweep();
+
+    JsonObject delivery = awaitDeliveries(bob, "failed").getJsonObject(0);
+    assertThat(delivery.getString("lastError")).startsWith("not sent: the URL points to 127.0.0.1, a loopback address");
+    assertThat(delivery.getInteger("attempts")).as("given up at once, not retried").isEqualTo(1);
+    assertThat(delivery.getInteger("lastStatus")).isNull();
+    assertThat(requests.get()).as("requests that reached the endpoint").isZero();
+    assertThat(service.counter("notification_webhook_deliveries_total", "outcome=\"failed\""))
+        .isEqualTo(failedBefore + 1);
+    Await.result(endpoint.close());
+  }
+
+  private void assertRefused(User user, String url, String reason) {
+    Answer answer = service.http.send("PUT", "/api/me/webhook", user.token(),
+        new JsonObject().put("url", url).put("secret", SECRET), Map.of());
+    assertThat(answer.status()).as(answer.toString()).isEqualTo(422);
+    List<JsonObject> errors = answer.json().getJsonArray("errors").stream().map(JsonObject.class::cast).toList();
+    assertThat(errors).as(answer.toString()).hasSize(1);
+    assertThat(errors.get(0).getString("field")).isEqualTo("url");
+    assertThat(errors.get(0).getString("message")).as(url).contains(reason);
+  }
+
+  private JsonArray awaitDeliveries(User user, String state) {
+    return Await.untilPresent(Duration.ofSeconds(20), () -> {
+      Answer answer = service.http.get("/api/me/webhook/deliveries?state=" + state, user.token());
+      assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+      return answer.items().isEmpty() ? java.util.Optional.<JsonArray>empty() : java.util.Optional.of(answer.items());
+    }, () -> "no " + state + " delivery of " + user.id());
+  }
+}

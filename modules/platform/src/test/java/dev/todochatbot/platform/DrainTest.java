@@ -3,6 +3,7 @@ package dev.todochatbot.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.todochatbot.platform.testing.Await;
+import dev.todochatbot.platform.testing.ChildProcess;
 import dev.todochatbot.platform.testing.TestHttp;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -11,7 +12,6 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -77,7 +77,7 @@ class DrainTest {
     assertThat(events).as("nothing stops during the delay").doesNotContain("loop stopped");
 
     Await.until("the loop to be stopped after the delay", Duration.ofSeconds(10), () -> events.contains("loop stopped"));
-    Await.until("new connections to be refused", Duration.ofSeconds(10), () -> refused("/healthz"));
+    Await.until("new connections to be refused", Duration.ofSeconds(10), () -> ChildProcess.refusesConnections(port));
     assertThat(drained.isComplete()).as("the drain waits for the request in flight").isFalse();
 
     release.complete();
@@ -117,16 +117,6 @@ class DrainTest {
       return answer.isEmpty() ? "(closed)" : answer;
     } catch (IOException e) {
       throw new IllegalStateException("GET " + path + " failed: " + e, e);
-    }
-  }
-
-  private boolean refused(String path) {
-    try (var socket = new Socket("127.0.0.1", port)) {
-      return false;
-    } catch (ConnectException e) {
-      return true;
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -129,6 +129,7 @@ public final class NotificationApiVerticle extends VerticleBase {
         .onFailure(failure -> log.warn("Claimed reminders not handed back, other replicas take them over after {}: {}",
             config.claimTimeout(), failure.toString()))
         .eventually(sidecar::close)
+        .eventually(webhookAddresses::close)
         .eventually(pool::close);
   }
 
@@ -238,9 +239,17 @@ public final class NotificationApiVerticle extends VerticleBase {
   /** 200 {@code {url, updatedAt}}: the secret is never shown again. 422 also for a URL on a non-public address. */
   private void putWebhook(RoutingContext ctx) {
     Webhook webhook = Webhook.parse(HttpProblems.jsonObjectBody(ctx));
-    webhookAddresses.refusal(webhook.url())
-        .compose(refusal -> refusal == null ? webhooks.put(Principal.of(ctx).userId(), webhook)
-            : Future.failedFuture(Problem.validation(List.of(new Problem.FieldError("url", refusal.reason()))).exception()))
+    webhookAddresses.refusal(WebhookAddresses.host(webhook.url()), config.webhooks().timeout())
+        .compose(refusal -> {
+          if (refusal == null) {
+            return webhooks.put(Principal.of(ctx).userId(), webhook);
+          }
+          Problem problem = refusal.kind() == WebhookAddresses.Kind.LOOKUP_FAILED
+              ? Problem.of(503, "host-lookup-failed", "Host not looked up", "Your webhook's URL " + refusal.reason()
+                  + ". Nothing was saved; try again in a moment.")
+              : Problem.validation(List.of(new Problem.FieldError("url", refusal.reason())));
+          return Future.<JsonObject>failedFuture(problem.exception());
+        })
         .onSuccess(saved -> sendJson(ctx, saved.toBuffer()))
         .onFailure(ctx::fail);
   }

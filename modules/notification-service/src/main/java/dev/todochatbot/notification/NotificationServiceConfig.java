@@ -38,9 +38,10 @@ public record NotificationServiceConfig(int port, int instances, int poolSizePer
    *     failed; a replica holds a delivery it took for twice this, then another may send it
    * @param allowPrivateAddresses {@code WEBHOOK_ALLOW_PRIVATE} (false): whether a webhook may point at a
    *     loopback, private, link-local or other non-public address. Off, such a URL is refused when it is
-   *     set and a delivery to a name that resolves to one is failed without being sent, so that nobody
-   *     can make the service call the cloud's metadata endpoint or the cluster's own services on their
-   *     behalf. On only for development, with a receiver on this machine.
+   *     set and a delivery to a name that resolves to one is failed without being sent, so that a user
+   *     cannot simply aim the service at the cloud's metadata endpoint or the cluster's own services
+   *     ({@link WebhookAddresses} says what this does not stop). On only for development, with a
+   *     receiver on this machine.
    */
   public record Webhooks(Duration poll, List<Duration> backoff, Duration timeout, boolean allowPrivateAddresses) {
 

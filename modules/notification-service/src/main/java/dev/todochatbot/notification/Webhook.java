@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -25,6 +26,8 @@ record Webhook(String url, String secret) {
   static final int MAX_URL_LENGTH = 2000;
   static final int MIN_SECRET_LENGTH = 16;
   static final int MAX_SECRET_LENGTH = 200;
+  private static final Pattern CANONICAL_IPV4 =
+      Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
 
   /** The body, checked: every field in error is named at once (422). */
   static Webhook parse(JsonObject body) {
@@ -76,6 +79,10 @@ record Webhook(String url, String secret) {
     }
     if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
       return "must name a host";
+    }
+    if (parsed.getHost().matches("[0-9.]+") && !CANONICAL_IPV4.matcher(parsed.getHost()).matches()) {
+      // 0177.0.0.1 or 2130706433: read as other addresses by other parsers (octal, one number)
+      return "must write an IPv4 address as four decimal numbers without leading zeros, such as 203.0.113.7";
     }
     if (parsed.getRawUserInfo() != null) {
       return "must not carry a user name or password; the signature authenticates the delivery";

@@ -2,12 +2,15 @@ package dev.todochatbot.notification;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Where a webhook may be called: only on public internet addresses, unless
@@ -15,45 +18,81 @@ import java.util.Arrays;
  * calls it from inside the cluster, so without this anyone could make it POST to the cloud's metadata
  * endpoint (169.254.169.254), a sidecar's API on localhost or another service of the cluster.
  *
- * <p>The host is resolved as the sidecar will resolve it (the system resolver, with the cluster's
- * search domains), on a worker thread, and refused if any of its addresses is not public: a name
- * with one public and one private address could be sent either way.
+ * <p>The host is looked up with the system resolver (the cluster's search domains included) on
+ * workers of its own, so that a slow name server holds neither an event loop nor the workers others
+ * need, and refused if any of its addresses is not public: a name with one public and one private
+ * address could be sent either way. This is a check before the call, not a guard around it: daprd
+ * looks the name up again when it connects, so a name server that answers a public address to us and
+ * a private one to daprd a moment later (DNS rebinding) gets past it. An egress NetworkPolicy on the
+ * notification pods is what would close that.
  */
 final class WebhookAddresses {
 
-  /** Why a URL may not be called now; {@code lasting}: it will not change by trying again (a private address). */
-  record Refusal(String reason, boolean lasting) {}
+  /** Lookups at once, per verticle instance: a few slow name servers must not hold every delivery. */
+  private static final int WORKERS = 4;
 
-  private final Vertx vertx;
-  private final boolean allowPrivate;
+  /** Why a URL may not be called now. */
+  record Refusal(Kind kind, String reason) {}
 
-  WebhookAddresses(Vertx vertx, boolean allowPrivate) {
-    this.vertx = vertx;
-    this.allowPrivate = allowPrivate;
+  enum Kind {
+    /** One of the host's addresses is not public: trying again changes nothing. */
+    NOT_PUBLIC,
+    /** The name server answered that there is no such name (a misspelling, or a domain that lapsed). */
+    NO_SUCH_HOST,
+    /** No answer in time, or the name server failed: worth another try. */
+    LOOKUP_FAILED
   }
 
-  /** Null when {@code url} (already checked by {@link Webhook#parse}) may be called, else why not. Never fails. */
-  Future<Refusal> refusal(String url) {
+  private final boolean allowPrivate;
+  private final WorkerExecutor workers;
+
+  WebhookAddresses(Vertx vertx, boolean allowPrivate) {
+    this.allowPrivate = allowPrivate;
+    this.workers = allowPrivate ? null : vertx.createSharedWorkerExecutor("webhook-lookups", WORKERS);
+  }
+
+  /** The host of a URL already checked by {@link Webhook#parse}: what a lookup is about. */
+  static String host(String url) {
+    return URI.create(url).getHost();
+  }
+
+  /**
+   * Null when {@code host} may be called, else why not; a lookup not answered within {@code timeout}
+   * is a refusal for now. Never fails.
+   */
+  Future<Refusal> refusal(String host, Duration timeout) {
     if (allowPrivate) {
       return Future.succeededFuture(null);
     }
-    String host = URI.create(url).getHost();
-    return vertx.<InetAddress[]>executeBlocking(() -> InetAddress.getAllByName(host), false).transform(resolved -> {
-      if (resolved.failed()) {
-        return Future.succeededFuture(resolved.cause() instanceof UnknownHostException
-            ? new Refusal("names a host that could not be found (" + host + "); check its spelling", false)
-            : new Refusal("names a host that could not be looked up (" + host + "): " + resolved.cause().getMessage(),
-                false));
+    return workers.<InetAddress[]>executeBlocking(() -> InetAddress.getAllByName(host), false)
+        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .transform(resolved -> Future.succeededFuture(resolved.succeeded() ? refusal(resolved.result())
+            : lookupFailed(host, resolved.cause())));
+  }
+
+  /** Frees the lookup workers (with the verticle). */
+  Future<Void> close() {
+    return workers == null ? Future.succeededFuture() : workers.close();
+  }
+
+  private static Refusal refusal(InetAddress[] addresses) {
+    for (InetAddress address : addresses) {
+      String kind = nonPublic(address);
+      if (kind != null) {
+        return new Refusal(Kind.NOT_PUBLIC, "points to " + address.getHostAddress() + ", " + kind
+            + "; webhooks are only called on public internet addresses");
       }
-      return Future.succeededFuture(Arrays.stream(resolved.result())
-          .map(address -> {
-            String kind = nonPublic(address);
-            return kind == null ? null : new Refusal("points to " + address.getHostAddress() + ", " + kind
-                + "; webhooks are only called on public internet addresses", true);
-          })
-          .filter(refusal -> refusal != null)
-          .findFirst().orElse(null));
-    });
+    }
+    return null;
+  }
+
+  private static Refusal lookupFailed(String host, Throwable failure) {
+    // the JDK says "Temporary failure in name resolution" (EAI_AGAIN) when the name server did not
+    // answer, "Name or service not known" when it answered that there is no such name
+    if (failure instanceof UnknownHostException && !String.valueOf(failure.getMessage()).contains("Temporary failure")) {
+      return new Refusal(Kind.NO_SUCH_HOST, "names a host that does not exist (" + host + "); check its spelling");
+    }
+    return new Refusal(Kind.LOOKUP_FAILED, "names a host that could not be looked up just now (" + host + ")");
   }
 
   /** What kind of non-public address {@code address} is ("a loopback address"), or null when it is public. */
@@ -78,12 +117,18 @@ final class WebhookAddresses {
     if (v6.isMulticastAddress()) {
       return "a multicast address";
     }
-    // IPv4 inside IPv6: IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::/96) and 6to4 (2002::/16) reach the IPv4 address
-    if (v6.isIPv4CompatibleAddress() || startsWith(b, 0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0)) {
+    // IPv4 inside IPv6, which a client connects to over IPv4 or through a translator: IPv4-mapped
+    // (::ffff:a.b.c.d, as a DNS AAAA record may hold it), IPv4-translated (::ffff:0:a.b.c.d),
+    // IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::/96) and 6to4 (2002::/16)
+    if (startsWith(b, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff) || startsWith(b, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0)
+        || v6.isIPv4CompatibleAddress() || startsWith(b, 0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0)) {
       return nonPublicV4(Arrays.copyOfRange(b, 12, 16));
     }
     if (startsWith(b, 0x20, 0x02)) {
       return nonPublicV4(Arrays.copyOfRange(b, 2, 6));
+    }
+    if (startsWith(b, 0x00, 0x64, 0xff, 0x9b, 0x00, 0x01)) {
+      return "a local-use NAT64 address (64:ff9b:1::/48)";
     }
     return null;
   }

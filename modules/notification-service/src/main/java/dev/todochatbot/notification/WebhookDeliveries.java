@@ -1,6 +1,8 @@
 package dev.todochatbot.notification;
 
 import dev.todochatbot.notification.NotificationServiceConfig.Webhooks;
+import dev.todochatbot.notification.WebhookAddresses.Kind;
+import dev.todochatbot.notification.WebhookAddresses.Refusal;
 import dev.todochatbot.notification.WebhookRepository.Claimed;
 import dev.todochatbot.platform.ServiceInvoker;
 import dev.todochatbot.platform.ServiceInvoker.ServiceResponse;
@@ -14,7 +16,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -102,7 +106,11 @@ final class WebhookDeliveries {
   private void poll() {
     polling = true;
     webhooks.claim(settings.lease(), BATCH)
-        .compose(claimed -> Future.join(claimed.stream().map(this::attempt).toList()).map(claimed.size()))
+        .compose(claimed -> {
+          // one lookup per host and poll: a hundred deliveries to one receiver ask its name server once
+          var lookups = new HashMap<String, Future<Refusal>>();
+          return Future.join(claimed.stream().map(delivery -> attempt(delivery, lookups)).toList()).map(claimed.size());
+        })
         .onComplete(result -> {
           polling = false;
           if (result.failed()) {
@@ -115,21 +123,21 @@ final class WebhookDeliveries {
         });
   }
 
-  private Future<Void> attempt(Claimed delivery) {
+  private Future<Void> attempt(Claimed delivery, Map<String, Future<Refusal>> lookups) {
     if (delivery.secret() == null) {
       return record(delivery, webhooks.attemptFailed(delivery, null, "webhook removed", null), failed);
     }
-    // checked again at each attempt: the name may resolve elsewhere than when the webhook was set. The
-    // lookup and the send each get the attempt's timeout, so that both end within the replica's hold.
-    return addresses.refusal(delivery.url())
-        .timeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
-        .recover(slow -> Future.succeededFuture(
-            new WebhookAddresses.Refusal("names a host that could not be looked up in time", false)))
+    // The host is checked again at each attempt: its name may point elsewhere than when the webhook was
+    // set. The lookup and the send share the attempt's timeout, so that both end well within the hold.
+    long started = System.nanoTime();
+    return lookups.computeIfAbsent(WebhookAddresses.host(delivery.url()), host -> addresses.refusal(host, settings.timeout()))
         .compose(refusal -> {
           if (refusal == null) {
-            return send(delivery);
+            Duration left = settings.timeout().minusNanos(System.nanoTime() - started);
+            return left.toMillis() < 1 ? failedAttempt(delivery, null, "not sent: looking up its host took the whole attempt")
+                : send(delivery, left);
           }
-          if (refusal.lasting()) {
+          if (refusal.kind() == Kind.NOT_PUBLIC) {
             log.warn("Webhook delivery {} not sent: its URL {}", delivery.id(), refusal.reason());
             return record(delivery, webhooks.attemptFailed(delivery, null, "not sent: the URL " + refusal.reason(), null),
                 failed);
@@ -138,7 +146,7 @@ final class WebhookDeliveries {
         });
   }
 
-  private Future<Void> send(Claimed delivery) {
+  private Future<Void> send(Claimed delivery, Duration timeout) {
     long timestamp = Instant.now().getEpochSecond();
     var target = Webhook.Target.of(delivery.url());
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
@@ -148,7 +156,7 @@ final class WebhookDeliveries {
         .add("X-Todo-Signature", Webhook.signature(delivery.secret(), timestamp, delivery.payload()));
     return sidecar.invoke(target.appId(), HttpMethod.POST, target.pathAndQuery(), headers,
             Buffer.buffer(delivery.payload()))
-        .timeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
+        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .transform(sent -> {
           if (sent.succeeded() && sent.result().status() / 100 == 2) {
             return record(delivery, webhooks.delivered(delivery, sent.result().status()), delivered);

@@ -10,7 +10,9 @@ import dev.todochatbot.platform.testing.TestHttp.Answer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,6 +81,36 @@ class WebhookAddressTest {
     assertThat(WebhookAddresses.nonPublic(InetAddress.getByName(address))).contains(kind);
   }
 
+  /**
+   * As a name server's AAAA record gives them: the JDK keeps these IPv6, where a literal in a URL
+   * would have become IPv4, and a client connects to the IPv4 address inside.
+   */
+  @ParameterizedTest
+  @CsvSource({
+      "0:0:0:0:0:ffff:a9fe:a9fe, a link-local address",
+      "0:0:0:0:0:ffff:7f00:1, a loopback address",
+      "0:0:0:0:ffff:0:a00:1, a private address",
+      "64:ff9b:1:0:0:0:a00:1, local-use NAT64",
+  })
+  void ipv4InsideIpv6FromTheNameServerIsJudgedByTheIpv4Address(String address, String kind) throws UnknownHostException {
+    InetAddress asResolved = asResolved(address);
+    assertThat(asResolved).isInstanceOf(Inet6Address.class);
+    assertThat(WebhookAddresses.nonPublic(asResolved)).contains(kind);
+    assertThat(WebhookAddresses.nonPublic(asResolved("0:0:0:0:0:ffff:5db8:d70e"))).as("93.184.215.14 mapped").isNull();
+  }
+
+  /** Eight groups of hex as an Inet6Address that keeps its form (InetAddress.getByName would make mapped ones IPv4). */
+  private static InetAddress asResolved(String eightGroups) throws UnknownHostException {
+    String[] groups = eightGroups.split(":");
+    byte[] bytes = new byte[16];
+    for (int i = 0; i < 8; i++) {
+      int group = Integer.parseInt(groups[i], 16);
+      bytes[2 * i] = (byte) (group >> 8);
+      bytes[2 * i + 1] = (byte) group;
+    }
+    return Inet6Address.getByAddress(null, bytes, (NetworkInterface) null);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"93.184.215.14", "8.8.8.8", "172.32.0.1", "172.15.255.255", "100.128.0.1",
       "2606:4700:4700::1111", "2001:4860:4860::8888", "64:ff9b::808:808", "2002:808:808::1"})
@@ -94,7 +126,7 @@ class WebhookAddressTest {
     assertRefused(alice, "http://localhost:3500/v1.0/invoke/task-service/method/api/tasks", "a loopback address");
     assertRefused(alice, "https://[::1]:8443/in", "a loopback address");
     assertRefused(alice, "http://10.96.0.10/", "points to 10.96.0.10, a private address");
-    assertRefused(alice, "https://no-such-host.invalid/in", "could not be found (no-such-host.invalid)");
+    assertRefused(alice, "https://no-such-host.invalid/in", "names a host that does not exist (no-such-host.invalid)");
     assertThat(service.http.get("/api/me/webhook", alice.token()).status()).as("nothing stored").isEqualTo(404);
 
     Answer put = service.http.send("PUT", "/api/me/webhook", alice.token(),
@@ -129,6 +161,24 @@ class WebhookAddressTest {
     assertThat(service.counter("notification_webhook_deliveries_total", "outcome=\"failed\""))
         .isEqualTo(failedBefore + 1);
     Await.result(endpoint.close());
+  }
+
+  /** A name that stopped existing after it was set: tried again with the backoff, as a failed send is. */
+  @Test
+  void aDeliveryToAHostThatDoesNotExistIsRetriedThenFailed() {
+    User carol = service.newUser();
+    service.execute("INSERT INTO notify.webhook (user_id, url, secret, updated_at) VALUES ('" + carol.id()
+        + "', 'https://no-such-host.invalid/in', '" + SECRET + "', now())");
+    var task = new Story(carol.id());
+    service.publish(task.created("Book the dentist", null, Instant.now().truncatedTo(ChronoUnit.MICROS).minusSeconds(1)));
+
+    service.sweep();
+
+    JsonObject delivery = awaitDeliveries(carol, "failed").getJsonObject(0);
+    assertThat(delivery.getString("lastError"))
+        .isEqualTo("not sent: the URL names a host that does not exist (no-such-host.invalid); check its spelling");
+    assertThat(delivery.getInteger("attempts")).as("the first attempt and one per wait of the backoff")
+        .isEqualTo(1 + NotificationServiceFixture.WEBHOOKS.backoff().size());
   }
 
   private void assertRefused(User user, String url, String reason) {

@@ -81,6 +81,9 @@ class WebhookTest {
     assertInvalid(bob, new JsonObject().put("url", "ftp://hooks.example.com/in").put("secret", SECRET), "url");
     assertInvalid(bob, new JsonObject().put("url", "/relative/path").put("secret", SECRET), "url");
     assertInvalid(bob, new JsonObject().put("url", "http:///no-host").put("secret", SECRET), "url");
+    // numbers other parsers read as other addresses: 0177 as octal 127, 2130706433 as 127.0.0.1
+    assertInvalid(bob, new JsonObject().put("url", "http://0177.0.0.1/in").put("secret", SECRET), "url");
+    assertInvalid(bob, new JsonObject().put("url", "http://2130706433/in").put("secret", SECRET), "url");
     assertInvalid(bob, new JsonObject().put("url", "https://hooks.example.com/" + "a".repeat(2000)).put("secret", SECRET),
         "url");
     assertInvalid(bob, new JsonObject().put("url", "https://hooks.example.com/in").put("secret", "short"), "secret");

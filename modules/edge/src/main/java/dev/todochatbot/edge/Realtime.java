@@ -187,13 +187,17 @@ final class Realtime {
     }
     String bearer = token;
     String cursor = ctx.queryParams().get("cursor");
+    // Paused while the token is checked: the request's end would otherwise be read meanwhile, and
+    // toWebSocket() then fails ("Request has already been read") and the handshake is dropped.
+    ctx.request().pause();
     tokens.verify(bearer).onComplete(verified -> {
       if (verified.failed()) {
+        ctx.request().resume();
         HttpProblems.send(ctx, Problem.unauthorized("The token is invalid or has expired: sign in again."));
         return;
       }
       ctx.request().toWebSocket().onSuccess(socket -> open(socket, verified.result(), bearer, cursor))
-          .onFailure(failure -> log.debug("WebSocket upgrade failed: {}", failure.getMessage()));
+          .onFailure(failure -> log.warn("WebSocket upgrade failed: {}", failure.getMessage()));
     });
   }
 

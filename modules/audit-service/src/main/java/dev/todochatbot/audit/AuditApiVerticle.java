@@ -70,15 +70,16 @@ public final class AuditApiVerticle extends VerticleBase {
     router = Router.router(vertx);
     Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute());
     Handler<RoutingContext> signedIn = tokens.requireUser();
-    // called by the sidecar, not by people: no token; any body, since what cannot be read is dropped
-    router.get("/dapr/subscribe").handler(this::subscriptions);
-    router.post(EVENTS_ROUTE).handler(BodyHandler.create(false).setBodyLimit(MAX_EVENT_BYTES))
+    // called by the sidecar, not by people: its app token, no user's; any body, since what cannot be read is dropped
+    Handler<RoutingContext> sidecarOnly = config.appPort().sidecarOnly();
+    router.get("/dapr/subscribe").handler(sidecarOnly).handler(this::subscriptions);
+    router.post(EVENTS_ROUTE).handler(sidecarOnly).handler(BodyHandler.create(false).setBodyLimit(MAX_EVENT_BYTES))
         .handler(this::receiveTaskEvent).failureHandler(ctx -> replies.unreadable(ctx));
     router.get("/api/tasks/:id/history").handler(signedIn).handler(this::history);
     router.get("/api/audit").handler(signedIn).handler(this::trail);
     HttpProblems.install(router);
 
-    return HttpServers.listen(vertx, router, config.port(), "AUDIT_SERVICE_PORT");
+    return HttpServers.listen(vertx, router, config.appPort().host(), config.port(), "AUDIT_SERVICE_PORT");
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.todochatbot.audit;
 
 import dev.todochatbot.platform.DatabaseConfig;
+import dev.todochatbot.platform.AppPort;
 import dev.todochatbot.platform.Env;
 import java.time.Duration;
 
@@ -11,10 +12,10 @@ import java.time.Duration;
  * {@code TOKEN_TTL} (7 days), {@code PUBSUB_NAME} (the Dapr pub/sub component it subscribes on, pubsub).
  */
 public record AuditServiceConfig(int port, int instances, int poolSizePerInstance, DatabaseConfig database,
-    String jwtSecret, Duration tokenTtl, String pubsubName) {
+    String jwtSecret, Duration tokenTtl, String pubsubName, AppPort appPort) {
 
   public AuditServiceConfig withPort(int newPort) {
-    return new AuditServiceConfig(newPort, instances, poolSizePerInstance, database, jwtSecret, tokenTtl, pubsubName);
+    return new AuditServiceConfig(newPort, instances, poolSizePerInstance, database, jwtSecret, tokenTtl, pubsubName, appPort);
   }
 
   public static AuditServiceConfig fromEnv(Env env) {
@@ -26,6 +27,7 @@ public record AuditServiceConfig(int port, int instances, int poolSizePerInstanc
         env.optional("JWT_SECRET").orElseThrow(() -> new IllegalArgumentException(
             "JWT_SECRET is not set: the key that signs and checks access tokens (at least 32 bytes)")),
         env.getDuration("TOKEN_TTL", Duration.ofDays(7)),
-        env.get("PUBSUB_NAME", "pubsub"));
+        env.get("PUBSUB_NAME", "pubsub"),
+        AppPort.fromEnv(env));
   }
 }

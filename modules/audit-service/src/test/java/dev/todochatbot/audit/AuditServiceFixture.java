@@ -2,6 +2,7 @@ package dev.todochatbot.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.todochatbot.platform.AppPort;
 import dev.todochatbot.platform.DatabaseConfig;
 import dev.todochatbot.platform.Observability;
 import dev.todochatbot.platform.Principal;
@@ -42,7 +43,8 @@ final class AuditServiceFixture implements AutoCloseable {
     DatabaseConfig database = TestPostgres.newDatabase(name);
     int port = TestHttp.freePort();
     Vertx vertx = Observability.newVertx();
-    var config = new AuditServiceConfig(port, 2, 4, database, SECRET, Duration.ofHours(1), "pubsub");
+    var config = new AuditServiceConfig(port, 2, 4, database, SECRET, Duration.ofHours(1), "pubsub",
+        AppPort.loopback());
     Await.result(AuditService.deploy(vertx, config));
     return new AuditServiceFixture(vertx, database, new TestHttp(port), Tokens.create(vertx, SECRET, Duration.ofHours(1)));
   }

@@ -106,7 +106,7 @@ public final class ChatApiVerticle extends VerticleBase {
     router.delete("/api/conversations/:id").handler(signedIn).handler(this::deleteConversation);
     mountMore.accept(router, signedIn);
     HttpProblems.install(router);
-    return HttpServers.listen(vertx, router, config.port(), "CHAT_SERVICE_PORT").onSuccess(s -> server = s);
+    return HttpServers.listen(vertx, router, config.appPort().host(), config.port(), "CHAT_SERVICE_PORT").onSuccess(s -> server = s);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.todochatbot.chat;
 
 import dev.todochatbot.platform.DatabaseConfig;
+import dev.todochatbot.platform.AppPort;
 import dev.todochatbot.platform.Env;
 import dev.todochatbot.platform.SidecarConfig;
 import java.time.Duration;
@@ -13,14 +14,14 @@ import java.time.Duration;
  * ({@code openai.ModelConfig}); without one the built-in language engine answers.
  */
 public record ChatServiceConfig(int port, int instances, int poolSizePerInstance, DatabaseConfig database,
-    String jwtSecret, Duration tokenTtl, SidecarConfig sidecar) {
+    String jwtSecret, Duration tokenTtl, SidecarConfig sidecar, AppPort appPort) {
 
   public ChatServiceConfig withPort(int newPort) {
-    return new ChatServiceConfig(newPort, instances, poolSizePerInstance, database, jwtSecret, tokenTtl, sidecar);
+    return new ChatServiceConfig(newPort, instances, poolSizePerInstance, database, jwtSecret, tokenTtl, sidecar, appPort);
   }
 
   public ChatServiceConfig withSidecar(SidecarConfig newSidecar) {
-    return new ChatServiceConfig(port, instances, poolSizePerInstance, database, jwtSecret, tokenTtl, newSidecar);
+    return new ChatServiceConfig(port, instances, poolSizePerInstance, database, jwtSecret, tokenTtl, newSidecar, appPort);
   }
 
   public static ChatServiceConfig fromEnv(Env env) {
@@ -32,6 +33,7 @@ public record ChatServiceConfig(int port, int instances, int poolSizePerInstance
         env.optional("JWT_SECRET").orElseThrow(() -> new IllegalArgumentException(
             "JWT_SECRET is not set: the key that signs and checks access tokens (at least 32 bytes)")),
         env.getDuration("TOKEN_TTL", Duration.ofDays(7)),
-        SidecarConfig.fromEnv(env));
+        SidecarConfig.fromEnv(env),
+        AppPort.fromEnv(env));
   }
 }

@@ -2,6 +2,7 @@ package dev.todochatbot.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.todochatbot.platform.AppPort;
 import dev.todochatbot.chat.agent.Action;
 import dev.todochatbot.chat.agent.Agent;
 import dev.todochatbot.chat.agent.Listener;
@@ -48,7 +49,7 @@ class ChatApiTest {
   private TestHttp deploy(Agent agent) {
     int port = TestHttp.freePort();
     var config = new ChatServiceConfig(port, 1, 2, database, system.jwtSecret(), Duration.ofHours(1),
-        new SidecarConfig("127.0.0.1", TestHttp.freePort(), "pubsub", "secretstore"));
+        new SidecarConfig("127.0.0.1", TestHttp.freePort(), "pubsub", "secretstore"), AppPort.loopback());
     Await.result(ChatService.deploy(system.vertx(), config, agent, system.invoker()));
     return new TestHttp(port);
   }

@@ -1,5 +1,6 @@
 package dev.todochatbot.chat;
 
+import dev.todochatbot.platform.AppPort;
 import dev.todochatbot.chat.tools.TaskTools;
 import dev.todochatbot.chat.tools.Tools;
 import dev.todochatbot.platform.DatabaseConfig;
@@ -59,7 +60,7 @@ public final class ChatTestSystem {
       // no sidecar: task events wait in the outbox, which these tests do not need
       var sidecar = new SidecarConfig("127.0.0.1", TestHttp.freePort(), "pubsub", "secretstore");
       var config = new TaskServiceConfig(port, 1, 4, database, SECRET, Duration.ofHours(1), sidecar,
-          OutboxRelay.Settings.DEFAULT);
+          OutboxRelay.Settings.DEFAULT, AppPort.loopback());
       Await.result(TaskService.deploy(vertx, config));
       shared = new ChatTestSystem(vertx, port);
     }

@@ -15,10 +15,14 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** The sidecar's calls to its own app: subscription discovery, event delivery, binding triggers. */
 final class AppChannel {
+
+  /** The header daprd carries its tokens in, both ways. */
+  static final String TOKEN_HEADER = "dapr-api-token";
 
   /** What the app's answer to a delivered event means (DAPR-CONTRACT.md, the app's answer). */
   enum Verdict { SUCCESS, RETRY, DROP, NOT_FOUND }
@@ -32,11 +36,14 @@ final class AppChannel {
   private final HttpClient client;
   private final String host;
   private final int port;
+  private final Optional<String> appToken;
 
-  AppChannel(Vertx vertx, String host, int port) {
+  /** {@code appToken}: sent as {@code dapr-api-token} on every call, as daprd sends its {@code APP_API_TOKEN}. */
+  AppChannel(Vertx vertx, String host, int port, Optional<String> appToken) {
     this.vertx = vertx;
     this.host = host;
     this.port = port;
+    this.appToken = appToken;
     this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2_000),
         new PoolOptions().setHttp1MaxSize(16));
   }
@@ -47,6 +54,7 @@ final class AppChannel {
     if (headers != null) {
       options.setHeaders(headers);
     }
+    authenticate(options);
     // the body asked for inside send's callback, never chained after it (eclipse-vertx/vert.x#4705)
     return client.request(options).compose(request -> (body == null ? request.send() : request.send(body))
         .compose(response -> response.body().map(b -> new Answer(response.statusCode(), b))));
@@ -65,6 +73,7 @@ final class AppChannel {
   Future<Outcome> deliver(String path, MultiMap headers, Buffer envelope, Duration timeout) {
     var options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setURI(path)
         .setIdleTimeout(60_000).setHeaders(headers);
+    authenticate(options);
     Promise<Outcome> outcome = Promise.promise();
     var request = new AtomicReference<HttpClientRequest>();
     long timer = timeout == null ? -1 : vertx.setTimer(Math.max(1, timeout.toMillis()), id -> {
@@ -91,6 +100,10 @@ final class AppChannel {
           outcome.tryComplete(result.result());
         });
     return outcome.future();
+  }
+
+  private void authenticate(RequestOptions options) {
+    appToken.ifPresent(token -> options.putHeader(TOKEN_HEADER, token));
   }
 
   static Outcome verdict(Answer answer) {

@@ -12,13 +12,21 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class AppDirectory {
 
-  /** An app's HTTP address. */
-  public record AppAddress(String host, int port) {}
+  /**
+   * An app's HTTP address, and the app token its sidecar would send it (daprd's {@code APP_API_TOKEN}), which
+   * an invocation of it carries since the devsidecar calls the callee app directly.
+   */
+  public record AppAddress(String host, int port, Optional<String> appToken) {}
 
   private final Map<String, AppAddress> apps = new ConcurrentHashMap<>();
 
+  /** An app whose sidecar sends it no token. */
   public void register(String appId, String host, int port) {
-    apps.put(appId, new AppAddress(host, port));
+    register(appId, host, port, Optional.empty());
+  }
+
+  public void register(String appId, String host, int port, Optional<String> appToken) {
+    apps.put(appId, new AppAddress(host, port, appToken));
   }
 
   public void unregister(String appId) {

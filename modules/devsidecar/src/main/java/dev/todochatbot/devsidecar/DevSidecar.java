@@ -54,7 +54,7 @@ public final class DevSidecar {
     this.resources = resources;
     this.pubsubs = pubsubs;
     this.context = context;
-    this.app = new AppChannel(vertx, config.appHost(), config.appPort());
+    this.app = new AppChannel(vertx, config.appHost(), config.appPort(), config.appToken());
   }
 
   /**
@@ -104,7 +104,7 @@ public final class DevSidecar {
 
   private void afterStart() {
     if (config.appPort() > 0) {
-      apps.register(config.appId(), config.appHost(), config.appPort());
+      apps.register(config.appId(), config.appHost(), config.appPort(), config.appToken());
     }
     log.info("Dev sidecar of app {} listening on {} (app at {}:{}; components: {}; resiliency: {})", config.appId(),
         httpPort, config.appHost(), config.appPort(), resources.components().stream().map(Component::name).toList(),
@@ -119,6 +119,16 @@ public final class DevSidecar {
 
   public String appId() {
     return config.appId();
+  }
+
+  /** The token its API asks for ({@code DAPR_API_TOKEN} for its app), if any. */
+  public Optional<String> apiToken() {
+    return config.apiToken();
+  }
+
+  /** The token it sends its app ({@code APP_API_TOKEN} for its app), if any. */
+  public Optional<String> appToken() {
+    return config.appToken();
   }
 
   /**

@@ -23,9 +23,14 @@ import java.util.Optional;
  *     {@code <componentName>.<metadataName>}, e.g. {@code secretstore.secretsFile} to an absolute path;
  *     each replaces the item whatever it was ({@code value}, {@code secretKeyRef}, {@code envRef}) as a plain
  *     {@code value}, or is added when the component has no such item
+ * @param apiToken daprd's {@code DAPR_API_TOKEN}: when present, every call to the sidecar's API but its
+ *     health checks must carry it in {@code dapr-api-token}, else 401
+ * @param appToken daprd's {@code APP_API_TOKEN}: when present, sent as {@code dapr-api-token} on every call
+ *     to the app (subscription discovery, deliveries, bindings, and invocations of it from other sidecars)
  */
 public record DevSidecarConfig(String appId, int httpPort, String appHost, int appPort, List<Path> resourcesPaths,
-    Optional<String> kafkaBrokers, Path workingDir, Map<String, String> metadataOverrides) {
+    Optional<String> kafkaBrokers, Path workingDir, Map<String, String> metadataOverrides, Optional<String> apiToken,
+    Optional<String> appToken) {
 
   public DevSidecarConfig {
     Objects.requireNonNull(appId, "appId");
@@ -41,6 +46,8 @@ public record DevSidecarConfig(String appId, int httpPort, String appHost, int a
     kafkaBrokers = kafkaBrokers == null ? Optional.empty() : kafkaBrokers;
     workingDir = workingDir == null ? Path.of("").toAbsolutePath() : workingDir.toAbsolutePath();
     metadataOverrides = metadataOverrides == null ? Map.of() : Map.copyOf(metadataOverrides);
+    apiToken = apiToken == null ? Optional.empty() : apiToken.filter(token -> !token.isEmpty());
+    appToken = appToken == null ? Optional.empty() : appToken.filter(token -> !token.isEmpty());
     for (String key : metadataOverrides.keySet()) {
       int dot = key.indexOf('.');
       if (dot <= 0 || dot == key.length() - 1) {
@@ -53,7 +60,7 @@ public record DevSidecarConfig(String appId, int httpPort, String appHost, int a
   public DevSidecarConfig(String appId, int httpPort, String appHost, int appPort, Path resourcesPath,
       Optional<String> kafkaBrokers, Path workingDir) {
     this(appId, httpPort, appHost, appPort, List.of(Objects.requireNonNull(resourcesPath, "resourcesPath")),
-        kafkaBrokers, workingDir, Map.of());
+        kafkaBrokers, workingDir, Map.of(), Optional.empty(), Optional.empty());
   }
 
   /** The usual case: everything on localhost, relative paths against the process's working directory. */
@@ -69,7 +76,7 @@ public record DevSidecarConfig(String appId, int httpPort, String appHost, int a
   public static DevSidecarConfig of(String appId, int httpPort, int appPort, List<Path> resourcesPaths,
       Optional<String> kafkaBrokers, Map<String, String> metadataOverrides) {
     return new DevSidecarConfig(appId, httpPort, "127.0.0.1", appPort, resourcesPaths, kafkaBrokers, null,
-        metadataOverrides);
+        metadataOverrides, Optional.empty(), Optional.empty());
   }
 
   /** The first resources path (the only one in the single-path form). */
@@ -79,11 +86,19 @@ public record DevSidecarConfig(String appId, int httpPort, String appHost, int a
 
   /** This configuration with other resources paths. */
   public DevSidecarConfig withResourcesPaths(List<Path> paths) {
-    return new DevSidecarConfig(appId, httpPort, appHost, appPort, paths, kafkaBrokers, workingDir, metadataOverrides);
+    return new DevSidecarConfig(appId, httpPort, appHost, appPort, paths, kafkaBrokers, workingDir, metadataOverrides,
+        apiToken, appToken);
   }
 
   /** This configuration with other metadata overrides ({@code <componentName>.<metadataName>} to value). */
   public DevSidecarConfig withMetadataOverrides(Map<String, String> overrides) {
-    return new DevSidecarConfig(appId, httpPort, appHost, appPort, resourcesPaths, kafkaBrokers, workingDir, overrides);
+    return new DevSidecarConfig(appId, httpPort, appHost, appPort, resourcesPaths, kafkaBrokers, workingDir, overrides,
+        apiToken, appToken);
+  }
+
+  /** This configuration with the two tokens daprd takes from its environment (empty: none asked or sent). */
+  public DevSidecarConfig withTokens(Optional<String> newApiToken, Optional<String> newAppToken) {
+    return new DevSidecarConfig(appId, httpPort, appHost, appPort, resourcesPaths, kafkaBrokers, workingDir,
+        metadataOverrides, newApiToken, newAppToken);
   }
 }

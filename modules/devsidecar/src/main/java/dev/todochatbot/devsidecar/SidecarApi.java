@@ -31,12 +31,14 @@ final class SidecarApi extends VerticleBase {
 
   private final DevSidecar sidecar;
   private final int port;
+  private final Optional<byte[]> apiToken;
   private HttpServer server;
   private ServiceInvocation invocation;
 
   SidecarApi(DevSidecar sidecar, int port) {
     this.sidecar = sidecar;
     this.port = port;
+    this.apiToken = sidecar.apiToken().map(token -> token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   @Override
@@ -55,13 +57,17 @@ final class SidecarApi extends VerticleBase {
     router.get("/v1.0/secrets/:store/bulk").handler(this::bulkSecrets);
     router.get("/v1.0/secrets/:store/:key").handler(this::secret);
 
+    // loopback only, as daprd's API is in a pod (its app is its only caller), and the API token on top
     return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
         .requestHandler(request -> {
+          if (!authenticated(request)) {
+            return;
+          }
           if (!invocation.handle(request)) {
             router.handle(request);
           }
         })
-        .listen(port, "0.0.0.0")
+        .listen(port, "127.0.0.1")
         .recover(failure -> Future.failedFuture(failure instanceof BindException
             ? new IllegalStateException("Sidecar of app " + sidecar.appId() + ": port " + port
                 + " is already in use; stop what listens there, or choose another port", failure)
@@ -77,6 +83,36 @@ final class SidecarApi extends VerticleBase {
 
   int actualPort() {
     return server.actualPort();
+  }
+
+  /**
+   * daprd's {@code APITokenAuthMiddleware}: with {@code DAPR_API_TOKEN} set, a request without that token in
+   * {@code dapr-api-token} gets 401 {@code invalid api token} (plain text), except {@code GET /v1.0/healthz}
+   * and {@code /v1.0/healthz/outbound}; the header is removed before the request goes on, so an invocation
+   * never hands the caller's token to the callee.
+   */
+  private boolean authenticated(io.vertx.core.http.HttpServerRequest request) {
+    Optional<byte[]> expected = apiToken;
+    if (expected.isPresent()) {
+      String sent = request.getHeader(AppChannel.TOKEN_HEADER);
+      boolean valid = sent != null && java.security.MessageDigest.isEqual(expected.get(),
+          sent.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      if (!valid && !healthCheck(request)) {
+        request.response().setStatusCode(401).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+            .end("invalid api token\n");
+        return false;
+      }
+    }
+    request.headers().remove(AppChannel.TOKEN_HEADER);
+    return true;
+  }
+
+  private static boolean healthCheck(io.vertx.core.http.HttpServerRequest request) {
+    String path = request.path();
+    while (path.length() > 1 && path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    return request.method() == HttpMethod.GET && (path.equals("/v1.0/healthz") || path.equals("/v1.0/healthz/outbound"));
   }
 
   private void healthz(RoutingContext ctx) {

@@ -70,7 +70,7 @@ class ResiliencyTest extends SidecarTestSupport {
         .on("/events", behaviour);
     String appId = appId(prefix);
     var sidecar = sidecar(new DevSidecarConfig(appId, 0, "127.0.0.1", app.port(), List.of(resources, resiliencyDir),
-        Optional.of(TestKafka.bootstrapServers()), resources, Map.of()), Map.of());
+        Optional.of(TestKafka.bootstrapServers()), resources, Map.of(), Optional.empty(), Optional.empty()), Map.of());
     Await.result(sidecar.subscribed());
     return new Setup(appId, topic, dlq, app, sidecar);
   }
@@ -173,7 +173,7 @@ class ResiliencyTest extends SidecarTestSupport {
   void theInboundTimeoutBoundsEachAttempt() {
     var server = Await.result(vertx.createHttpServer().requestHandler(request -> { /* never answers */ })
         .listen(0, "127.0.0.1"));
-    var channel = new AppChannel(vertx, "127.0.0.1", server.actualPort());
+    var channel = new AppChannel(vertx, "127.0.0.1", server.actualPort(), Optional.empty());
     try {
       long start = System.nanoTime();
       var outcome = Await.result(channel.deliver("/events", MultiMap.caseInsensitiveMultiMap(), Buffer.buffer("{}"),
@@ -194,7 +194,7 @@ class ResiliencyTest extends SidecarTestSupport {
     Files.writeString(secrets, "{\"DATABASE_URL\":\"postgres://x\"}");
     var config = new DevSidecarConfig("audit-service", 0, "127.0.0.1", 0,
         List.of(dapr.resolve("components"), dapr.resolve("resiliency")), Optional.empty(), resources,
-        Map.of("secretstore.secretsFile", secrets.toString()));
+        Map.of("secretstore.secretsFile", secrets.toString()), Optional.empty(), Optional.empty());
 
     Resources.Loaded loaded = Resources.load(config, Map.of("KAFKA_BROKERS", "127.0.0.1:9092")::get);
 

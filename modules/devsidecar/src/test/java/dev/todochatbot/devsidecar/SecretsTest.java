@@ -171,7 +171,8 @@ class SecretsTest extends SidecarTestSupport {
     java.nio.file.Path generated = elsewhere.resolve("generated.json");
     java.nio.file.Files.writeString(generated, new JsonObject().put("token", "from-override").encode());
     var config = new DevSidecarConfig(appId("override"), 0, "127.0.0.1", 0, java.util.List.of(resources),
-        Optional.empty(), resources, Map.of("secretstore.secretsFile", generated.toString()));
+        Optional.empty(), resources, Map.of("secretstore.secretsFile", generated.toString()), Optional.empty(),
+        Optional.empty());
     var http = http(sidecar(config, Map.of()));
 
     assertThat(http.get("/v1.0/secrets/secretstore/token", null).json().getMap())

@@ -118,6 +118,8 @@ final class TestApp implements AutoCloseable {
     request.body().onSuccess(body -> {
       String path = request.path();
       if (request.method() == HttpMethod.GET && path.equals("/dapr/subscribe")) {
+        received.add(new Received(request.method(), path, request.query(), MultiMap.caseInsensitiveMultiMap()
+            .addAll(request.headers()), body.toString()));
         if (subscriptions == null) {
           request.response().setStatusCode(404).end();
         } else {

@@ -116,7 +116,7 @@ public final class EdgeVerticle extends VerticleBase {
     // the port the sidecar delivers to: subscriptions and health only, never exposed to the public
     eventsRouter = Router.router(vertx);
     Observability.mountHealthAndMetrics(eventsRouter, () -> pool.query("SELECT 1").execute());
-    realtime.mountSubscription(eventsRouter);
+    realtime.mountSubscription(eventsRouter, config.appPort().sidecarOnly());
     HttpProblems.install(eventsRouter);
 
     var publicOptions = new io.vertx.core.http.HttpServerOptions()
@@ -124,9 +124,9 @@ public final class EdgeVerticle extends VerticleBase {
     return vertx.fileSystem().readFile("openapi.yaml")
         .compose(document -> {
           openApi = document;
-          return HttpServers.listen(vertx, eventsRouter, config.eventsPort(), "EDGE_EVENTS_PORT");
+          return HttpServers.listen(vertx, eventsRouter, config.appPort().host(), config.eventsPort(), "EDGE_EVENTS_PORT");
         })
-        .compose(events -> HttpServers.listen(vertx, publicOptions, router, config.port(), "PORT"));
+        .compose(events -> HttpServers.listen(vertx, publicOptions, router, config.host(), config.port(), "PORT"));
   }
 
   @Override

@@ -23,6 +23,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.Handler;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -95,17 +96,17 @@ final class Realtime {
     return "realtime.user." + userId;
   }
 
-  /** The Dapr callback routes, for the events port. */
-  void mountSubscription(Router router) {
-    router.get("/dapr/subscribe").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+  /** The Dapr callback routes, for the events port; {@code sidecarOnly} first on each. */
+  void mountSubscription(Router router, Handler<RoutingContext> sidecarOnly) {
+    router.get("/dapr/subscribe").handler(sidecarOnly).handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(new JsonArray()
             .add(new JsonObject().put("pubsubname", PUBSUB).put("topic", Topics.TASK_UPDATES)
                 .put("route", "/events/task-updates"))
             .add(new JsonObject().put("pubsubname", PUBSUB).put("topic", Topics.REMINDERS)
                 .put("route", "/events/reminders"))
             .toBuffer()));
-    router.post("/events/task-updates").handler(ctx -> deliver(ctx, this::taskMessage, UPDATES_LAG, "occurredAt"));
-    router.post("/events/reminders").handler(ctx -> deliver(ctx, this::reminderMessage, REMINDERS_LAG, "firedAt"));
+    router.post("/events/task-updates").handler(sidecarOnly).handler(ctx -> deliver(ctx, this::taskMessage, UPDATES_LAG, "occurredAt"));
+    router.post("/events/reminders").handler(sidecarOnly).handler(ctx -> deliver(ctx, this::reminderMessage, REMINDERS_LAG, "firedAt"));
   }
 
   private interface Shape {

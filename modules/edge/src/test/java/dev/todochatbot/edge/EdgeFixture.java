@@ -2,6 +2,7 @@ package dev.todochatbot.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.todochatbot.platform.AppPort;
 import dev.todochatbot.platform.DatabaseConfig;
 import dev.todochatbot.platform.Observability;
 import dev.todochatbot.platform.testing.Await;
@@ -63,10 +64,12 @@ final class EdgeFixture implements AutoCloseable {
     var sidecarConfig = new SidecarConfig("127.0.0.1", sidecar.httpPort(), "pubsub", "secretstore");
     // the task service's own sidecar is not started: its outbox waits, which these tests do not look at
     var taskConfig = new TaskServiceConfig(TestHttp.freePort(), 1, 4, database, SECRET, Duration.ofHours(1),
-        new SidecarConfig("127.0.0.1", TestHttp.freePort(), "pubsub", "secretstore"), OutboxRelay.Settings.DEFAULT);
-    var auditConfig = new AuditServiceConfig(TestHttp.freePort(), 1, 4, database, SECRET, Duration.ofHours(1), "pubsub");
+        new SidecarConfig("127.0.0.1", TestHttp.freePort(), "pubsub", "secretstore"), OutboxRelay.Settings.DEFAULT,
+        AppPort.loopback());
+    var auditConfig = new AuditServiceConfig(TestHttp.freePort(), 1, 4, database, SECRET, Duration.ofHours(1), "pubsub",
+        AppPort.loopback());
     var edgeConfig = new EdgeConfig(edgePort, 0, 1, 4, database, SECRET, Duration.ofHours(1), Duration.ofSeconds(20),
-        256 * 1024, sidecarConfig);
+        256 * 1024, sidecarConfig, AppPort.loopback(), "127.0.0.1");
     if (withServices) {
       Await.result(TaskService.deploy(vertx, taskConfig));
       Await.result(AuditService.deploy(vertx, auditConfig));

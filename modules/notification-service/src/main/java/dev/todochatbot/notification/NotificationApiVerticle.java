@@ -25,6 +25,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
@@ -89,12 +90,13 @@ public final class NotificationApiVerticle extends VerticleBase {
 
     router = Router.router(vertx);
     Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute());
-    // called by the sidecar, not by people: no token; any body, since what cannot be read is dropped
-    router.get("/dapr/subscribe").handler(this::subscriptions);
-    router.post(EVENTS_ROUTE).handler(BodyHandler.create(false).setBodyLimit(MAX_EVENT_BYTES))
+    // called by the sidecar, not by people: its app token, no user's; any body, since what cannot be read is dropped
+    Handler<RoutingContext> sidecarOnly = config.appPort().sidecarOnly();
+    router.get("/dapr/subscribe").handler(sidecarOnly).handler(this::subscriptions);
+    router.post(EVENTS_ROUTE).handler(sidecarOnly).handler(BodyHandler.create(false).setBodyLimit(MAX_EVENT_BYTES))
         .handler(this::receiveTaskEvent).failureHandler(ctx -> replies.unreadable(ctx));
     // called by the cron binding with an empty body, which is read and ignored
-    router.post(SWEEP_ROUTE).handler(BodyHandler.create(false).setBodyLimit(64 * 1024)).handler(this::sweep);
+    router.post(SWEEP_ROUTE).handler(sidecarOnly).handler(BodyHandler.create(false).setBodyLimit(64 * 1024)).handler(this::sweep);
     // the person, or the chat agent's list_reminders tool asking for them
     router.get("/api/reminders")
         .handler(Tokens.requireUserOrService(tokens, Tokens.forServices(vertx, config.jwtSecret()), "chat-service"))
@@ -106,7 +108,7 @@ public final class NotificationApiVerticle extends VerticleBase {
     router.get(WEBHOOK_ROUTE + "/deliveries").handler(tokens.requireUser()).handler(this::webhookDeliveries);
     HttpProblems.install(router);
 
-    return HttpServers.listen(vertx, router, config.port(), "NOTIFICATION_SERVICE_PORT")
+    return HttpServers.listen(vertx, router, config.appPort().host(), config.port(), "NOTIFICATION_SERVICE_PORT")
         .onSuccess(listening -> {
           server = listening;
           webhookDeliveries.start();

@@ -1,6 +1,7 @@
 package dev.todochatbot.notification;
 
 import dev.todochatbot.platform.DatabaseConfig;
+import dev.todochatbot.platform.AppPort;
 import dev.todochatbot.platform.Env;
 import dev.todochatbot.platform.SidecarConfig;
 import java.time.Duration;
@@ -26,7 +27,7 @@ import java.util.List;
  */
 public record NotificationServiceConfig(int port, int instances, int poolSizePerInstance, DatabaseConfig database,
     String jwtSecret, Duration tokenTtl, String pubsubName, Duration reminderGrace, Duration reminderLookahead,
-    Duration claimTimeout, SidecarConfig sidecar, Webhooks webhooks) {
+    Duration claimTimeout, SidecarConfig sidecar, Webhooks webhooks, AppPort appPort) {
 
   /**
    * Delivery to the users' webhooks.
@@ -107,12 +108,12 @@ public record NotificationServiceConfig(int port, int instances, int poolSizePer
 
   public NotificationServiceConfig withPort(int newPort) {
     return new NotificationServiceConfig(newPort, instances, poolSizePerInstance, database, jwtSecret, tokenTtl,
-        pubsubName, reminderGrace, reminderLookahead, claimTimeout, sidecar, webhooks);
+        pubsubName, reminderGrace, reminderLookahead, claimTimeout, sidecar, webhooks, appPort);
   }
 
   public NotificationServiceConfig withSidecar(SidecarConfig newSidecar) {
     return new NotificationServiceConfig(port, instances, poolSizePerInstance, database, jwtSecret, tokenTtl,
-        pubsubName, reminderGrace, reminderLookahead, claimTimeout, newSidecar, webhooks);
+        pubsubName, reminderGrace, reminderLookahead, claimTimeout, newSidecar, webhooks, appPort);
   }
 
   public static NotificationServiceConfig fromEnv(Env env) {
@@ -129,6 +130,7 @@ public record NotificationServiceConfig(int port, int instances, int poolSizePer
         env.getDuration("REMINDER_LOOKAHEAD", Duration.ofSeconds(6)),
         env.getDuration("REMINDER_CLAIM_TIMEOUT", Duration.ofSeconds(30)),
         SidecarConfig.fromEnv(env),
-        Webhooks.fromEnv(env));
+        Webhooks.fromEnv(env),
+        AppPort.fromEnv(env));
   }
 }

@@ -2,6 +2,7 @@ package dev.todochatbot.notification;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.todochatbot.platform.AppPort;
 import dev.todochatbot.devsidecar.AppDirectory;
 import dev.todochatbot.devsidecar.DevSidecar;
 import dev.todochatbot.devsidecar.DevSidecarConfig;
@@ -90,7 +91,8 @@ final class NotificationServiceFixture implements AutoCloseable {
         DevSidecarConfig.of(NotificationService.APP_ID, 0, 0, noComponents(), Optional.empty()), new AppDirectory()));
     var sidecar = new RecordingSidecar(vertx, invoker.httpPort());
     var config = new NotificationServiceConfig(TestHttp.freePort(), 1, 4, database, SECRET, Duration.ofHours(1),
-        "pubsub", GRACE, LOOKAHEAD, CLAIM_TIMEOUT, sidecar.config(), webhooks);
+        "pubsub", GRACE, LOOKAHEAD, CLAIM_TIMEOUT, sidecar.config(), webhooks,
+        AppPort.loopback());
     Await.result(NotificationService.deploy(vertx, config));
     return new NotificationServiceFixture(vertx, database, sidecar, config);
   }

@@ -80,6 +80,7 @@ public final class Sidecar implements ServiceInvoker {
    * (eclipse-vertx/vert.x#4705).
    */
   private Future<ServiceResponse> exchange(RequestOptions options, Buffer body) {
+    authenticate(options);
     return client.request(options).compose(request -> (body == null ? request.send() : request.send(body))
         .compose(response -> response.body()
             .map(payload -> new ServiceResponse(response.statusCode(), response.headers(), payload))));
@@ -227,6 +228,7 @@ public final class Sidecar implements ServiceInvoker {
         .setURI("/v1.0/invoke/" + encode(appId) + "/method" + path)
         .setHeaders(headers)
         .setIdleTimeout(idleTimeoutMillis);
+    authenticate(options);
     return streamingClient().request(options).compose(request -> body == null ? request.send() : request.send(body));
   }
 
@@ -249,6 +251,17 @@ public final class Sidecar implements ServiceInvoker {
       streams = streaming;
     }
     return streams == null ? client.close() : Future.join(client.close(), streams.close()).mapEmpty();
+  }
+
+  /**
+   * The sidecar's API token on the request, replacing any header of that name the caller passed on (a
+   * forwarded request's headers come from a browser).
+   */
+  private void authenticate(RequestOptions options) {
+    if (options.getHeaders() != null) {
+      options.removeHeader(AppPort.TOKEN_HEADER);
+    }
+    config.apiToken().ifPresent(token -> options.putHeader(AppPort.TOKEN_HEADER, token));
   }
 
   private SidecarException unreachable(Throwable failure) {

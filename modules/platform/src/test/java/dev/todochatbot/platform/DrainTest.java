@@ -56,7 +56,7 @@ class DrainTest {
           events.add("loop stopped");
           return Future.succeededFuture();
         });
-        return HttpServers.listen(vertx, router, port, "PORT");
+        return HttpServers.listen(vertx, router, "127.0.0.1", port, "PORT");
       }
     }));
   }

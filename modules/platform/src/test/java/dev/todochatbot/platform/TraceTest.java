@@ -27,7 +27,7 @@ class TraceTest {
     router.get("/trace").handler(ctx -> vertx.setTimer(20, id -> ctx.response().end(
         Trace.current().map(trace -> trace.traceId() + " " + trace.spanId()).orElse("none"))));
     int port = TestHttp.freePort();
-    Await.result(HttpServers.listen(vertx, router, port, "PORT"));
+    Await.result(HttpServers.listen(vertx, router, "127.0.0.1", port, "PORT"));
     http = new TestHttp(port);
   }
 

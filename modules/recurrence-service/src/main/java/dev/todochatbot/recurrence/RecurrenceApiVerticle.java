@@ -26,6 +26,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 import java.util.Map;
@@ -87,13 +88,14 @@ public final class RecurrenceApiVerticle extends VerticleBase {
     router = Router.router(vertx);
     // nothing of its own to wait for: while the task service is away, events are answered RETRY
     Observability.mountHealthAndMetrics(router, () -> Future.succeededFuture());
-    // called by the sidecar, not by people: no token; any body, since what cannot be read is dropped
-    router.get("/dapr/subscribe").handler(this::subscriptions);
-    router.post(EVENTS_ROUTE).handler(BodyHandler.create(false).setBodyLimit(MAX_EVENT_BYTES))
+    // called by the sidecar, not by people: its app token, no user's; any body, since what cannot be read is dropped
+    Handler<RoutingContext> sidecarOnly = config.appPort().sidecarOnly();
+    router.get("/dapr/subscribe").handler(sidecarOnly).handler(this::subscriptions);
+    router.post(EVENTS_ROUTE).handler(sidecarOnly).handler(BodyHandler.create(false).setBodyLimit(MAX_EVENT_BYTES))
         .handler(this::receiveTaskEvent).failureHandler(ctx -> replies.unreadable(ctx));
     HttpProblems.install(router);
 
-    return HttpServers.listen(vertx, router, config.port(), "RECURRENCE_SERVICE_PORT")
+    return HttpServers.listen(vertx, router, config.appPort().host(), config.port(), "RECURRENCE_SERVICE_PORT")
         .onSuccess(listening -> server = listening);
   }
 

@@ -1,5 +1,6 @@
 package dev.todochatbot.recurrence;
 
+import dev.todochatbot.platform.AppPort;
 import dev.todochatbot.platform.Env;
 import dev.todochatbot.platform.SidecarConfig;
 
@@ -10,14 +11,14 @@ import dev.todochatbot.platform.SidecarConfig;
  * (the Dapr pub/sub component it subscribes on, pubsub), and the sidecar's ({@link SidecarConfig}).
  */
 public record RecurrenceServiceConfig(int port, int instances, String jwtSecret, String pubsubName,
-    SidecarConfig sidecar) {
+    SidecarConfig sidecar, AppPort appPort) {
 
   public RecurrenceServiceConfig withPort(int newPort) {
-    return new RecurrenceServiceConfig(newPort, instances, jwtSecret, pubsubName, sidecar);
+    return new RecurrenceServiceConfig(newPort, instances, jwtSecret, pubsubName, sidecar, appPort);
   }
 
   public RecurrenceServiceConfig withSidecar(SidecarConfig newSidecar) {
-    return new RecurrenceServiceConfig(port, instances, jwtSecret, pubsubName, newSidecar);
+    return new RecurrenceServiceConfig(port, instances, jwtSecret, pubsubName, newSidecar, appPort);
   }
 
   public static RecurrenceServiceConfig fromEnv(Env env) {
@@ -27,6 +28,7 @@ public record RecurrenceServiceConfig(int port, int instances, String jwtSecret,
         env.optional("JWT_SECRET").orElseThrow(() -> new IllegalArgumentException(
             "JWT_SECRET is not set: the key that signs and checks access tokens (at least 32 bytes)")),
         env.get("PUBSUB_NAME", "pubsub"),
-        SidecarConfig.fromEnv(env));
+        SidecarConfig.fromEnv(env),
+        AppPort.fromEnv(env));
   }
 }

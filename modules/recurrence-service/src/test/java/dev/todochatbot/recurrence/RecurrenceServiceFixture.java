@@ -2,6 +2,7 @@ package dev.todochatbot.recurrence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.todochatbot.platform.AppPort;
 import dev.todochatbot.platform.Observability;
 import dev.todochatbot.platform.Tokens;
 import dev.todochatbot.platform.testing.Await;
@@ -39,7 +40,7 @@ final class RecurrenceServiceFixture implements AutoCloseable {
   static RecurrenceServiceFixture start() {
     Vertx vertx = Observability.newVertx();
     var sidecar = new RecordingSidecar(vertx);
-    var config = new RecurrenceServiceConfig(0, 1, SECRET, "pubsub", sidecar.config());
+    var config = new RecurrenceServiceConfig(0, 1, SECRET, "pubsub", sidecar.config(), AppPort.loopback());
     // the verticle itself rather than RecurrenceService.deploy, to learn the port it was given
     var verticle = new RecurrenceApiVerticle(config);
     Await.result(vertx.deployVerticle(verticle));

@@ -255,14 +255,21 @@ public final class Main {
    * store as a deployed service reads them (unless the environment already sets them).
    */
   static Future<Env> envOf(Vertx vertx, Env env, DevSidecar sidecar) {
-    Env own = env.with(Map.of("DAPR_HTTP_PORT", String.valueOf(sidecar.httpPort())));
+    Env own = env.with(Map.of("DAPR_HTTP_PORT", String.valueOf(sidecar.httpPort()),
+        "DAPR_API_TOKEN", sidecar.apiToken().orElseThrow(), "APP_API_TOKEN", sidecar.appToken().orElseThrow()));
     return Sidecar.resolveSecrets(vertx, own, SECRET_KEYS);
   }
 
+  /**
+   * One app's devsidecar, with the two tokens daprd would be given, made anew for each start and each app
+   * and never written anywhere: the one the app must show the sidecar's API, and the one the sidecar
+   * shows the app's routes that only it may call.
+   */
   private static Future<DevSidecar> sidecar(Vertx vertx, Env env, AppDirectory apps, List<DevSidecar> started,
       String appId, int appPort, List<Path> resources, Optional<String> brokers, Map<String, String> overrides) {
-    return DevSidecar.start(vertx, DevSidecarConfig.of(appId, 0, appPort, resources, brokers, overrides), apps,
-            name -> env.optional(name).orElse(null))
+    var config = DevSidecarConfig.of(appId, 0, appPort, resources, brokers, overrides)
+        .withTokens(Optional.of(randomToken()), Optional.of(randomToken()));
+    return DevSidecar.start(vertx, config, apps, name -> env.optional(name).orElse(null))
         .onSuccess(started::add);
   }
 
@@ -372,6 +379,15 @@ public final class Main {
     if (postgres != null) {
       postgres.close();
     }
+  }
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** 32 random bytes, URL-safe Base64: a Dapr API or app token. */
+  static String randomToken() {
+    byte[] token = new byte[32];
+    RANDOM.nextBytes(token);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(token);
   }
 
   /**

@@ -75,7 +75,7 @@ public final class TaskApiVerticle extends VerticleBase {
         .handler(serviceTokens.requireService(RECURRENCE_SERVICE)).handler(this::nextOccurrence);
     HttpProblems.install(router);
 
-    return HttpServers.listen(vertx, router, config.port(), "TASK_SERVICE_PORT");
+    return HttpServers.listen(vertx, router, config.appPort().host(), config.port(), "TASK_SERVICE_PORT");
   }
 
   @Override

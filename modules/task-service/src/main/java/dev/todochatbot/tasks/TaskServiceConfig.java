@@ -1,6 +1,7 @@
 package dev.todochatbot.tasks;
 
 import dev.todochatbot.platform.DatabaseConfig;
+import dev.todochatbot.platform.AppPort;
 import dev.todochatbot.platform.Env;
 import dev.todochatbot.platform.SidecarConfig;
 import java.time.Duration;
@@ -13,18 +14,18 @@ import java.time.Duration;
  * {@code OUTBOX_POLL_INTERVAL} (PT1S), {@code OUTBOX_BACKOFF_MIN} (PT0.1S), {@code OUTBOX_BACKOFF_MAX} (PT10S).
  */
 public record TaskServiceConfig(int port, int instances, int poolSizePerInstance, DatabaseConfig database,
-    String jwtSecret, Duration tokenTtl, SidecarConfig sidecar, OutboxRelay.Settings outbox) {
+    String jwtSecret, Duration tokenTtl, SidecarConfig sidecar, OutboxRelay.Settings outbox, AppPort appPort) {
 
   public TaskServiceConfig withPort(int newPort) {
-    return new TaskServiceConfig(newPort, instances, poolSizePerInstance, database, jwtSecret, tokenTtl, sidecar, outbox);
+    return new TaskServiceConfig(newPort, instances, poolSizePerInstance, database, jwtSecret, tokenTtl, sidecar, outbox, appPort);
   }
 
   public TaskServiceConfig withSidecar(SidecarConfig newSidecar) {
-    return new TaskServiceConfig(port, instances, poolSizePerInstance, database, jwtSecret, tokenTtl, newSidecar, outbox);
+    return new TaskServiceConfig(port, instances, poolSizePerInstance, database, jwtSecret, tokenTtl, newSidecar, outbox, appPort);
   }
 
   public TaskServiceConfig withOutbox(OutboxRelay.Settings newOutbox) {
-    return new TaskServiceConfig(port, instances, poolSizePerInstance, database, jwtSecret, tokenTtl, sidecar, newOutbox);
+    return new TaskServiceConfig(port, instances, poolSizePerInstance, database, jwtSecret, tokenTtl, sidecar, newOutbox, appPort);
   }
 
   public static TaskServiceConfig fromEnv(Env env) {
@@ -43,6 +44,7 @@ public record TaskServiceConfig(int port, int instances, int poolSizePerInstance
             env.getDuration("OUTBOX_POLL_INTERVAL", defaults.pollInterval()),
             env.getDuration("OUTBOX_BACKOFF_MIN", defaults.backoffMin()),
             env.getDuration("OUTBOX_BACKOFF_MAX", defaults.backoffMax()),
-            defaults.leaderRetry()));
+            defaults.leaderRetry()),
+        AppPort.fromEnv(env));
   }
 }

@@ -2,6 +2,7 @@ package dev.todochatbot.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.todochatbot.platform.AppPort;
 import dev.todochatbot.platform.DatabaseConfig;
 import dev.todochatbot.platform.Principal;
 import dev.todochatbot.platform.SidecarConfig;
@@ -45,7 +46,8 @@ final class TaskServiceFixture implements AutoCloseable {
   static TaskServiceFixture start(Vertx vertx, DatabaseConfig database, SidecarConfig sidecar,
       OutboxRelay.Settings outbox) {
     int port = TestHttp.freePort();
-    var config = new TaskServiceConfig(port, 2, 4, database, SECRET, Duration.ofHours(1), sidecar, outbox);
+    var config = new TaskServiceConfig(port, 2, 4, database, SECRET, Duration.ofHours(1), sidecar, outbox,
+        AppPort.loopback());
     Await.result(TaskService.deploy(vertx, config));
     return new TaskServiceFixture(vertx, database, new TestHttp(port), Tokens.create(vertx, SECRET, Duration.ofHours(1)));
   }

@@ -71,7 +71,7 @@ public final class AuditApiVerticle extends VerticleBase {
     Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute());
     Handler<RoutingContext> signedIn = tokens.requireUser();
     // called by the sidecar, not by people: its app token, no user's; any body, since what cannot be read is dropped
-    Handler<RoutingContext> sidecarOnly = config.appPort().sidecarOnly();
+    var sidecarOnly = config.appPort().sidecarOnly();
     router.get("/dapr/subscribe").handler(sidecarOnly).handler(this::subscriptions);
     router.post(EVENTS_ROUTE).handler(sidecarOnly).handler(BodyHandler.create(false).setBodyLimit(MAX_EVENT_BYTES))
         .handler(this::receiveTaskEvent).failureHandler(ctx -> replies.unreadable(ctx));

@@ -1,7 +1,7 @@
 package dev.todochatbot.platform;
 
-import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.SecurityPolicyHandler;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -47,9 +47,10 @@ public record AppPort(String host, Optional<String> appToken) {
 
   /**
    * First handler of a route that only the sidecar calls: without the app token the call ends here
-   * with 401, before any body is read.
+   * with 401, before any body is read (a security-policy handler, which vertx-web lets stand before the
+   * body handler).
    */
-  public Handler<RoutingContext> sidecarOnly() {
+  public SecurityPolicyHandler sidecarOnly() {
     if (appToken.isEmpty()) {
       return RoutingContext::next;
     }

@@ -71,9 +71,13 @@ public final class Main {
 
   private Main() {}
 
-  /** What is running, so that tests and the benchmark can start and stop the same thing. */
+  /**
+   * What is running, so that tests and the benchmark can start and stop the same thing; {@code appPorts}:
+   * each app id's own port, the one its sidecar calls (the edge's events port for the edge).
+   */
   public record Running(Vertx vertx, EmbeddedPostgresServer postgres, EmbeddedKafka kafka, List<DevSidecar> sidecars,
-      Map<String, String> deployments, int port, int taskServicePort, int auditServicePort) implements AutoCloseable {
+      Map<String, String> deployments, int port, int taskServicePort, int auditServicePort,
+      Map<String, Integer> appPorts) implements AutoCloseable {
 
     /** The sidecar of one app id. */
     public DevSidecar sidecar(String appId) {
@@ -239,7 +243,8 @@ public final class Main {
               .timeout(60, java.util.concurrent.TimeUnit.SECONDS);
         })
         .map(v -> new Running(vertx, db, broker, List.copyOf(sidecars), Map.copyOf(deployments), edgePort, taskPort,
-            auditPort))
+            auditPort, Map.of(EDGE, edgeEventsPort, TASK_SERVICE, taskPort, AUDIT_SERVICE, auditPort,
+                RECURRENCE_SERVICE, recurrencePort, NOTIFICATION_SERVICE, notificationPort, CHAT_SERVICE, chatPort)))
         .onSuccess(result::complete)
         .onFailure(failure -> Future.join(sidecars.stream().map(DevSidecar::close).toList())
             .onComplete(closed -> new Thread(() -> {

@@ -20,6 +20,11 @@ final class EndToEndEnv {
 
   /** {@code overrides} replace or add variables (more instances, a fixed port). */
   static Env of(String databaseName, Path dataDir, Map<String, String> overrides) {
+    return of(databaseName, dataDir, overrides, java.util.Set.of());
+  }
+
+  /** As {@link #of(String, Path, Map)} without the variables named in {@code unset} (make run then makes them). */
+  static Env of(String databaseName, Path dataDir, Map<String, String> overrides, java.util.Set<String> unset) {
     DatabaseConfig database = TestPostgres.newDatabase(databaseName);
     var env = new HashMap<String, String>();
     env.put("DATA_DIR", dataDir.toString());
@@ -35,6 +40,7 @@ final class EndToEndEnv {
       env.put(instances, "1");
     }
     env.putAll(overrides);
+    env.keySet().removeAll(unset);
     return new Env(env);
   }
 }

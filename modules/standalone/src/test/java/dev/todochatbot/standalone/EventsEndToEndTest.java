@@ -210,9 +210,10 @@ class EventsEndToEndTest {
         expected.put(taskId, types);
       }
       if (round == 1) {
+        var sidecar = running.sidecar(Main.AUDIT_SERVICE);
         var config = AuditServiceConfig.fromEnv(env.with(Map.of("AUDIT_SERVICE_PORT",
-            String.valueOf(running.auditServicePort()), "DAPR_HTTP_PORT",
-            String.valueOf(running.sidecar(Main.AUDIT_SERVICE).httpPort()))));
+            String.valueOf(running.auditServicePort()), "DAPR_HTTP_PORT", String.valueOf(sidecar.httpPort()),
+            "DAPR_API_TOKEN", sidecar.apiToken().orElseThrow(), "APP_API_TOKEN", sidecar.appToken().orElseThrow())));
         Await.result(AuditService.deploy(running.vertx(), config));
       }
     }

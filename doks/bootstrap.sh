@@ -30,6 +30,8 @@ readonly JWT_SECRET_NAME=todo-chatbot-prod-jwt JWT_SECRET_KEY=jwt-secret
 readonly DATABASE_SECRET_NAME=todo-chatbot-prod-database DATABASE_SECRET_KEY=database-url
 readonly OPENAI_SECRET_NAME=todo-chatbot-prod-openai OPENAI_SECRET_KEY=openai-api-key
 readonly KAFKA_SECRET_NAME=todo-chatbot-prod-kafka KAFKA_USER=todo-chatbot
+# Dapr's API token and app token (secrets.daprApiToken / appApiToken), each under Dapr's fixed key `token`
+readonly DAPR_TOKEN_SECRETS=(todo-chatbot-prod-dapr-api-token todo-chatbot-prod-app-api-token)
 
 die() { printf 'bootstrap: %s\n' "$*" >&2; exit 1; }
 say() { printf '==> %s\n' "$*"; }
@@ -116,6 +118,12 @@ if ! kc -n "$NAMESPACE" get secret "$JWT_SECRET_NAME" >/dev/null 2>&1; then
   head -c 48 /dev/urandom | base64 | tr -d '\n' \
     | kc -n "$NAMESPACE" create secret generic "$JWT_SECRET_NAME" --from-file="$JWT_SECRET_KEY=/dev/stdin" >/dev/null
 fi
+for token_secret in "${DAPR_TOKEN_SECRETS[@]}"; do
+  if ! kc -n "$NAMESPACE" get secret "$token_secret" >/dev/null 2>&1; then
+    head -c 48 /dev/urandom | base64 | tr -d '\n' \
+      | kc -n "$NAMESPACE" create secret generic "$token_secret" --from-file=token=/dev/stdin >/dev/null
+  fi
+done
 # the database URL is always the one terraform holds now (a rotated password reaches the pods on
 # their next restart). Each value is read before anything is written, so a failed read stops here
 # instead of replacing a good Secret with an empty one.

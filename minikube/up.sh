@@ -39,6 +39,8 @@ readonly SERVICES=(edge task-service chat-service audit-service recurrence-servi
 readonly JWT_SECRET_NAME=todo-chatbot-jwt JWT_SECRET_KEY=jwt-secret
 readonly DATABASE_SECRET_NAME=todo-chatbot-database DATABASE_SECRET_KEY=database-url
 readonly OPENAI_SECRET_NAME=todo-chatbot-openai OPENAI_SECRET_KEY=openai-api-key
+# Dapr's API token and app token (secrets.daprApiToken / appApiToken), each under Dapr's fixed key `token`
+readonly DAPR_TOKEN_SECRETS=(todo-chatbot-dapr-api-token todo-chatbot-app-api-token)
 
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'minikube-up: %s\n' "$*" >&2; exit 1; }
@@ -175,6 +177,12 @@ create_app_secrets() {
   if ! kc -n "$NAMESPACE" get secret "$JWT_SECRET_NAME" >/dev/null 2>&1; then
     random_secret | kc -n "$NAMESPACE" create secret generic "$JWT_SECRET_NAME" --from-file="$JWT_SECRET_KEY=/dev/stdin" >/dev/null
   fi
+  local token_secret
+  for token_secret in "${DAPR_TOKEN_SECRETS[@]}"; do
+    if ! kc -n "$NAMESPACE" get secret "$token_secret" >/dev/null 2>&1; then
+      random_secret | kc -n "$NAMESPACE" create secret generic "$token_secret" --from-file=token=/dev/stdin >/dev/null
+    fi
+  done
   if ! kc -n "$NAMESPACE" get secret "$DATABASE_SECRET_NAME" >/dev/null 2>&1; then
     local password
     password="$(kc -n postgres get secret postgres-credentials -o jsonpath='{.data.password}' | base64 -d)"

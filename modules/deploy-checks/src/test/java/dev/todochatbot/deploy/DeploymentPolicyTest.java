@@ -31,7 +31,8 @@ class DeploymentPolicyTest {
       "dapr.io/sidecar-cpu-request", "dapr.io/sidecar-cpu-limit", "dapr.io/sidecar-memory-request",
       "dapr.io/sidecar-memory-limit", "dapr.io/sidecar-readonly-root-filesystem", "dapr.io/sidecar-drop-all-capabilities",
       "dapr.io/sidecar-seccomp-profile-type", "dapr.io/app-max-concurrency", "dapr.io/http-max-request-size",
-      "dapr.io/env", "dapr.io/volume-mounts", "dapr.io/volume-mounts-rw");
+      "dapr.io/env", "dapr.io/volume-mounts", "dapr.io/volume-mounts-rw", "dapr.io/api-token-secret",
+      "dapr.io/app-token-secret");
 
   static Stream<Arguments> deployments() {
     return RenderedChart.valuesFiles().flatMap(file -> RenderedChart.of(file).deployments().stream()
@@ -67,6 +68,33 @@ class DeploymentPolicyTest {
         .as("annotations the injector knows").isSubsetOf(DAPR_ANNOTATIONS);
     assertThat(annotations.get("dapr.io/config"))
         .isIn(RenderedChart.of(valuesFile).dapr("Configuration").stream().map(Dapr::name).toList());
+  }
+
+  /**
+   * Every sidecar asks for the API token and shows its app the app token, and the app has the same two
+   * from the same Secrets: without them a caller on the pod network could read the signing key through
+   * the sidecar, or forge an event into the app's routes (issue 14).
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("deployments")
+  void sidecarAndAppShareDaprsTwoTokensFromTheirSecrets(String valuesFile, String name, Deployment deployment) {
+    var annotations = annotations(deployment);
+    var secrets = NoSecretValuesTest.secretReferences(valuesFile);
+    String apiSecret = (String) secrets.get("daprApiToken").get("name");
+    String appSecret = (String) secrets.get("appApiToken").get("name");
+
+    assertThat(apiSecret).isNotEqualTo(appSecret);
+    assertThat(annotations).containsEntry("dapr.io/api-token-secret", apiSecret)
+        .containsEntry("dapr.io/app-token-secret", appSecret);
+    var fromSecrets = new java.util.TreeMap<String, String>();
+    app(deployment).getEnv().stream().filter(variable -> variable.getValueFrom() != null)
+        .forEach(variable -> fromSecrets.put(variable.getName(), variable.getValueFrom().getSecretKeyRef().getName()
+            + "/" + variable.getValueFrom().getSecretKeyRef().getKey()));
+    assertThat(fromSecrets).isEqualTo(Map.of("DAPR_API_TOKEN", apiSecret + "/token", "APP_API_TOKEN",
+        appSecret + "/token"));
+    // listening on the pod's address needs the app token (AppPort refuses to start otherwise)
+    assertThat(app(deployment).getEnv()).anyMatch(variable -> variable.getName().equals("INTERNAL_HOST")
+        && "0.0.0.0".equals(variable.getValue()));
   }
 
   @ParameterizedTest(name = "{0} {1}")

@@ -44,7 +44,7 @@ class HealthAndMetricsTest {
 
     // one series per route template, never per task id
     // the registry is one per process: look at this fixture's own port only
-    String local = "local=\"0.0.0.0:" + edge.edgeConfig.port() + "\"";
+    String local = "local=\"" + edge.edgeConfig.host() + ":" + edge.edgeConfig.port() + "\"";
     assertThat(metrics).containsPattern("vertx_http_server_response_time_seconds_bucket\\{code=\"201\"," + local
         + ",method=\"POST\",route=\"/api/tasks\",le=\"[^\"]+\"\\}");
     assertThat(metrics).containsPattern("\\{code=\"201\"," + local + ",method=\"POST\",route=\"/api/auth/signup\"");

@@ -1,7 +1,10 @@
 package dev.todochatbot.platform;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -23,6 +26,60 @@ public final class InputRules {
 
   public static boolean hasControlCharacters(String text) {
     return text != null && CONTROL.matcher(text).find();
+  }
+
+  /**
+   * What stops {@code text} from being stored as it was sent, or null when nothing does: NUL, which
+   * PostgreSQL refuses in text and jsonb, and half of a UTF-16 surrogate pair (JSON can send
+   * {@code "\ud800"} alone), which has no UTF-8 form and which the driver would write as '?'.
+   */
+  public static String unstorable(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\0') {
+        return "must not contain the NUL character (U+0000)";
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return "must not contain half of a surrogate pair (such as \\ud800 alone): send whole Unicode characters";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Every string of a request body, field names included and at any depth, checked with
+   * {@link #unstorable}: a 422 naming each field ({@code tags[1]}, {@code recurrence.rule}) when one
+   * cannot be stored. Every body goes through here, so no parser can forget it.
+   */
+  public static void requireStorable(JsonObject body) {
+    var errors = new FieldErrors();
+    storable(body, "", errors);
+    errors.throwIfInvalidBody();
+  }
+
+  private static void storable(Object value, String field, FieldErrors errors) {
+    if (value instanceof String text) {
+      String problem = unstorable(text);
+      if (problem != null) {
+        errors.add(field, problem);
+      }
+    } else if (value instanceof JsonObject object) {
+      for (Map.Entry<String, Object> entry : object) {
+        String name = field.isEmpty() ? entry.getKey() : field + "." + entry.getKey();
+        String problem = unstorable(entry.getKey());
+        if (problem != null) {
+          errors.add(name, "is a field name that " + problem);
+        } else {
+          storable(entry.getValue(), name, errors);
+        }
+      }
+    } else if (value instanceof JsonArray array) {
+      for (int i = 0; i < array.size(); i++) {
+        storable(array.getValue(i), field + "[" + i + "]", errors);
+      }
+    }
   }
 
   public static boolean isTimeZone(String zone) {

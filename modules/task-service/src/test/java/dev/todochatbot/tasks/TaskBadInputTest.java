@@ -78,7 +78,15 @@ class TaskBadInputTest {
         bad("a NUL in the description", "{\"title\": \"x\", \"description\": \"a\\u0000b\"}", 422, "description"),
         bad("a due year before 1", "{\"title\": \"x\", \"dueAt\": \"-5000-01-01T00:00:00Z\"}", 422, "dueAt"),
         bad("a due year after 9999", "{\"title\": \"x\", \"dueAt\": \"+300000-01-01T00:00:00Z\"}", 422, "dueAt"),
-        bad("an all-day due year 0", "{\"title\": \"x\", \"dueAt\": \"0000-01-01\", \"allDay\": true}", 422, "dueAt"));
+        bad("an all-day due year 0", "{\"title\": \"x\", \"dueAt\": \"0000-01-01\", \"allDay\": true}", 422, "dueAt"),
+        // PostgreSQL refuses NUL in text (a 500 before), and the driver writes half a surrogate pair as '?'
+        bad("half a surrogate pair in the title", "{\"title\": \"a\\ud800b\"}", 422, "title"),
+        bad("a lone low surrogate in the description", "{\"title\": \"x\", \"description\": \"\\udc00\"}", 422,
+            "description"),
+        bad("a surrogate pair the wrong way round", "{\"title\": \"\\ude00\\ud83d\"}", 422, "title"),
+        bad("a NUL in a tag", "{\"title\": \"x\", \"tags\": [\"ok\", \"a\\u0000\"]}", 422, "tags[1]"),
+        bad("a NUL in the recurrence rule", "{\"title\": \"x\", \"dueAt\": \"2026-03-02T09:00:00Z\", "
+            + "\"recurrence\": {\"rule\": \"FREQ=DAILY\\u0000\"}}", 422, "recurrence.rule"));
   }
 
   private static Arguments bad(String what, String body, int status, String field) {

@@ -219,4 +219,12 @@ class TaskLifecycleTest {
         new JsonObject().put("timeZone", "Asia/Tokyo")).json();
     assertThat(moved.getString("dueAt")).isEqualTo("2026-07-01T22:00:00+09:00");
   }
+
+  @Test
+  void charactersOutsideTheBasicPlaneAreKeptWhole() {
+    String token = service.newUser();
+    var answer = service.http.post("/api/tasks", token, "{\"title\": \"Wave \\ud83d\\udc4b to Zo\\u00eb\"}");
+    assertThat(answer.status()).as(answer.toString()).isEqualTo(201);
+    assertThat(answer.json().getString("title")).isEqualTo("Wave \ud83d\udc4b to Zo\u00eb");
+  }
 }

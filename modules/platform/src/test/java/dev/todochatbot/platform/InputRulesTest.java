@@ -1,0 +1,36 @@
+package dev.todochatbot.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+/** What no service stores. */
+class InputRulesTest {
+
+  @Test
+  void nulAndHalfSurrogatePairsCannotBeStoredWholeCharactersCan() {
+    assertThat(InputRules.unstorable("a\u0000b")).contains("NUL");
+    assertThat(InputRules.unstorable("a\ud800b")).contains("surrogate");
+    assertThat(InputRules.unstorable("a\udc00")).contains("surrogate");
+    assertThat(InputRules.unstorable("\ud83d")).contains("surrogate");
+    assertThat(InputRules.unstorable("\ude00\ud83d")).contains("surrogate");
+    assertThat(InputRules.unstorable("Wave \ud83d\udc4b, Zoë\ttab\nline")).isNull();
+    assertThat(InputRules.unstorable("")).isNull();
+  }
+
+  @Test
+  void everyStringOfABodyIsCheckedAndNamedByItsPath() {
+    var body = new JsonObject().put("title", "ok").put("tags", new JsonArray().add("fine").add("a\u0000"))
+        .put("recurrence", new JsonObject().put("rule", "FREQ=DAILY\ud800")).put("n\u0000", 1).put("count", 3);
+    assertThatThrownBy(() -> InputRules.requireStorable(body))
+        .isInstanceOfSatisfying(ProblemException.class, e -> {
+          assertThat(e.problem().status()).isEqualTo(422);
+          assertThat(e.problem().errors()).extracting(Problem.FieldError::field)
+              .containsExactlyInAnyOrder("tags[1]", "recurrence.rule", "n\u0000");
+        });
+    InputRules.requireStorable(new JsonObject().put("title", "Wave \ud83d\udc4b").put("list", new JsonArray().add(1)));
+  }
+}

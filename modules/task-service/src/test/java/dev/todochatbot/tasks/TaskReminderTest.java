@@ -142,6 +142,22 @@ class TaskReminderTest {
   }
 
   @Test
+  void snoozeRefusesFieldsItDoesNotKnowAndLeavesTheReminder() {
+    String token = service.newUser();
+    JsonObject task = task(token, "2026-12-01T17:00:00+01:00");
+    String id = add(token, task.getString("id"), new JsonObject().put("before", "PT15M")).json().getString("id");
+    var answer = http().post("/api/reminders/" + id + "/snooze", token,
+        new JsonObject().put("minutes", 10).put("until", "2026-12-01T16:50:00Z"));
+    assertThat(answer.status()).as(answer.toString()).isEqualTo(422);
+    assertThat(answer.contentType()).isEqualTo("application/problem+json");
+    assertThat(answer.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("until");
+    assertThat(answer.json().getJsonArray("errors").getJsonObject(0).getString("message")).contains("minutes");
+    JsonObject stored = http().get("/api/tasks/" + task.getString("id"), token).json();
+    assertThat(stored.getJsonArray("reminders").getJsonObject(0).getString("before")).isEqualTo("PT15M");
+    assertThat(stored.getInteger("version")).isEqualTo(2);
+  }
+
+  @Test
   void deleteAndSnoozeOnlyTheOwnersReminders() {
     String token = service.newUser();
     String stranger = service.newUser();

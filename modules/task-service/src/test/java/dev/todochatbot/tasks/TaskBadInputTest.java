@@ -170,6 +170,10 @@ class TaskBadInputTest {
         Arguments.of("dueAfter=2026-13-01", "dueAfter"),
         Arguments.of("dueBefore=-5000-01-01", "dueBefore"),
         Arguments.of("dueAfter=%2B300000-01-01T00:00:00Z", "dueAfter"),
+        // the default status is open, and open tasks have no completion time
+        Arguments.of("completedAfter=2026-01-01", "status"),
+        Arguments.of("completedBefore=2026-01-01T00:00:00Z", "status"),
+        Arguments.of("status=open&completedAfter=2026-01-01", "status"),
         Arguments.of("overdue=yes", "overdue"),
         Arguments.of("q=" + "q".repeat(201), "q"),
         Arguments.of("sort=due", "sort"),

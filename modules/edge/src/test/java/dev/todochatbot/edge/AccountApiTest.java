@@ -155,6 +155,7 @@ class AccountApiTest {
         Arguments.of("a NUL in the password", good.copy().put("password", "long enough\u0000").encode(), 422, "password"),
         Arguments.of("half a surrogate pair in the name",
             "{\"email\": \"ok@example.com\", \"password\": \"long enough\", \"name\": \"O\\ud800k\"}", 422, "name"),
+        Arguments.of("a System V zone", good.copy().put("timeZone", "SystemV/EST5").encode(), 422, "timeZone"),
         Arguments.of("malformed JSON", "{\"email\": ", 400, null));
   }
 
@@ -186,6 +187,7 @@ class AccountApiTest {
   void badProfileChangesAreRefused() {
     String token = edge.newUser();
     assertThat(edge.http.patch("/api/me", token, new JsonObject().put("timeZone", "GMT+1")).status()).isEqualTo(422);
+    assertThat(edge.http.patch("/api/me", token, new JsonObject().put("timeZone", "SystemV/AST4")).status()).isEqualTo(422);
     assertThat(edge.http.patch("/api/me", token, "{\"name\": \"P\\udc00t\"}").status()).isEqualTo(422);
     assertThat(edge.http.patch("/api/me", token, new JsonObject().putNull("name")).status()).isEqualTo(422);
     assertThat(edge.http.patch("/api/me", token, new JsonObject().put("email", "x@example.com")).status()).isEqualTo(422);

@@ -7,14 +7,24 @@ import java.time.ZoneId;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /** Rules every service applies to what people type, so that nothing PostgreSQL refuses gets that far. */
 public final class InputRules {
 
   /** Control characters other than tab and line breaks; PostgreSQL refuses NUL in text outright. */
   private static final Pattern CONTROL = Pattern.compile("[\\p{Cc}&&[^\\t\\n\\r]]");
-  /** ZoneId.getAvailableZoneIds() copies its set on every call. */
-  private static final Set<String> ZONES = Set.copyOf(ZoneId.getAvailableZoneIds());
+  /**
+   * IANA's zones and links as the JDK knows them. The JDK's tzdb also carries the {@code SystemV/*}
+   * ids (its own {@code jdk11_backward} file), which tzdata dropped in 2020b: those 13 are the only ids
+   * of JDK 17's list that tzdata 2025b has neither as a zone nor as a link. Backward links such as
+   * {@code US/Eastern} are IANA's and stay. (IANA's {@code EST}, {@code MST}, {@code HST} and
+   * {@code ROC} are not region ids to the JDK, so they were never accepted.) Copied once, since
+   * ZoneId.getAvailableZoneIds() copies its set on every call.
+   */
+  private static final Set<String> ZONES = ZoneId.getAvailableZoneIds().stream()
+      .filter(zone -> !zone.startsWith("SystemV/"))
+      .collect(Collectors.toUnmodifiableSet());
   /** PostgreSQL's timestamptz goes further both ways; these are the years people mean. */
   private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
   private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");

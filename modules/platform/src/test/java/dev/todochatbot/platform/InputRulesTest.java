@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.ZoneId;
 import org.junit.jupiter.api.Test;
 
-/** What no service stores. */
+/** What no service stores, and which zones are zones. */
 class InputRulesTest {
 
   @Test
@@ -32,5 +33,18 @@ class InputRulesTest {
               .containsExactlyInAnyOrder("tags[1]", "recurrence.rule", "n\u0000");
         });
     InputRules.requireStorable(new JsonObject().put("title", "Wave \ud83d\udc4b").put("list", new JsonArray().add(1)));
+  }
+
+  @Test
+  void timeZonesAreIanaNamesAndLinksButNotSystemV() {
+    assertThat(InputRules.isTimeZone("Europe/Paris")).isTrue();
+    assertThat(InputRules.isTimeZone("UTC")).isTrue();
+    assertThat(InputRules.isTimeZone("US/Eastern")).as("a backward link").isTrue();
+    assertThat(InputRules.isTimeZone("EST5EDT")).as("a link since tzdata 2024b").isTrue();
+    assertThat(InputRules.isTimeZone("SystemV/AST4")).isFalse();
+    assertThat(ZoneId.getAvailableZoneIds().stream().filter(zone -> !InputRules.isTimeZone(zone)))
+        .as("the JDK's ids that are not IANA's").isNotEmpty().allMatch(zone -> zone.startsWith("SystemV/"));
+    assertThat(InputRules.isTimeZone("+01:00")).isFalse();
+    assertThat(InputRules.isTimeZone(null)).isFalse();
   }
 }

@@ -86,7 +86,8 @@ class TaskBadInputTest {
         bad("a surrogate pair the wrong way round", "{\"title\": \"\\ude00\\ud83d\"}", 422, "title"),
         bad("a NUL in a tag", "{\"title\": \"x\", \"tags\": [\"ok\", \"a\\u0000\"]}", 422, "tags[1]"),
         bad("a NUL in the recurrence rule", "{\"title\": \"x\", \"dueAt\": \"2026-03-02T09:00:00Z\", "
-            + "\"recurrence\": {\"rule\": \"FREQ=DAILY\\u0000\"}}", 422, "recurrence.rule"));
+            + "\"recurrence\": {\"rule\": \"FREQ=DAILY\\u0000\"}}", 422, "recurrence.rule"),
+        bad("a System V time zone", "{\"title\": \"x\", \"timeZone\": \"SystemV/AST4\"}", 422, "timeZone"));
   }
 
   private static Arguments bad(String what, String body, int status, String field) {

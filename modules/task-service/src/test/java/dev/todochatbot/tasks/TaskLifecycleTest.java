@@ -221,6 +221,16 @@ class TaskLifecycleTest {
   }
 
   @Test
+  void timeZonesAreIanaNamesAndTheirLinks() {
+    String token = service.newUser();
+    // a backward link in IANA's tzdata; SystemV/* (refused) left tzdata in 2020b
+    JsonObject task = service.create(token, new JsonObject().put("title", "Call")
+        .put("dueAt", "2026-07-01T15:00:00Z").put("timeZone", "US/Eastern"));
+    assertThat(task.getString("timeZone")).isEqualTo("US/Eastern");
+    assertThat(task.getString("dueAt")).isEqualTo("2026-07-01T11:00:00-04:00");
+  }
+
+  @Test
   void charactersOutsideTheBasicPlaneAreKeptWhole() {
     String token = service.newUser();
     var answer = service.http.post("/api/tasks", token, "{\"title\": \"Wave \\ud83d\\udc4b to Zo\\u00eb\"}");

@@ -3,7 +3,9 @@ package dev.todochatbot.platform;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -25,12 +27,17 @@ public final class InputRules {
   private static final Set<String> ZONES = ZoneId.getAvailableZoneIds().stream()
       .filter(zone -> !zone.startsWith("SystemV/"))
       .collect(Collectors.toUnmodifiableSet());
-  /** PostgreSQL's timestamptz goes further both ways; these are the years people mean. */
-  private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+  /**
+   * The years people mean. RFC 3339 writes four-digit years, and an instant in 9000 stays below 10000
+   * in every zone; PostgreSQL's timestamptz would go much further both ways.
+   */
+  public static final int FIRST_YEAR = 1900;
+  public static final int LAST_YEAR = 9000;
+  private static final Instant EARLIEST = LocalDate.of(FIRST_YEAR, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
+  private static final Instant END = LocalDate.of(LAST_YEAR + 1, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
 
   public static final String CONTROL_MESSAGE = "must not contain control characters";
-  public static final String YEAR_MESSAGE = "must be between the years 1 and 9999";
+  public static final String YEAR_MESSAGE = "must be between the years " + FIRST_YEAR + " and " + LAST_YEAR;
 
   private InputRules() {}
 
@@ -96,7 +103,12 @@ public final class InputRules {
     return zone != null && ZONES.contains(zone);
   }
 
+  /** Whether the instant falls in the years {@link #FIRST_YEAR} to {@link #LAST_YEAR} (in UTC), both included. */
   public static boolean isInRange(Instant instant) {
-    return !instant.isBefore(EARLIEST) && !instant.isAfter(LATEST);
+    return !instant.isBefore(EARLIEST) && instant.isBefore(END);
+  }
+
+  public static boolean isInRange(LocalDate date) {
+    return date.getYear() >= FIRST_YEAR && date.getYear() <= LAST_YEAR;
   }
 }

@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.time.ZoneId;
 import org.junit.jupiter.api.Test;
 
-/** What no service stores, and which zones are zones. */
+/** What no service stores, which zones are zones, and which years are years. */
 class InputRulesTest {
 
   @Test
@@ -46,5 +47,15 @@ class InputRulesTest {
         .as("the JDK's ids that are not IANA's").isNotEmpty().allMatch(zone -> zone.startsWith("SystemV/"));
     assertThat(InputRules.isTimeZone("+01:00")).isFalse();
     assertThat(InputRules.isTimeZone(null)).isFalse();
+  }
+
+  @Test
+  void theYearsAre1900To9000BothIncluded() {
+    assertThat(InputRules.isInRange(Instant.parse("1900-01-01T00:00:00Z"))).isTrue();
+    assertThat(InputRules.isInRange(Instant.parse("9000-12-31T23:59:59.999999Z"))).isTrue();
+    assertThat(InputRules.isInRange(Instant.parse("1899-12-31T23:59:59.999999Z"))).isFalse();
+    assertThat(InputRules.isInRange(Instant.parse("9001-01-01T00:00:00Z"))).isFalse();
+    assertThat(InputRules.isInRange(java.time.LocalDate.of(9000, 12, 31))).isTrue();
+    assertThat(InputRules.isInRange(java.time.LocalDate.of(1899, 12, 31))).isFalse();
   }
 }

@@ -164,6 +164,9 @@ public final class TaskApiVerticle extends VerticleBase {
       } catch (RuntimeException e) {
         errors.add("since", "is not a cursor of this feed: pass the cursor of the last change as it came");
       }
+      if (sinceAt != null && !InputRules.isInRange(sinceAt)) {
+        errors.add("since", InputRules.YEAR_MESSAGE);
+      }
     }
     int limit = MAX_CHANGES;
     String limitText = ctx.queryParams().get("limit");

@@ -232,7 +232,7 @@ final class TaskInput {
       } catch (DateTimeParseException notAnInstant) {
         try {
           LocalDate date = LocalDate.parse(s);
-          if (date.getYear() < 1 || date.getYear() > 9999) {
+          if (!InputRules.isInRange(date)) {
             errors.add("dueAt", InputRules.YEAR_MESSAGE);
             return null;
           }

@@ -87,6 +87,13 @@ class TaskBadInputTest {
         bad("a NUL in a tag", "{\"title\": \"x\", \"tags\": [\"ok\", \"a\\u0000\"]}", 422, "tags[1]"),
         bad("a NUL in the recurrence rule", "{\"title\": \"x\", \"dueAt\": \"2026-03-02T09:00:00Z\", "
             + "\"recurrence\": {\"rule\": \"FREQ=DAILY\\u0000\"}}", 422, "recurrence.rule"),
+        // RFC 3339 has four-digit years; these are the years people mean
+        bad("a due year before 1900", "{\"title\": \"x\", \"dueAt\": \"1899-12-31T23:59:59Z\"}", 422, "dueAt"),
+        bad("a due year after 9000", "{\"title\": \"x\", \"dueAt\": \"9001-01-01T00:00:00Z\"}", 422, "dueAt"),
+        bad("a due year 9999 in a +14:00 zone", "{\"title\": \"x\", \"dueAt\": \"9999-12-31T23:00:00Z\", "
+            + "\"timeZone\": \"Pacific/Kiritimati\"}", 422, "dueAt"),
+        bad("an all-day due date in 1899", "{\"title\": \"x\", \"dueAt\": \"1899-12-31\", \"allDay\": true}", 422,
+            "dueAt"),
         bad("a System V time zone", "{\"title\": \"x\", \"timeZone\": \"SystemV/AST4\"}", 422, "timeZone"));
   }
 
@@ -171,6 +178,10 @@ class TaskBadInputTest {
         Arguments.of("dueAfter=2026-13-01", "dueAfter"),
         Arguments.of("dueBefore=-5000-01-01", "dueBefore"),
         Arguments.of("dueAfter=%2B300000-01-01T00:00:00Z", "dueAfter"),
+        Arguments.of("dueBefore=1899-12-31", "dueBefore"),
+        Arguments.of("dueAfter=9001-01-01T00:00:00Z", "dueAfter"),
+        Arguments.of("status=completed&completedAfter=1899-12-31T00:00:00Z", "completedAfter"),
+        Arguments.of("status=all&completedBefore=9001-01-01", "completedBefore"),
         // the default status is open, and open tasks have no completion time
         Arguments.of("completedAfter=2026-01-01", "status"),
         Arguments.of("completedBefore=2026-01-01T00:00:00Z", "status"),

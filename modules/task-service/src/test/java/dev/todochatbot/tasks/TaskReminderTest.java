@@ -129,6 +129,11 @@ class TaskReminderTest {
     var nothing = add(token, undated.getString("id"), new JsonObject());
     assertThat(nothing.status()).isEqualTo(422);
     assertThat(nothing.body()).contains("\"at\"");
+    for (String at : new String[] {"1899-12-31T23:59:59Z", "9001-01-01T00:00:00Z"}) {
+      var outOfYears = add(token, undated.getString("id"), new JsonObject().put("at", at));
+      assertThat(outOfYears.status()).as(at).isEqualTo(422);
+      assertThat(outOfYears.body()).contains("\"at\"").contains("1900").contains("9000");
+    }
 
     JsonObject task = task(token, "2026-12-01T17:00:00+01:00");
     for (int i = 0; i < Reminder.MAX_PER_TASK; i++) {

@@ -154,6 +154,15 @@ class RecurrenceTest {
     assertRefused("{\"frequency\":\"fortnightly\"}", "recurrence.frequency", "must be daily, weekdays");
     assertRefused("{\"frequency\":\"weekly\",\"every\":2}", "recurrence.every", "is not part of a recurrence");
     assertRefused("{\"rule\":\"FREQ=DAILY\",\"interval\":2}", "recurrence.interval", "cannot be combined with rule");
+    assertRefused("{\"rule\":\"FREQ=DAILY;UNTIL=18991231T000000Z\"}", "recurrence.rule", "between the years 1900 and 9000");
+    assertRefused("{\"frequency\":\"daily\",\"until\":\"9001-01-01\"}", "recurrence", "between the years 1900 and 9000");
+  }
+
+  @Test
+  void aSeriesEndsAtTheLastYearTheApiAccepts() {
+    assertThat(rule("FREQ=YEARLY").next(at("8999-06-01T09:00", UTC), UTC, 1, null))
+        .contains(at("9000-06-01T09:00", UTC));
+    assertThat(rule("FREQ=YEARLY").next(at("9000-06-01T09:00", UTC), UTC, 1, null)).isEmpty();
   }
 
   private static void assertRefused(String json, String field, String message) {

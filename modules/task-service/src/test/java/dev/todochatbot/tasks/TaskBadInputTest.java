@@ -94,7 +94,15 @@ class TaskBadInputTest {
             + "\"timeZone\": \"Pacific/Kiritimati\"}", 422, "dueAt"),
         bad("an all-day due date in 1899", "{\"title\": \"x\", \"dueAt\": \"1899-12-31\", \"allDay\": true}", 422,
             "dueAt"),
-        bad("a System V time zone", "{\"title\": \"x\", \"timeZone\": \"SystemV/AST4\"}", 422, "timeZone"));
+        bad("a System V time zone", "{\"title\": \"x\", \"timeZone\": \"SystemV/AST4\"}", 422, "timeZone"),
+        bad("a rule that ends before the first due date", "{\"title\": \"x\", \"dueAt\": \"2026-03-02T09:00:00Z\", "
+            + "\"recurrence\": {\"rule\": \"FREQ=DAILY;UNTIL=20260301T235959Z\"}}", 422, "recurrence"),
+        bad("a rule that ends the day before an all-day first due date", "{\"title\": \"x\", "
+            + "\"dueAt\": \"2026-03-02\", \"allDay\": true, \"recurrence\": {\"rule\": \"FREQ=DAILY;UNTIL=20260301\"}}",
+            422, "recurrence"),
+        bad("a simple form that ends before the first due date", "{\"title\": \"x\", "
+            + "\"dueAt\": \"2026-03-02T09:00:00+01:00\", \"recurrence\": {\"frequency\": \"weekly\", "
+            + "\"until\": \"2026-03-01\"}}", 422, "recurrence"));
   }
 
   private static Arguments bad(String what, String body, int status, String field) {

@@ -99,6 +99,30 @@ public record Recurrence(String rule, Mode mode) {
   }
 
   /**
+   * Whether the series ends before an occurrence due at {@code due} in {@code zone}: its {@code UNTIL}
+   * (inclusive, as RFC 5545 has it) is an earlier instant, or, as a bare date, an earlier day in the
+   * task's zone. A series whose first occurrence is so due would never repeat.
+   */
+  public boolean endsBefore(Instant due, ZoneId zone) {
+    String until = parts(rule).get("UNTIL");
+    if (until == null) {
+      return false;
+    }
+    TemporalAccessor end = parseUntil(until);
+    if (end == null) {
+      return false; // a stored rule from before UNTIL was checked: nothing to compare
+    }
+    return end instanceof LocalDate day
+        ? due.atZone(zone).toLocalDate().isAfter(day)
+        : due.isAfter(Instant.from(end));
+  }
+
+  /** The {@code UNTIL} of the rule, as the API writes it: a rule part, or the simple form's {@code until}. */
+  public Optional<String> until() {
+    return Optional.ofNullable(parts(rule).get("UNTIL"));
+  }
+
+  /**
    * Reads a recurrence as the API accepts it: {@code {rule: "FREQ=WEEKLY;BYDAY=MO", mode}} or a simple
    * form {@code {frequency: "weekly", interval: 2, byDay: ["MO"], byMonthDay: [-1], byMonth: [1],
    * count: 10, until: "2027-06-30", mode}} ({@code frequency} may also be {@code "weekdays"}).

@@ -42,8 +42,9 @@ export function wallClock(dueAt: string, zone: string): { date: string; time: st
     return { date: dueAt.slice(0, 10), time: dueAt.slice(11, 16) }
   }
   const instant = new Date(dueAt)
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' })
-    .formatToParts(instant)
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit',
+  }).formatToParts(instant)
   const get = (type: string) => parts.find((p) => p.type === type)!.value
   return { date: dateIn(zone, instant), time: `${get('hour')}:${get('minute')}` }
 }

@@ -142,7 +142,8 @@ class TaskToolsTest {
     ToolOutcome halfPair = call(tools, "add_task", new JsonObject().put("title", "a\ud800b"));
     assertThat(halfPair.isError()).as(halfPair.json().encode()).isTrue();
     assertThat(halfPair.errorMessage()).contains("title").contains("surrogate");
-    ToolOutcome inATag = call(tools, "add_task", new JsonObject().put("title", "x").put("tags", new JsonArray().add("\udc00")));
+    ToolOutcome inATag = call(tools, "add_task",
+        new JsonObject().put("title", "x").put("tags", new JsonArray().add("\udc00")));
     assertThat(inATag.isError()).isTrue();
     assertThat(inATag.errorMessage()).contains("tags");
 

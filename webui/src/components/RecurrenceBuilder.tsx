@@ -4,6 +4,7 @@ import { useId, useMemo, useState } from 'react'
 import {
   defaultForm, describeForm, fromRule, nextDates, toRule, WEEKDAYS, type Frequency, type RecurrenceForm, type Weekday,
 } from '../lib/recurrence'
+import { LAST_DATE } from '../lib/time'
 import type { Recurrence } from '../lib/types'
 
 const FREQUENCIES: [Frequency, string, string][] = [
@@ -132,7 +133,7 @@ export function RecurrenceBuilder({ value, due, onChange, error }: Props) {
           <label className="compact">
             <input type="radio" name={`${id}-ends`} checked={form.ends === 'until'} onChange={() => update({ ends: 'until' })} />
             <span>on</span>
-            <input type="date" value={form.until} aria-label="Last date" disabled={form.ends !== 'until'}
+            <input type="date" min={start} max={LAST_DATE} value={form.until} aria-label="Last date" disabled={form.ends !== 'until'}
               onChange={(e) => e.target.value && update({ until: e.target.value })} />
           </label>
         </div>

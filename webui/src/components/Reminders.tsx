@@ -1,7 +1,7 @@
 // A task's reminders: at a moment, or some time before the due time (optionally at a time of day).
 import { useState, type FormEvent } from 'react'
 import { api, ApiError } from '../lib/api'
-import { formatInstant, zonedInstant } from '../lib/time'
+import { FIRST_DATE, LAST_DATE, formatInstant, zonedInstant } from '../lib/time'
 import type { Reminder, Task } from '../lib/types'
 import { FormError } from './FieldError'
 
@@ -94,7 +94,7 @@ export function Reminders({ task, onChanged }: { task: Task; onChanged: () => vo
           </>
         ) : (
           <>
-            <input type="date" value={date} aria-label="Reminder date" onChange={(e) => setDate(e.target.value)} />
+            <input type="date" min={FIRST_DATE} max={LAST_DATE} value={date} aria-label="Reminder date" onChange={(e) => setDate(e.target.value)} />
             <input type="time" value={clock} aria-label="Reminder time" onChange={(e) => setClock(e.target.value)} />
           </>
         )}

@@ -8,7 +8,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { api, ApiError } from '../lib/api'
 import { editsOf, formField, formOf, keepEdits, patchOf, rebase, type TaskForm } from '../lib/editor'
 import { saveEditorDraft, type EditorDraft } from '../lib/storage'
-import { allZones, formatInstant } from '../lib/time'
+import { FIRST_DATE, LAST_DATE, allZones, formatInstant } from '../lib/time'
 import { PRIORITIES, type Task } from '../lib/types'
 import { FieldError, FormError } from './FieldError'
 import { History } from './History'
@@ -215,7 +215,7 @@ export function TaskEditor({ taskId, known, onClose, onSaved, onDeleted, onToggl
           <div className="field-row">
             <label className="compact">
               <span>Date</span>
-              <input type="date" value={form.date} onChange={(e) => set({ date: e.target.value })} data-testid="editor-date" />
+              <input type="date" min={FIRST_DATE} max={LAST_DATE} value={form.date} onChange={(e) => set({ date: e.target.value })} data-testid="editor-date" />
             </label>
             <label className="compact">
               <span>Time</span>

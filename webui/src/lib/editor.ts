@@ -16,7 +16,7 @@ export interface TaskForm {
 }
 
 export function formOf(task: Task): TaskForm {
-  const due = task.dueAt ? wallClock(task.dueAt) : { date: '', time: '' }
+  const due = task.dueAt ? wallClock(task.dueAt, task.timeZone) : { date: '', time: '' }
   return {
     title: task.title,
     description: task.description ?? '',

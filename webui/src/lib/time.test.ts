@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { dateIn, formatDue, isOverdue, zonedInstant } from './time'
+import { dateIn, formatDue, isOverdue, wallClock, zonedInstant } from './time'
 
 describe('time zones', () => {
   it('finds the instant of a wall-clock time in a zone, across clock changes', () => {
@@ -12,6 +12,15 @@ describe('time zones', () => {
   it('reads the date of an instant in a zone', () => {
     expect(dateIn('Asia/Tokyo', new Date('2026-11-26T20:00:00Z'))).toBe('2026-11-27')
     expect(dateIn('America/Los_Angeles', new Date('2026-11-26T05:00:00Z'))).toBe('2026-11-25')
+  })
+
+  it('reads the wall clock of a dueAt in its zone, also when the API wrote it in UTC', () => {
+    expect(wallClock('2026-12-01T17:00:00+01:00', 'Europe/Paris')).toEqual({ date: '2026-12-01', time: '17:00' })
+    expect(wallClock('2026-12-01T17:00:00Z', 'UTC')).toEqual({ date: '2026-12-01', time: '17:00' })
+    expect(wallClock('2026-12-01T17:00:00Z', 'Europe/London')).toEqual({ date: '2026-12-01', time: '17:00' })
+    // Paris Mean Time, +00:09:21, has no RFC 3339 offset: the API writes UTC
+    expect(wallClock('1905-06-01T12:00:00Z', 'Europe/Paris')).toEqual({ date: '1905-06-01', time: '12:09' })
+    expect(wallClock('1905-07-13T23:50:39Z', 'Europe/Paris')).toEqual({ date: '1905-07-14', time: '00:00' })
   })
 
   it('calls near days by name', () => {

@@ -32,10 +32,26 @@ export function zonedInstant(date: string, time: string, zone: string): string {
   return new Date(instant).toISOString().replace('.000Z', 'Z')
 }
 
-/** The wall-clock date and time of a `dueAt` as the API writes it (with its zone's offset). */
-export function wallClock(dueAt: string): { date: string; time: string } {
-  return { date: dueAt.slice(0, 10), time: dueAt.slice(11, 16) }
+/**
+ * The wall-clock date and time of a task's `dueAt` in its zone. The API writes it with the zone's
+ * offset, so the text holds them; where that offset has seconds, which RFC 3339 cannot write (local mean
+ * time: Paris before 1911), it writes UTC instead, and the zone's clock is read with Intl.
+ */
+export function wallClock(dueAt: string, zone: string): { date: string; time: string } {
+  if (!dueAt.endsWith('Z') || zone === 'UTC' || !isValidZone(zone)) {
+    return { date: dueAt.slice(0, 10), time: dueAt.slice(11, 16) }
+  }
+  const instant = new Date(dueAt)
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit',
+  }).formatToParts(instant)
+  const get = (type: string) => parts.find((p) => p.type === type)!.value
+  return { date: dateIn(zone, instant), time: `${get('hour')}:${get('minute')}` }
 }
+
+/** The dates the API accepts (the years 1900 to 9000), for date inputs' min and max. */
+export const FIRST_DATE = '1900-01-01'
+export const LAST_DATE = '9000-12-31'
 
 export function isValidZone(zone: string): boolean {
   try {

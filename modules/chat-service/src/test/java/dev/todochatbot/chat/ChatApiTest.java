@@ -127,6 +127,13 @@ class ChatApiTest {
     var control = first.post("/api/chat", token, new JsonObject().put("message", "hi\u0007there"));
     assertThat(control.status()).isEqualTo(422);
     assertThat(control.body()).contains("control characters");
+    // half a surrogate pair has no UTF-8 form: it would be stored as '?'
+    var halfPair = first.post("/api/chat", token, "{\"message\": \"add call \\ud83d mum\"}");
+    assertThat(halfPair.status()).as(halfPair.toString()).isEqualTo(422);
+    assertThat(halfPair.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("message");
+    var nulInId = first.post("/api/chat", token, new JsonObject().put("message", "hi").put("conversationId", "\u0000"));
+    assertThat(nulInId.status()).isEqualTo(422);
+    assertThat(nulInId.body()).contains("conversationId");
     var notJson = first.send("POST", "/api/chat", token, "{not json", java.util.Map.of());
     assertThat(notJson.status()).isEqualTo(400);
     assertThat(notJson.body()).doesNotContain("Exception");

@@ -152,6 +152,11 @@ class AccountApiTest {
         Arguments.of("unknown field", good.copy().put("admin", true).encode(), 422, "admin"),
         Arguments.of("a NUL in the name", good.copy().put("name", "Ro\u0000bert").encode(), 422, "name"),
         Arguments.of("a NUL in the email", good.copy().put("email", "ok\u0000@example.com").encode(), 422, "email"),
+        Arguments.of("a NUL in the password", good.copy().put("password", "long enough\u0000").encode(), 422,
+            "password"),
+        Arguments.of("half a surrogate pair in the name",
+            "{\"email\": \"ok@example.com\", \"password\": \"long enough\", \"name\": \"O\\ud800k\"}", 422, "name"),
+        Arguments.of("a System V zone", good.copy().put("timeZone", "SystemV/EST5").encode(), 422, "timeZone"),
         Arguments.of("malformed JSON", "{\"email\": ", 400, null));
   }
 
@@ -183,6 +188,9 @@ class AccountApiTest {
   void badProfileChangesAreRefused() {
     String token = edge.newUser();
     assertThat(edge.http.patch("/api/me", token, new JsonObject().put("timeZone", "GMT+1")).status()).isEqualTo(422);
+    assertThat(edge.http.patch("/api/me", token, new JsonObject().put("timeZone", "SystemV/AST4")).status())
+        .isEqualTo(422);
+    assertThat(edge.http.patch("/api/me", token, "{\"name\": \"P\\udc00t\"}").status()).isEqualTo(422);
     assertThat(edge.http.patch("/api/me", token, new JsonObject().putNull("name")).status()).isEqualTo(422);
     assertThat(edge.http.patch("/api/me", token, new JsonObject().put("email", "x@example.com")).status()).isEqualTo(422);
     assertThat(edge.http.get("/api/me", token).json().getJsonObject("user").getString("name")).isEqualTo("Pat");

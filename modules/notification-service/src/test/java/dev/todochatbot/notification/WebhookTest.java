@@ -90,6 +90,11 @@ class WebhookTest {
     assertInvalid(bob, new JsonObject().put("url", "https://hooks.example.com/in").put("secret", "s".repeat(201)),
         "secret");
     assertInvalid(bob, new JsonObject().put("url", 7).put("secret", SECRET), "url");
+    // PostgreSQL refuses NUL in text (this was a 500), and half a surrogate pair would be stored as '?'
+    assertInvalid(bob, new JsonObject().put("url", "https://hooks.example.com/in").put("secret", SECRET + "\u0000"),
+        "secret");
+    assertInvalid(bob, "{\"url\": \"https://hooks.example.com/in\", \"secret\": \"" + SECRET + "\\ud800\"}", "secret");
+    assertInvalid(bob, "{\"url\": \"https://hooks.example.com/\\udc00\", \"secret\": \"" + SECRET + "\"}", "url");
     assertInvalid(bob, new JsonObject(), "url", "secret");
     assertThat(service.http.get("/api/me/webhook", bob.token()).status()).isEqualTo(404);
   }
@@ -240,7 +245,7 @@ class WebhookTest {
 
   // --- helpers
 
-  private void assertInvalid(User user, JsonObject body, String... fields) {
+  private void assertInvalid(User user, Object body, String... fields) {
     Answer answer = service.http.send("PUT", "/api/me/webhook", user.token(), body, Map.of());
     assertThat(answer.status()).as(answer.toString()).isEqualTo(422);
     assertThat(answer.json().getJsonArray("errors").stream().map(e -> ((JsonObject) e).getString("field")))

@@ -86,7 +86,10 @@ public final class HttpProblems {
     return line.length() > 200 ? line.substring(0, 200) : line;
   }
 
-  /** The body as a JSON object, or a 400 problem that says what is wrong with it. */
+  /**
+   * The body as a JSON object, or a 400 problem that says what is wrong with it; a 422 when a string
+   * in it cannot be stored ({@link InputRules#requireStorable}).
+   */
   public static JsonObject jsonObjectBody(RoutingContext ctx) {
     var body = ctx.body();
     if (body == null || body.buffer() == null || body.length() == 0) {
@@ -108,6 +111,7 @@ public final class HttpProblems {
     if (!(value instanceof JsonObject object)) {
       throw Problem.badRequest("The request body must be a JSON object.").exception();
     }
+    InputRules.requireStorable(object);
     return object;
   }
 }

@@ -121,8 +121,10 @@ record Reminder(UUID id, Instant at, String before, String time) {
       } catch (DateTimeParseException e) {
         // reported below
       }
-      if (at == null || !InputRules.isInRange(at)) {
+      if (at == null) {
         errors.add("at", "must be an instant with an offset, such as \"2026-12-01T16:30:00Z\"");
+      } else if (!InputRules.isInRange(at)) {
+        errors.add("at", InputRules.YEAR_MESSAGE);
       }
       errors.throwIfInvalidBody();
       return new Reminder(UUID.randomUUID(), at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null, null);

@@ -164,6 +164,9 @@ public final class TaskApiVerticle extends VerticleBase {
       } catch (RuntimeException e) {
         errors.add("since", "is not a cursor of this feed: pass the cursor of the last change as it came");
       }
+      if (sinceAt != null && !InputRules.isInRange(sinceAt)) {
+        errors.add("since", InputRules.YEAR_MESSAGE);
+      }
     }
     int limit = MAX_CHANGES;
     String limitText = ctx.queryParams().get("limit");
@@ -240,10 +243,17 @@ public final class TaskApiVerticle extends VerticleBase {
           .exception();
     }
     var json = HttpProblems.jsonObjectBody(ctx);
-    if (!(json.getValue("minutes") instanceof Integer minutes) || minutes < 1 || minutes > 1440) {
-      throw Problem.validation(List.of(new Problem.FieldError("minutes", "must be a whole number from 1 to 1440")))
-          .exception();
+    var errors = new dev.todochatbot.platform.FieldErrors();
+    for (String name : json.fieldNames()) {
+      if (!name.equals("minutes")) {
+        errors.add(name, "is not part of a snooze; send minutes only");
+      }
     }
+    int minutes = json.getValue("minutes") instanceof Integer n ? n : 0;
+    if (minutes < 1 || minutes > 1440) {
+      errors.add("minutes", "must be a whole number from 1 to 1440");
+    }
+    errors.throwIfInvalidBody();
     Principal user = Principal.of(ctx);
     Instant now = now();
     Instant at = now.plus(java.time.Duration.ofMinutes(minutes)).truncatedTo(ChronoUnit.SECONDS);

@@ -232,7 +232,7 @@ final class TaskInput {
       } catch (DateTimeParseException notAnInstant) {
         try {
           LocalDate date = LocalDate.parse(s);
-          if (date.getYear() < 1 || date.getYear() > 9999) {
+          if (!InputRules.isInRange(date)) {
             errors.add("dueAt", InputRules.YEAR_MESSAGE);
             return null;
           }
@@ -259,6 +259,8 @@ final class TaskInput {
     Recurrence repeats = recurrence.present ? recurrence.value : null;
     if (repeats != null && due == null) {
       errors.add("recurrence", "needs a due date: set dueAt to the first occurrence");
+    } else if (repeats != null && repeats.endsBefore(due, ZoneId.of(zone))) {
+      errors.add("recurrence", endsBefore(repeats, due, zone));
     }
     errors.throwIfInvalidBody();
     TaskStatus initial = status.present ? status.value : TaskStatus.OPEN;
@@ -291,6 +293,12 @@ final class TaskInput {
       errors.add(dueAt.present ? "dueAt" : "recurrence", "a repeating task needs a due date: keep dueAt, or set "
           + "recurrence to null first");
     }
+    if ((recurrence.present || dueAt.present) && repeats != null && due != null
+        && repeats.endsBefore(due, ZoneId.of(zone))) {
+      errors.add(recurrence.present ? "recurrence" : "dueAt", recurrence.present ? endsBefore(repeats, due, zone)
+          : "is after the end of the task's series (UNTIL=" + repeats.until().orElseThrow() + "): keep it on or "
+              + "before that, or set recurrence with a later until");
+    }
     if (due == null && current.reminders().stream().anyMatch(r -> r.before() != null)) {
       errors.add("dueAt", "the task has reminders relative to its due time: delete them first, or keep a due date");
     }
@@ -313,6 +321,13 @@ final class TaskInput {
         repeats, series, number, reminders);
     // a patch that sets every field to what it already is changes nothing, not even the version
     return next.sameContentAs(current) ? current : next;
+  }
+
+  /** Says what to fix when a series would end before its first occurrence is due, so would never repeat. */
+  private static String endsBefore(Recurrence repeats, Instant due, String zone) {
+    return "ends before its first due date: UNTIL=" + repeats.until().orElseThrow() + " is earlier than "
+        + IsoTime.inZone(due, ZoneId.of(zone)) + "; set until (UNTIL in a rule) on or after the due date, "
+        + "or leave it out";
   }
 
   /**

@@ -163,9 +163,10 @@ record TaskQuery(
 
     Instant completedAfter = instantOrDate(params.get("completedAfter"), "completedAfter", zone, errors);
     Instant completedBefore = instantOrDate(params.get("completedBefore"), "completedBefore", zone, errors);
-    if ((completedAfter != null || completedBefore != null) && "open".equals(params.get("status"))) {
-      errors.add("status", "open tasks have no completion time; use status=completed (or all) with completedAfter/"
-          + "completedBefore");
+    // open is also the default: without status, these would always answer an empty list
+    if ((completedAfter != null || completedBefore != null) && !statuses.contains(TaskStatus.COMPLETED)) {
+      errors.add("status", "open tasks have no completion time; add status=completed (or status=all) to use "
+          + "completedAfter/completedBefore");
     }
 
     String textQuery = "";

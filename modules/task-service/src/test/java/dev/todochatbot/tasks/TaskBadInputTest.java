@@ -78,7 +78,31 @@ class TaskBadInputTest {
         bad("a NUL in the description", "{\"title\": \"x\", \"description\": \"a\\u0000b\"}", 422, "description"),
         bad("a due year before 1", "{\"title\": \"x\", \"dueAt\": \"-5000-01-01T00:00:00Z\"}", 422, "dueAt"),
         bad("a due year after 9999", "{\"title\": \"x\", \"dueAt\": \"+300000-01-01T00:00:00Z\"}", 422, "dueAt"),
-        bad("an all-day due year 0", "{\"title\": \"x\", \"dueAt\": \"0000-01-01\", \"allDay\": true}", 422, "dueAt"));
+        bad("an all-day due year 0", "{\"title\": \"x\", \"dueAt\": \"0000-01-01\", \"allDay\": true}", 422, "dueAt"),
+        // PostgreSQL refuses NUL in text (a 500 before), and the driver writes half a surrogate pair as '?'
+        bad("half a surrogate pair in the title", "{\"title\": \"a\\ud800b\"}", 422, "title"),
+        bad("a lone low surrogate in the description", "{\"title\": \"x\", \"description\": \"\\udc00\"}", 422,
+            "description"),
+        bad("a surrogate pair the wrong way round", "{\"title\": \"\\ude00\\ud83d\"}", 422, "title"),
+        bad("a NUL in a tag", "{\"title\": \"x\", \"tags\": [\"ok\", \"a\\u0000\"]}", 422, "tags[1]"),
+        bad("a NUL in the recurrence rule", "{\"title\": \"x\", \"dueAt\": \"2026-03-02T09:00:00Z\", "
+            + "\"recurrence\": {\"rule\": \"FREQ=DAILY\\u0000\"}}", 422, "recurrence.rule"),
+        // RFC 3339 has four-digit years; these are the years people mean
+        bad("a due year before 1900", "{\"title\": \"x\", \"dueAt\": \"1899-12-31T23:59:59Z\"}", 422, "dueAt"),
+        bad("a due year after 9000", "{\"title\": \"x\", \"dueAt\": \"9001-01-01T00:00:00Z\"}", 422, "dueAt"),
+        bad("a due year 9999 in a +14:00 zone", "{\"title\": \"x\", \"dueAt\": \"9999-12-31T23:00:00Z\", "
+            + "\"timeZone\": \"Pacific/Kiritimati\"}", 422, "dueAt"),
+        bad("an all-day due date in 1899", "{\"title\": \"x\", \"dueAt\": \"1899-12-31\", \"allDay\": true}", 422,
+            "dueAt"),
+        bad("a System V time zone", "{\"title\": \"x\", \"timeZone\": \"SystemV/AST4\"}", 422, "timeZone"),
+        bad("a rule that ends before the first due date", "{\"title\": \"x\", \"dueAt\": \"2026-03-02T09:00:00Z\", "
+            + "\"recurrence\": {\"rule\": \"FREQ=DAILY;UNTIL=20260301T235959Z\"}}", 422, "recurrence"),
+        bad("a rule that ends the day before an all-day first due date", "{\"title\": \"x\", "
+            + "\"dueAt\": \"2026-03-02\", \"allDay\": true, \"recurrence\": {\"rule\": \"FREQ=DAILY;UNTIL=20260301\"}}",
+            422, "recurrence"),
+        bad("a simple form that ends before the first due date", "{\"title\": \"x\", "
+            + "\"dueAt\": \"2026-03-02T09:00:00+01:00\", \"recurrence\": {\"frequency\": \"weekly\", "
+            + "\"until\": \"2026-03-01\"}}", 422, "recurrence"));
   }
 
   private static Arguments bad(String what, String body, int status, String field) {
@@ -162,6 +186,14 @@ class TaskBadInputTest {
         Arguments.of("dueAfter=2026-13-01", "dueAfter"),
         Arguments.of("dueBefore=-5000-01-01", "dueBefore"),
         Arguments.of("dueAfter=%2B300000-01-01T00:00:00Z", "dueAfter"),
+        Arguments.of("dueBefore=1899-12-31", "dueBefore"),
+        Arguments.of("dueAfter=9001-01-01T00:00:00Z", "dueAfter"),
+        Arguments.of("status=completed&completedAfter=1899-12-31T00:00:00Z", "completedAfter"),
+        Arguments.of("status=all&completedBefore=9001-01-01", "completedBefore"),
+        // the default status is open, and open tasks have no completion time
+        Arguments.of("completedAfter=2026-01-01", "status"),
+        Arguments.of("completedBefore=2026-01-01T00:00:00Z", "status"),
+        Arguments.of("status=open&completedAfter=2026-01-01", "status"),
         Arguments.of("overdue=yes", "overdue"),
         Arguments.of("q=" + "q".repeat(201), "q"),
         Arguments.of("sort=due", "sort"),

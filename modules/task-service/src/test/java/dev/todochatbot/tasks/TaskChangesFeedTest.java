@@ -76,7 +76,7 @@ class TaskChangesFeedTest {
   void aBadCursorIsRefusedNamingTheParameter() {
     String token = service.newUser();
     for (String query : List.of("", "?since=yesterday", "?since=2026-01-01T00:00:00Z~not-a-uuid",
-        "?since=2026-01-01T00:00:00Z&limit=0")) {
+        "?since=2026-01-01T00:00:00Z&limit=0", "?since=%2B100000-01-01T00:00:00Z", "?since=1899-12-31T00:00:00Z")) {
       var answer = service.http.get("/api/tasks/changes" + query, token);
       assertThat(answer.status()).as(query).isEqualTo(400);
       assertThat(answer.body()).as(query).containsAnyOf("\"since\"", "\"limit\"");

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,10 @@ import org.junit.jupiter.api.TestInstance;
 /** Create, read, change, complete, reopen and delete one task over real HTTP. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TaskLifecycleTest {
+
+  /** RFC 3339: four-digit years and offsets in whole minutes; browsers read anything else as Invalid Date. */
+  private static final Pattern RFC_3339 =
+      Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})");
 
   private TaskServiceFixture service;
 
@@ -218,5 +223,60 @@ class TaskLifecycleTest {
     JsonObject moved = service.http.patch("/api/tasks/" + task.getString("id"), token,
         new JsonObject().put("timeZone", "Asia/Tokyo")).json();
     assertThat(moved.getString("dueAt")).isEqualTo("2026-07-01T22:00:00+09:00");
+  }
+
+  @Test
+  void dueTimesAtTheEdgesOfTheAcceptedYearsAreWrittenInRfc3339() {
+    String token = service.newUser();
+    JsonObject last = service.create(token, new JsonObject().put("title", "Last")
+        .put("dueAt", "9000-12-31T23:59:59Z").put("timeZone", "Pacific/Kiritimati"));
+    assertThat(last.getString("dueAt")).isEqualTo("9001-01-01T13:59:59+14:00");
+    JsonObject first = service.create(token, new JsonObject().put("title", "First")
+        .put("dueAt", "1900-01-01T00:00:00Z").put("timeZone", "UTC"));
+    assertThat(first.getString("dueAt")).isEqualTo("1900-01-01T00:00:00Z");
+  }
+
+  @Test
+  void aDueTimeInLocalMeanTimeIsWrittenInUtcSinceRfc3339OffsetsHaveNoSeconds() {
+    String token = service.newUser();
+    // Paris kept Paris Mean Time (+00:09:21) until 1911; Monrovia kept -00:44:30 until 1972
+    JsonObject paris = service.create(token, new JsonObject().put("title", "Exposition")
+        .put("dueAt", "1905-06-01T12:09:21+00:09:21").put("timeZone", "Europe/Paris"));
+    assertThat(paris.getString("dueAt")).isEqualTo("1905-06-01T12:00:00Z");
+    JsonObject allDay = service.create(token, new JsonObject().put("title", "Fête")
+        .put("dueAt", "1905-07-14").put("allDay", true).put("timeZone", "Europe/Paris"));
+    assertThat(allDay.getString("dueAt")).isEqualTo("1905-07-13T23:50:39Z");
+    JsonObject monrovia = service.create(token, new JsonObject().put("title", "Market")
+        .put("dueAt", "1971-06-01T12:44:30Z").put("timeZone", "Africa/Monrovia"));
+    assertThat(monrovia.getString("dueAt")).isEqualTo("1971-06-01T12:44:30Z");
+    for (JsonObject task : new JsonObject[] {paris, allDay, monrovia}) {
+      assertThat(task.getString("dueAt")).matches(RFC_3339);
+      assertThat(service.http.get("/api/tasks/" + task.getString("id"), token).json()).isEqualTo(task);
+    }
+    // in whole minutes again, the zone's own offset
+    JsonObject later = service.http.patch("/api/tasks/" + monrovia.getString("id"), token,
+        new JsonObject().put("dueAt", "1972-06-01T12:00:00Z")).json();
+    assertThat(later.getString("dueAt")).isEqualTo("1972-06-01T12:00:00Z");
+    JsonObject paris1912 = service.http.patch("/api/tasks/" + paris.getString("id"), token,
+        new JsonObject().put("dueAt", "1922-06-01T12:00:00Z")).json();
+    assertThat(paris1912.getString("dueAt")).isEqualTo("1922-06-01T13:00:00+01:00");
+  }
+
+  @Test
+  void timeZonesAreIanaNamesAndTheirLinks() {
+    String token = service.newUser();
+    // a backward link in IANA's tzdata; SystemV/* (refused) left tzdata in 2020b
+    JsonObject task = service.create(token, new JsonObject().put("title", "Call")
+        .put("dueAt", "2026-07-01T15:00:00Z").put("timeZone", "US/Eastern"));
+    assertThat(task.getString("timeZone")).isEqualTo("US/Eastern");
+    assertThat(task.getString("dueAt")).isEqualTo("2026-07-01T11:00:00-04:00");
+  }
+
+  @Test
+  void charactersOutsideTheBasicPlaneAreKeptWhole() {
+    String token = service.newUser();
+    var answer = service.http.post("/api/tasks", token, "{\"title\": \"Wave \\ud83d\\udc4b to Zo\\u00eb\"}");
+    assertThat(answer.status()).as(answer.toString()).isEqualTo(201);
+    assertThat(answer.json().getString("title")).isEqualTo("Wave \ud83d\udc4b to Zo\u00eb");
   }
 }

@@ -124,6 +124,27 @@ class TaskRecurrenceTest {
     assertThat(clearsDue.status()).isEqualTo(422);
     assertThat(clearsDue.body()).contains("dueAt").contains("a repeating task needs a due date");
 
+    // a series that ends before its first due date would never repeat: say what to change
+    var endsBefore = service.http.patch("/api/tasks/" + task.getString("id"), user.token(), new JsonObject()
+        .put("recurrence", new JsonObject().put("rule", "FREQ=DAILY;UNTIL=20260301T000000Z")));
+    assertThat(endsBefore.status()).as(endsBefore.toString()).isEqualTo(422);
+    assertThat(endsBefore.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("recurrence");
+    assertThat(endsBefore.body()).contains("UNTIL").contains("2026-03-02T09:00:00Z");
+    var simpleEndsBefore = service.http.patch("/api/tasks/" + task.getString("id"), user.token(), new JsonObject()
+        .put("recurrence", new JsonObject().put("frequency", "daily").put("until", "2026-03-01")));
+    assertThat(simpleEndsBefore.status()).isEqualTo(422);
+    assertThat(simpleEndsBefore.body()).contains("\"recurrence\"").contains("until");
+    JsonObject ending = service.create(user.token(), new JsonObject().put("title", "z")
+        .put("dueAt", "2026-03-02T09:00:00Z")
+        .put("recurrence", new JsonObject().put("rule", "FREQ=DAILY;UNTIL=20260302T090000Z")));
+    assertThat(ending.getJsonObject("recurrence").getString("rule")).as("UNTIL is inclusive")
+        .isEqualTo("FREQ=DAILY;UNTIL=20260302T090000Z");
+    var movedPastTheEnd = service.http.patch("/api/tasks/" + ending.getString("id"), user.token(),
+        new JsonObject().put("dueAt", "2026-03-03T09:00:00Z"));
+    assertThat(movedPastTheEnd.status()).isEqualTo(422);
+    assertThat(movedPastTheEnd.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("dueAt");
+    assertThat(service.http.get("/api/tasks/" + ending.getString("id"), user.token()).json()).isEqualTo(ending);
+
     var readOnly = service.http.patch("/api/tasks/" + task.getString("id"), user.token(),
         new JsonObject().put("seriesId", UUID.randomUUID().toString()));
     assertThat(readOnly.status()).isEqualTo(422);

@@ -129,6 +129,11 @@ class TaskReminderTest {
     var nothing = add(token, undated.getString("id"), new JsonObject());
     assertThat(nothing.status()).isEqualTo(422);
     assertThat(nothing.body()).contains("\"at\"");
+    for (String at : new String[] {"1899-12-31T23:59:59Z", "9001-01-01T00:00:00Z"}) {
+      var outOfYears = add(token, undated.getString("id"), new JsonObject().put("at", at));
+      assertThat(outOfYears.status()).as(at).isEqualTo(422);
+      assertThat(outOfYears.body()).contains("\"at\"").contains("1900").contains("9000");
+    }
 
     JsonObject task = task(token, "2026-12-01T17:00:00+01:00");
     for (int i = 0; i < Reminder.MAX_PER_TASK; i++) {
@@ -139,6 +144,22 @@ class TaskReminderTest {
     assertThat(eleventh.status()).isEqualTo(409);
     assertThat(http().get("/api/tasks/" + task.getString("id"), token).json().getJsonArray("reminders"))
         .hasSize(Reminder.MAX_PER_TASK);
+  }
+
+  @Test
+  void snoozeRefusesFieldsItDoesNotKnowAndLeavesTheReminder() {
+    String token = service.newUser();
+    JsonObject task = task(token, "2026-12-01T17:00:00+01:00");
+    String id = add(token, task.getString("id"), new JsonObject().put("before", "PT15M")).json().getString("id");
+    var answer = http().post("/api/reminders/" + id + "/snooze", token,
+        new JsonObject().put("minutes", 10).put("until", "2026-12-01T16:50:00Z"));
+    assertThat(answer.status()).as(answer.toString()).isEqualTo(422);
+    assertThat(answer.contentType()).isEqualTo("application/problem+json");
+    assertThat(answer.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("until");
+    assertThat(answer.json().getJsonArray("errors").getJsonObject(0).getString("message")).contains("minutes");
+    JsonObject stored = http().get("/api/tasks/" + task.getString("id"), token).json();
+    assertThat(stored.getJsonArray("reminders").getJsonObject(0).getString("before")).isEqualTo("PT15M");
+    assertThat(stored.getInteger("version")).isEqualTo(2);
   }
 
   @Test

@@ -135,6 +135,18 @@ class TaskToolsTest {
     assertThat(badRule.isError()).isTrue();
     assertThat(badRule.errorMessage()).contains("BYDAY");
 
+    // what a model or an MCP client sends is stored as it came, or refused: no NUL, no half surrogate pair
+    ToolOutcome nul = call(tools, "add_task", new JsonObject().put("title", "a\u0000b"));
+    assertThat(nul.isError()).isTrue();
+    assertThat(nul.errorMessage()).contains("title").contains("NUL");
+    ToolOutcome halfPair = call(tools, "add_task", new JsonObject().put("title", "a\ud800b"));
+    assertThat(halfPair.isError()).as(halfPair.json().encode()).isTrue();
+    assertThat(halfPair.errorMessage()).contains("title").contains("surrogate");
+    ToolOutcome inATag = call(tools, "add_task",
+        new JsonObject().put("title", "x").put("tags", new JsonArray().add("\udc00")));
+    assertThat(inATag.isError()).isTrue();
+    assertThat(inATag.errorMessage()).contains("tags");
+
     ToolOutcome unknown = call(tools, "run_sql", new JsonObject().put("sql", "DROP TABLE tasks.task"));
     assertThat(unknown.errorMessage()).contains("no tool named \"run_sql\"");
   }

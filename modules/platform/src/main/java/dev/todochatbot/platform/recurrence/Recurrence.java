@@ -1,6 +1,7 @@
 package dev.todochatbot.platform.recurrence;
 
 import dev.todochatbot.platform.FieldErrors;
+import dev.todochatbot.platform.InputRules;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -11,6 +12,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,6 +96,30 @@ public record Recurrence(String rule, Mode mode) {
   /** The number of occurrences the rule allows ({@code COUNT}), if it limits them. */
   public Optional<Integer> count() {
     return Optional.ofNullable(parts(rule).get("COUNT")).map(Integer::valueOf);
+  }
+
+  /**
+   * Whether the series ends before an occurrence due at {@code due} in {@code zone}: its {@code UNTIL}
+   * (inclusive, as RFC 5545 has it) is an earlier instant, or, as a bare date, an earlier day in the
+   * task's zone. A series whose first occurrence is so due would never repeat.
+   */
+  public boolean endsBefore(Instant due, ZoneId zone) {
+    String until = parts(rule).get("UNTIL");
+    if (until == null) {
+      return false;
+    }
+    TemporalAccessor end = parseUntil(until);
+    if (end == null) {
+      return false; // a stored rule from before UNTIL was checked: nothing to compare
+    }
+    return end instanceof LocalDate day
+        ? due.atZone(zone).toLocalDate().isAfter(day)
+        : due.isAfter(Instant.from(end));
+  }
+
+  /** The {@code UNTIL} of the rule, as the API writes it: a rule part, or the simple form's {@code until}. */
+  public Optional<String> until() {
+    return Optional.ofNullable(parts(rule).get("UNTIL"));
   }
 
   /**
@@ -319,8 +345,14 @@ public record Recurrence(String rule, Mode mode) {
       return "COUNT and UNTIL cannot both be given: a series ends one way";
     }
     String until = parts.get("UNTIL");
-    if (until != null && !isUntil(until)) {
-      return "UNTIL must be a UTC date and time such as 20270630T235959Z";
+    if (until != null) {
+      TemporalAccessor end = parseUntil(until);
+      if (end == null) {
+        return "UNTIL must be a UTC date and time such as 20270630T235959Z";
+      }
+      if (!InputRules.isInRange(LocalDate.from(end))) {
+        return "UNTIL " + InputRules.YEAR_MESSAGE;
+      }
     }
     String byDay = parts.get("BYDAY");
     if (byDay != null) {
@@ -378,16 +410,15 @@ public record Recurrence(String rule, Mode mode) {
     return null;
   }
 
-  private static boolean isUntil(String value) {
+  /** An UNTIL value: an instant (UTC date and time) or a date; null when it is neither. */
+  private static TemporalAccessor parseUntil(String value) {
     try {
-      UNTIL_DATE_TIME.parse(value);
-      return true;
+      return Instant.from(UNTIL_DATE_TIME.parse(value)).atOffset(ZoneOffset.UTC);
     } catch (DateTimeParseException e) {
       try {
-        UNTIL_DATE.parse(value);
-        return true;
+        return LocalDate.from(UNTIL_DATE.parse(value));
       } catch (DateTimeParseException e2) {
-        return false;
+        return null;
       }
     }
   }
@@ -469,7 +500,9 @@ public record Recurrence(String rule, Mode mode) {
     for (int i = 0; i < MAX_INSTANCES && it.hasNext(); i++) {
       long instance = it.nextMillis();
       if (instance > after) {
-        return Optional.of(Instant.ofEpochMilli(instance));
+        // the API holds no later year: the series ends there, rather than ask for an occurrence it refuses
+        Instant next = Instant.ofEpochMilli(instance);
+        return InputRules.isInRange(next) ? Optional.of(next) : Optional.empty();
       }
     }
     return Optional.empty();

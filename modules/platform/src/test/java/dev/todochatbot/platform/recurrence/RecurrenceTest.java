@@ -154,6 +154,29 @@ class RecurrenceTest {
     assertRefused("{\"frequency\":\"fortnightly\"}", "recurrence.frequency", "must be daily, weekdays");
     assertRefused("{\"frequency\":\"weekly\",\"every\":2}", "recurrence.every", "is not part of a recurrence");
     assertRefused("{\"rule\":\"FREQ=DAILY\",\"interval\":2}", "recurrence.interval", "cannot be combined with rule");
+    assertRefused("{\"rule\":\"FREQ=DAILY;UNTIL=18991231T000000Z\"}", "recurrence.rule",
+        "between the years 1900 and 9000");
+    assertRefused("{\"frequency\":\"daily\",\"until\":\"9001-01-01\"}", "recurrence",
+        "between the years 1900 and 9000");
+  }
+
+  @Test
+  void aSeriesEndsBeforeADueTimeAfterItsUntilInclusive() {
+    Instant due = at("2026-03-02T09:00", UTC);
+    assertThat(rule("FREQ=DAILY;UNTIL=20260302T085959Z").endsBefore(due, UTC)).isTrue();
+    assertThat(rule("FREQ=DAILY;UNTIL=20260302T090000Z").endsBefore(due, UTC)).isFalse();
+    assertThat(rule("FREQ=DAILY").endsBefore(due, UTC)).isFalse();
+    // a bare date is a day of the task's zone: 2 March 00:30 in Sydney is 1 March in UTC
+    Instant sydneyMorning = at("2026-03-02T00:30", SYDNEY);
+    assertThat(rule("FREQ=DAILY;UNTIL=20260302").endsBefore(sydneyMorning, SYDNEY)).isFalse();
+    assertThat(rule("FREQ=DAILY;UNTIL=20260301").endsBefore(sydneyMorning, SYDNEY)).isTrue();
+  }
+
+  @Test
+  void aSeriesEndsAtTheLastYearTheApiAccepts() {
+    assertThat(rule("FREQ=YEARLY").next(at("8999-06-01T09:00", UTC), UTC, 1, null))
+        .contains(at("9000-06-01T09:00", UTC));
+    assertThat(rule("FREQ=YEARLY").next(at("9000-06-01T09:00", UTC), UTC, 1, null)).isEmpty();
   }
 
   private static void assertRefused(String json, String field, String message) {

@@ -73,29 +73,41 @@ class MonitoringResourcesTest {
     for (PodMonitor monitor : monitors) {
       assertThat(monitor.getMetadata().getLabels()).as("the label kube-prometheus-stack selects by")
           .containsEntry("release", "kube-prometheus-stack");
-      PodMetricsEndpoint endpoint = monitor.getSpec().getPodMetricsEndpoints().get(0);
-      assertThat(monitor.getSpec().getPodMetricsEndpoints()).hasSize(1);
-      assertThat(seconds(endpoint.getInterval())).isLessThanOrEqualTo(30);
-      assertThat(endpoint.getPath()).isEqualTo("/metrics");
-      jobs.add(relabelled(endpoint, "job"));
-      assertThat(endpoint.getRelabelings()).anySatisfy(relabel -> {
-        assertThat(relabel.getTargetLabel()).isEqualTo("app");
-        assertThat(relabel.getSourceLabels()).containsExactly("__meta_kubernetes_pod_label_app_kubernetes_io_name");
-      });
+      List<PodMetricsEndpoint> endpoints = monitor.getSpec().getPodMetricsEndpoints();
+      assertThat(endpoints).isNotEmpty();
+      for (PodMetricsEndpoint endpoint : endpoints) {
+        assertThat(seconds(endpoint.getInterval())).isLessThanOrEqualTo(30);
+        assertThat(endpoint.getPath()).isEqualTo("/metrics");
+        jobs.add(relabelled(endpoint, "job"));
+        assertThat(endpoint.getRelabelings()).anySatisfy(relabel -> {
+          assertThat(relabel.getTargetLabel()).isEqualTo("app");
+          assertThat(relabel.getSourceLabels()).containsExactly("__meta_kubernetes_pod_label_app_kubernetes_io_name");
+        });
+      }
+      assertThat(endpoints.stream().map(endpoint -> relabelled(endpoint, "job")).distinct()).as("one job a monitor")
+          .hasSize(1);
 
       for (Deployment deployment : chart.deployments()) {
         String app = deployment.getMetadata().getName();
         assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels()).as("%s's pods selected", app)
             .containsAllEntriesOf(monitor.getSpec().getSelector().getMatchLabels());
         Map<String, String> annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
-        if (endpoint.getPort().equals("dapr-metrics")) {
+        if (endpoints.get(0).getPort().equals("dapr-metrics")) {
           // the port daprd's injector adds and names, from these annotations
           assertThat(annotations).containsEntry("dapr.io/enable-metrics", "true").containsEntry("dapr.io/metrics-port", "9090");
-        } else {
-          Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
-          assertThat(container.getPorts()).as("%s names the port its /metrics is on", app)
-              .extracting(ContainerPort::getName).contains(endpoint.getPort());
+          continue;
         }
+        // exactly one endpoint scrapes the app, on the port daprd calls (never the edge's public port,
+        // which serves no /metrics)
+        Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        var scraped = endpoints.stream()
+            .filter(endpoint -> container.getPorts().stream().anyMatch(port -> endpoint.getPort().equals(port.getName())))
+            .filter(endpoint -> !dropped(endpoint, app))
+            .map(endpoint -> container.getPorts().stream().filter(port -> endpoint.getPort().equals(port.getName()))
+                .findFirst().orElseThrow().getContainerPort())
+            .toList();
+        assertThat(scraped).as("the ports %s's /metrics is scraped on", app)
+            .containsExactly(Integer.parseInt(annotations.get("dapr.io/app-port")));
       }
     }
     assertThat(jobs).containsExactlyInAnyOrder("todo-chatbot", "todo-chatbot-daprd");
@@ -277,6 +289,13 @@ class MonitoringResourcesTest {
         .flatMap(rule -> rule.getSpec().getGroups().stream())
         .flatMap(group -> group.getRules().stream())
         .toList();
+  }
+
+  /** Whether a drop relabeling on the pod's app name leaves the app out of this endpoint. */
+  private static boolean dropped(PodMetricsEndpoint endpoint, String app) {
+    return endpoint.getRelabelings().stream().anyMatch(relabel -> "drop".equals(relabel.getAction())
+        && relabel.getSourceLabels().equals(List.of("__meta_kubernetes_pod_label_app_kubernetes_io_name"))
+        && app.matches(relabel.getRegex()));
   }
 
   private static String relabelled(PodMetricsEndpoint endpoint, String label) {

@@ -33,7 +33,8 @@ class NetworkPolicyTest {
 
     for (Deployment deployment : chart.deployments()) {
       String app = deployment.getMetadata().getName();
-      var expected = new TreeSet<>(Set.of(SIDECARS + " -> 50002", monitoring + " -> http", monitoring + " -> 9090"));
+      var expected = new TreeSet<>(Set.of(SIDECARS + " -> 50002", monitoring + " -> http", monitoring + " -> dapr-app",
+          monitoring + " -> 9090"));
       if (app.equals("edge")) {
         expected.add(ingress + " -> http");
       }

@@ -74,7 +74,8 @@ public final class EdgeVerticle extends VerticleBase {
     services = new Sidecar(vertx, config.sidecar());
 
     router = Router.router(vertx);
-    Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute());
+    // the public port: health for probes, but /metrics only on the events port, which the network never reaches
+    Observability.mountHealth(router, () -> pool.query("SELECT 1").execute());
     // body and token handlers sit on each route, so that a request matches one route (its metrics label)
     // uploads off: a multipart body would otherwise be written to disk (blocking), before the token check
     Handler<RoutingContext> body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
@@ -113,7 +114,7 @@ public final class EdgeVerticle extends VerticleBase {
     router.route("/*").handler(this::webUiPage);
     HttpProblems.install(router);
 
-    // the port the sidecar delivers to: subscriptions and health only, never exposed to the public
+    // the port the sidecar delivers to: subscriptions, health and metrics, never exposed to the public
     eventsRouter = Router.router(vertx);
     Observability.mountHealthAndMetrics(eventsRouter, () -> pool.query("SELECT 1").execute());
     realtime.mountSubscription(eventsRouter, config.appPort().sidecarOnly());

@@ -68,7 +68,7 @@ final class EdgeFixture implements AutoCloseable {
         AppPort.loopback());
     var auditConfig = new AuditServiceConfig(TestHttp.freePort(), 1, 4, database, SECRET, Duration.ofHours(1), "pubsub",
         AppPort.loopback());
-    var edgeConfig = new EdgeConfig(edgePort, 0, 1, 4, database, SECRET, Duration.ofHours(1), Duration.ofSeconds(20),
+    var edgeConfig = new EdgeConfig(edgePort, TestHttp.freePort(), 1, 4, database, SECRET, Duration.ofHours(1), Duration.ofSeconds(20),
         256 * 1024, sidecarConfig, AppPort.loopback(), "127.0.0.1");
     if (withServices) {
       Await.result(TaskService.deploy(vertx, taskConfig));

@@ -40,7 +40,11 @@ class HealthAndMetricsTest {
     edge.createTask(token, new JsonObject().put("title", "measured"));
     edge.http.get("/api/tasks", token);
 
-    String metrics = edge.http.get("/metrics", null).body();
+    // on the events port, which only the sidecar (and Prometheus in a cluster) reaches; never the public one
+    var onPublicPort = edge.http.get("/metrics", null);
+    assertThat(onPublicPort.status()).isEqualTo(404);
+    assertThat(onPublicPort.body()).doesNotContain("jvm_memory_used_bytes");
+    String metrics = new TestHttp(edge.edgeConfig.eventsPort()).get("/metrics", null).body();
 
     // one series per route template, never per task id
     // the registry is one per process: look at this fixture's own port only

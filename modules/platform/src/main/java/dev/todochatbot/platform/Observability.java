@@ -62,9 +62,16 @@ public final class Observability {
 
   /**
    * {@code /healthz}: the process answers. {@code /readyz}: its dependencies answer too, and it is not
-   * draining (else a 503 problem). {@code /metrics}: Prometheus text.
+   * draining (else a 503 problem). {@code /metrics}: Prometheus text, on an internal port only (it tells
+   * whoever reads it a lot about the system).
    */
   public static void mountHealthAndMetrics(Router router, Supplier<Future<?>> readiness) {
+    mountHealth(router, readiness);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(REGISTRY));
+  }
+
+  /** {@code /healthz} and {@code /readyz} alone, for the public port. */
+  public static void mountHealth(Router router, Supplier<Future<?>> readiness) {
     router.get("/healthz").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end("{\"status\":\"UP\"}"));
@@ -83,6 +90,5 @@ public final class Observability {
         }
       });
     });
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(REGISTRY));
   }
 }

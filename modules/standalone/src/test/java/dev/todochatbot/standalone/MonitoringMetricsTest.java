@@ -107,7 +107,7 @@ class MonitoringMetricsTest {
   }
 
   PrometheusText scrape() {
-    var answer = http.get("/metrics", null);
+    var answer = new TestHttp(running.appPorts().get(Main.EDGE)).get("/metrics", null);
     assertThat(answer.status()).isEqualTo(200);
     return PrometheusText.parse(answer.body());
   }
@@ -145,7 +145,8 @@ class MonitoringMetricsTest {
 
   @Test
   void everyServiceOfTheSystemAnswersMetrics() {
-    for (int port : new int[] {running.port(), running.taskServicePort(), running.auditServicePort()}) {
+    assertThat(http.get("/metrics", null).status()).as("the public port keeps its metrics to itself").isEqualTo(404);
+    for (int port : running.appPorts().values()) {
       var answer = new TestHttp(port).get("/metrics", null);
       assertThat(answer.status()).isEqualTo(200);
       assertThat(PrometheusText.parse(answer.body()).names()).contains("jvm_memory_used_bytes",

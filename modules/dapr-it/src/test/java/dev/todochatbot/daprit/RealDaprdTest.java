@@ -204,6 +204,8 @@ class RealDaprdTest {
   /** daprd for {@code appId} in a container, then the service's jar on this machine, wired to each other. */
   private static SidecarAndService startWithSidecar(String appId, Component pubsub) throws IOException {
     int appPort = ServiceProcess.freePort();
+    String apiToken = java.util.UUID.randomUUID().toString();
+    String appToken = java.util.UUID.randomUUID().toString();
     Testcontainers.exposeHostPorts(appPort);
     Path daprdLog = LOGS.resolve(appId + "-daprd.log");
     Files.createDirectories(LOGS);
@@ -220,7 +222,11 @@ class RealDaprdTest {
         .withComponent(pubsub)
         .withCopyFileToContainer(MountableFile.forHostPath(ROOT.resolve("dapr/resiliency/resiliency.yaml")),
             "/dapr-resources/resiliency.yaml")
-        .withLogConsumer(frame -> appendTo(daprdLog, frame.getUtf8String()));
+        .withLogConsumer(frame -> appendTo(daprdLog, frame.getUtf8String()))
+        // Dapr's two tokens, as the chart gives them: daprd asks the first of every call to its API and
+        // shows the service the second, which its subscription routes insist on
+        .withEnv("DAPR_API_TOKEN", apiToken)
+        .withEnv("APP_API_TOKEN", appToken);
     // waits for /v1.0/healthz/outbound: components loaded, before the app is up
     sidecar.start();
     started.add(sidecar::stop);
@@ -233,6 +239,8 @@ class RealDaprdTest {
     env.put("DAPR_HTTP_PORT", Integer.toString(sidecar.getHttpPort()));
     env.put("DAPR_GRPC_PORT", Integer.toString(sidecar.getGrpcPort()));
     env.put("PUBSUB_NAME", pubsub.getName());
+    env.put("DAPR_API_TOKEN", apiToken);
+    env.put("APP_API_TOKEN", appToken);
     ServiceProcess service = ServiceProcess.start(ROOT, appId, appPort, env, LOGS);
     started.add(service);
     service.awaitHealthy(Duration.ofSeconds(90));

@@ -78,7 +78,9 @@ public final class EdgeVerticle extends VerticleBase {
     // body and token handlers sit on each route, so that a request matches one route (its metrics label)
     // uploads off: a multipart body would otherwise be written to disk (blocking), before the token check
     Handler<RoutingContext> body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
-    Handler<RoutingContext> signedIn = tokens.requireUser();
+    // a valid token of an account that exists (KnownAccounts says why here): every public route that takes one
+    KnownAccounts known = new KnownAccounts(vertx, accounts::exists);
+    Handler<RoutingContext> signedIn = tokens.requireUser(known::admit);
     router.post("/api/auth/signup").handler(body).handler(this::signUp);
     router.post("/api/auth/login").handler(body).handler(this::signIn);
     router.get("/api/me").handler(signedIn).handler(this::me);
@@ -104,7 +106,8 @@ public final class EdgeVerticle extends VerticleBase {
     router.post("/mcp").handler(body).handler(signedIn).handler(ctx -> forwardStreaming(ctx, CHAT_SERVICE, "MCP"));
     // GET (a server-to-client stream) and DELETE (end a session): the chat service's stateless server says 405
     router.route("/mcp").handler(signedIn).handler(ctx -> forward(ctx, CHAT_SERVICE, "MCP"));
-    realtime = new Realtime(vertx, tokens, services, new Realtime.Settings(config.heartbeat(), config.writeQueueBytes()));
+    realtime = new Realtime(vertx, tokens, known::admit, services,
+        new Realtime.Settings(config.heartbeat(), config.writeQueueBytes()));
     router.get("/ws").handler(realtime::accept);
     router.get("/openapi.yaml").handler(this::sendOpenApi);
     router.route("/*").handler(StaticHandler.create("webroot"));

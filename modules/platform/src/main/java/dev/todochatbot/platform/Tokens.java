@@ -215,6 +215,15 @@ public final class Tokens {
 
   /** Route handler: 401 problem unless the request carries a valid bearer token. */
   public Handler<RoutingContext> requireUser() {
+    return requireUser(Future::succeededFuture);
+  }
+
+  /**
+   * Like {@link #requireUser()}, and the token's user must then pass {@code admit} (the edge: that the
+   * account still exists); a failure of {@code admit} with a {@link ProblemException} is answered as
+   * that problem.
+   */
+  public Handler<RoutingContext> requireUser(java.util.function.Function<Principal, Future<?>> admit) {
     return ctx -> {
       String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
       if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
@@ -223,12 +232,20 @@ public final class Tokens {
         return;
       }
       verify(header.substring(7).trim()).onComplete(result -> {
-        if (result.succeeded()) {
-          ctx.put(Principal.CONTEXT_KEY, result.result());
-          ctx.next();
-        } else {
+        if (result.failed()) {
           HttpProblems.send(ctx, Problem.unauthorized("The token is invalid or has expired: sign in again."));
+          return;
         }
+        admit.apply(result.result()).onComplete(admitted -> {
+          if (admitted.succeeded()) {
+            ctx.put(Principal.CONTEXT_KEY, result.result());
+            ctx.next();
+          } else if (admitted.cause() instanceof ProblemException problem) {
+            HttpProblems.send(ctx, problem.problem());
+          } else {
+            ctx.fail(admitted.cause());
+          }
+        });
       });
     };
   }

@@ -11,30 +11,36 @@ import java.time.Duration;
  * exposed), {@code EDGE_INSTANCES} (one per core), {@code DATABASE_URL}, {@code DB_POOL_SIZE} (4 per
  * instance), {@code JWT_SECRET}, {@code TOKEN_TTL} (7 days), {@code WS_HEARTBEAT} (20 s between pings;
  * three unanswered close the socket), {@code WS_WRITE_QUEUE_BYTES} (262144: a socket with more unsent
- * is closed as too slow), and its sidecar's ({@link SidecarConfig}), through which it reaches the other
- * services by app id.
+ * is closed as too slow), its sidecar's ({@link SidecarConfig}), through which it reaches the other
+ * services by app id, and the sign-up and sign-in limits ({@link SignInLimits.Settings}).
  */
 public record EdgeConfig(int port, int eventsPort, int instances, int poolSizePerInstance, DatabaseConfig database,
-    String jwtSecret, Duration tokenTtl, Duration heartbeat, int writeQueueBytes, SidecarConfig sidecar) {
+    String jwtSecret, Duration tokenTtl, Duration heartbeat, int writeQueueBytes, SidecarConfig sidecar,
+    SignInLimits.Settings signInLimits) {
 
   public EdgeConfig withPort(int newPort) {
     return new EdgeConfig(newPort, eventsPort, instances, poolSizePerInstance, database, jwtSecret, tokenTtl, heartbeat,
-        writeQueueBytes, sidecar);
+        writeQueueBytes, sidecar, signInLimits);
   }
 
   public EdgeConfig withEventsPort(int newPort) {
     return new EdgeConfig(port, newPort, instances, poolSizePerInstance, database, jwtSecret, tokenTtl, heartbeat,
-        writeQueueBytes, sidecar);
+        writeQueueBytes, sidecar, signInLimits);
   }
 
   public EdgeConfig withSidecar(SidecarConfig newSidecar) {
     return new EdgeConfig(port, eventsPort, instances, poolSizePerInstance, database, jwtSecret, tokenTtl, heartbeat,
-        writeQueueBytes, newSidecar);
+        writeQueueBytes, newSidecar, signInLimits);
   }
 
   public EdgeConfig withRealtime(Duration newHeartbeat, int newWriteQueueBytes) {
     return new EdgeConfig(port, eventsPort, instances, poolSizePerInstance, database, jwtSecret, tokenTtl, newHeartbeat,
-        newWriteQueueBytes, sidecar);
+        newWriteQueueBytes, sidecar, signInLimits);
+  }
+
+  public EdgeConfig withSignInLimits(SignInLimits.Settings newLimits) {
+    return new EdgeConfig(port, eventsPort, instances, poolSizePerInstance, database, jwtSecret, tokenTtl, heartbeat,
+        writeQueueBytes, sidecar, newLimits);
   }
 
   public static EdgeConfig fromEnv(Env env) {
@@ -49,6 +55,7 @@ public record EdgeConfig(int port, int eventsPort, int instances, int poolSizePe
         env.getDuration("TOKEN_TTL", Duration.ofDays(7)),
         env.getDuration("WS_HEARTBEAT", Duration.ofSeconds(20)),
         env.getInt("WS_WRITE_QUEUE_BYTES", 256 * 1024),
-        SidecarConfig.fromEnv(env));
+        SidecarConfig.fromEnv(env),
+        SignInLimits.Settings.fromEnv(env));
   }
 }

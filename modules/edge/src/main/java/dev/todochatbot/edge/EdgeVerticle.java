@@ -40,6 +40,7 @@ public final class EdgeVerticle extends VerticleBase {
   static final String CHAT_SERVICE = "chat-service";
   /** The longest pause allowed between two pieces of a streamed answer (a model thinking, a tool running). */
   static final long STREAM_IDLE_MILLIS = 120_000;
+  private static final Problem WRONG_PASSWORD = Problem.unauthorized("The email or the password is wrong.");
   /** What MCP's streamable HTTP transport adds to a request and an answer. */
   private static final List<CharSequence> MCP_REQUEST_HEADERS = List.of("mcp-protocol-version", "mcp-session-id",
       "last-event-id");
@@ -51,6 +52,7 @@ public final class EdgeVerticle extends VerticleBase {
       HttpHeaders.LOCATION, HttpHeaders.ETAG);
 
   private final EdgeConfig config;
+  private final SignInLimits limits;
   private Pool pool;
   private Accounts accounts;
   private Passwords passwords;
@@ -62,7 +64,13 @@ public final class EdgeVerticle extends VerticleBase {
   private Realtime realtime;
 
   EdgeVerticle(EdgeConfig config) {
+    this(config, new SignInLimits(config.signInLimits()));
+  }
+
+  /** @param limits the sign-up and sign-in limits, one set shared by the verticles of a process */
+  EdgeVerticle(EdgeConfig config, SignInLimits limits) {
     this.config = config;
+    this.limits = limits;
   }
 
   @Override
@@ -70,6 +78,7 @@ public final class EdgeVerticle extends VerticleBase {
     pool = Database.pool(vertx, config.database(), config.poolSizePerInstance(), "identity");
     accounts = new Accounts(pool);
     passwords = new Passwords(vertx);
+    CommonPasswords.get(vertx); // read now, on a worker, rather than at the first sign-up
     tokens = Tokens.create(vertx, config.jwtSecret(), config.tokenTtl());
     services = new Sidecar(vertx, config.sidecar());
 
@@ -144,10 +153,14 @@ public final class EdgeVerticle extends VerticleBase {
   }
 
   private void signUp(RoutingContext ctx) {
-    AccountInput.SignUp input = AccountInput.signUp(HttpProblems.jsonObjectBody(ctx));
-    passwords.hash(input.password())
-        .compose(hash -> accounts.create(
-            new Account(UUID.randomUUID(), input.email(), hash, input.name(), input.timeZone())))
+    if (SignInLimits.tooMany(ctx, limits.signUpFrom(ctx.request()), "sign-ups from your address")) {
+      return;
+    }
+    JsonObject body = HttpProblems.jsonObjectBody(ctx);
+    CommonPasswords.get(vertx)
+        .map(common -> AccountInput.signUp(body, common))
+        .compose(input -> passwords.hash(input.password()).compose(hash -> accounts.create(
+            new Account(UUID.randomUUID(), input.email(), hash, input.name(), input.timeZone()))))
         .onSuccess(account -> {
           ctx.response().putHeader(HttpHeaders.LOCATION, "/api/me");
           sendSession(ctx, 201, account);
@@ -155,18 +168,36 @@ public final class EdgeVerticle extends VerticleBase {
         .onFailure(ctx::fail);
   }
 
+  /**
+   * Checks the password, within the limits: attempts per address, then failures per account, whose
+   * allowance is held while the password is checked and given back unless it was wrong.
+   */
   private void signIn(RoutingContext ctx) {
+    if (SignInLimits.tooMany(ctx, limits.signInFrom(ctx.request()), "sign-in attempts from your address")) {
+      return;
+    }
     AccountInput.SignIn input = AccountInput.signIn(HttpProblems.jsonObjectBody(ctx));
+    if (SignInLimits.tooMany(ctx, limits.signInAs(input.email()), "failed sign-ins for this account")) {
+      return;
+    }
     accounts.byEmail(input.email())
         .compose(found -> passwords.matches(input.password(), found.map(Account::passwordHash).orElse(null))
             .map(matches -> {
               if (!matches) {
-                throw Problem.unauthorized("The email or the password is wrong.").exception();
+                throw WRONG_PASSWORD.exception();
               }
               return found.orElseThrow();
             }))
-        .onSuccess(account -> sendSession(ctx, 200, account))
-        .onFailure(ctx::fail);
+        .onSuccess(account -> {
+          limits.release(input.email());
+          sendSession(ctx, 200, account);
+        })
+        .onFailure(failure -> {
+          if (!(failure instanceof dev.todochatbot.platform.ProblemException wrong && wrong.problem() == WRONG_PASSWORD)) {
+            limits.release(input.email()); // not a failed guess: the database, say
+          }
+          ctx.fail(failure);
+        });
   }
 
   private void me(RoutingContext ctx) {

@@ -54,6 +54,13 @@ final class EdgeFixture implements AutoCloseable {
    * @param withServices false leaves the services unknown to the sidecar, to test what the edge says then
    */
   static EdgeFixture start(String name, boolean withServices) {
+    return start(name, withServices, GENEROUS_LIMITS);
+  }
+
+  /** Sign-up and sign-in limits no test class reaches, but SignInLimitsApiTest, which sets its own. */
+  static final SignInLimits.Settings GENEROUS_LIMITS = new SignInLimits.Settings(10_000, 10_000, 10_000, 0);
+
+  static EdgeFixture start(String name, boolean withServices, SignInLimits.Settings limits) {
     DatabaseConfig database = TestPostgres.newDatabase(name);
     Vertx vertx = Observability.newVertx();
     var apps = new AppDirectory();
@@ -66,7 +73,7 @@ final class EdgeFixture implements AutoCloseable {
         new SidecarConfig("127.0.0.1", TestHttp.freePort(), "pubsub", "secretstore"), OutboxRelay.Settings.DEFAULT);
     var auditConfig = new AuditServiceConfig(TestHttp.freePort(), 1, 4, database, SECRET, Duration.ofHours(1), "pubsub");
     var edgeConfig = new EdgeConfig(edgePort, 0, 1, 4, database, SECRET, Duration.ofHours(1), Duration.ofSeconds(20),
-        256 * 1024, sidecarConfig);
+        256 * 1024, sidecarConfig, limits);
     if (withServices) {
       Await.result(TaskService.deploy(vertx, taskConfig));
       Await.result(AuditService.deploy(vertx, auditConfig));

@@ -75,7 +75,7 @@ export function AuthScreen({ onSession, expired }: { onSession: (s: Session) => 
               autoComplete={signup ? 'new-password' : 'current-password'} value={password}
               onChange={(e) => setPassword(e.target.value)} aria-invalid={!!fieldError('password')}
               aria-describedby={described('password') ?? (signup ? 'password-hint' : undefined)} />
-            {signup && !fieldError('password') && <p id="password-hint" className="hint">At least 8 characters.</p>}
+            {signup && !fieldError('password') && <p id="password-hint" className="hint">At least 10 characters, and not a common password: a few words that go together only for you.</p>}
             <FieldError id="password-error" message={fieldError('password')} />
           </div>
           {signup && (

@@ -152,7 +152,7 @@ describe('AuthScreen', () => {
   it('shows each problem the API names next to its field', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({
       type: '/problems/validation', title: 'The request body is not valid', status: 422, detail: '1 field needs fixing',
-      errors: [{ field: 'password', message: 'must be 8 to 200 characters long' }],
+      errors: [{ field: 'password', message: 'must be at least 10 characters long' }],
     }), { status: 422, headers: { 'Content-Type': 'application/problem+json' } })))
     render(<AuthScreen onSession={() => {}} expired={false} />)
     await userEvent.click(screen.getByRole('tab', { name: 'Create account' }))
@@ -163,7 +163,7 @@ describe('AuthScreen', () => {
     await act(async () => { await userEvent.click(within(form).getByRole('button', { name: 'Create account' })) })
     const password = within(form).getByLabelText('Password')
     expect(password.getAttribute('aria-invalid')).toBe('true')
-    expect(document.getElementById(password.getAttribute('aria-describedby')!)!.textContent).toBe('must be 8 to 200 characters long')
+    expect(document.getElementById(password.getAttribute('aria-describedby')!)!.textContent).toBe('must be at least 10 characters long')
   })
 })
 

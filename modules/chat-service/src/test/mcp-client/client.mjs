@@ -70,6 +70,9 @@ try {
   steps.add_task_tags = await call(alice.client, 'add_task_tags', { id, tags: ['errands'] });
   steps.complete_task = await call(alice.client, 'complete_task', { id });
   steps.bad_arguments = await call(alice.client, 'set_task_priority', { id, priority: 'asap' });
+  // not the tool's to judge: protocol errors (JSON-RPC -32602), in the protocol's words
+  steps.unknown_tool = await call(alice.client, 'drop_database', {});
+  steps.arguments_not_an_object = await call(alice.client, 'add_task', 'oops');
   await alice.client.close();
 
   const bob = await connect(otherToken);

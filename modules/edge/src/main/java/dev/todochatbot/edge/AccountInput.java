@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 /** Sign-up, sign-in and profile bodies, checked field by field with every problem reported at once. */
 final class AccountInput {
 
-  static final int MIN_PASSWORD = 8;
+  /** NIST SP 800-63B: at least 8, and 15 for a password that is the only factor; 10 here, with the common ones refused. */
+  static final int MIN_PASSWORD = 10;
   static final int MAX_PASSWORD = 200;
   static final int MAX_NAME = 100;
   static final int MAX_EMAIL = 254;
@@ -26,12 +27,12 @@ final class AccountInput {
 
   private AccountInput() {}
 
-  static SignUp signUp(JsonObject json) {
+  static SignUp signUp(JsonObject json, CommonPasswords common) {
     var errors = new FieldErrors();
     onlyFields(json, Set.of("email", "password", "name", "timeZone"), errors);
     String email = email(json.getValue("email"), errors);
-    String password = password(json.getValue("password"), errors);
     String name = name(json.getValue("name"), true, errors);
+    String password = password(json.getValue("password"), common, email, name, errors);
     String zone = timeZone(json.getValue("timeZone"), errors);
     errors.throwIfInvalidBody();
     return new SignUp(email, password, name, zone == null ? "UTC" : zone);
@@ -95,14 +96,28 @@ final class AccountInput {
     return email;
   }
 
-  private static String password(Object value, FieldErrors errors) {
+  /**
+   * What NIST SP 800-63B asks of a chosen password: long enough, not one of the most common, and not
+   * the account's own email or name; no rules of character classes, which make passwords harder to
+   * remember and no harder to guess.
+   */
+  private static String password(Object value, CommonPasswords common, String email, String name, FieldErrors errors) {
     if (!(value instanceof String s)) {
       errors.add("password", "is required");
       return null;
     }
     int length = s.codePointCount(0, s.length());
-    if (length < MIN_PASSWORD || length > MAX_PASSWORD) {
-      errors.add("password", "must be " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters long");
+    if (length < MIN_PASSWORD) {
+      errors.add("password", "must be at least " + MIN_PASSWORD + " characters long: a few words that belong "
+          + "together only for you make a good one");
+    } else if (length > MAX_PASSWORD) {
+      errors.add("password", "must be at most " + MAX_PASSWORD + " characters long");
+    } else if (common.contains(s)) {
+      errors.add("password", "is one of the most common passwords, the first ones an attacker tries: choose another, "
+          + "such as a few words that belong together only for you");
+    } else if (s.equalsIgnoreCase(email) || (email != null && s.equalsIgnoreCase(email.substring(0, Math.max(0,
+        email.indexOf('@'))))) || s.equalsIgnoreCase(name)) {
+      errors.add("password", "must not be your email address or your name: choose another");
     }
     return s;
   }

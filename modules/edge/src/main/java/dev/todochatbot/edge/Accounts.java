@@ -18,6 +18,7 @@ final class Accounts {
       + "VALUES ($1, $2, $3, $4, $5, $6, $6)";
   private static final String BY_EMAIL = "SELECT " + COLUMNS + " FROM identity.account WHERE email = $1";
   private static final String BY_ID = "SELECT " + COLUMNS + " FROM identity.account WHERE id = $1";
+  private static final String EXISTS = "SELECT 1 FROM identity.account WHERE id = $1";
   /** One statement: two profile changes at once each keep the other's field. */
   private static final String UPDATE_PROFILE = "UPDATE identity.account SET name = coalesce($2, name), "
       + "time_zone = coalesce($3, time_zone), updated_at = $4 WHERE id = $1 RETURNING " + COLUMNS;
@@ -50,6 +51,10 @@ final class Accounts {
       }
       return Account.fromRow(rows.iterator().next());
     });
+  }
+
+  Future<Boolean> exists(UUID id) {
+    return pool.preparedQuery(EXISTS).execute(Tuple.of(id)).map(rows -> rows.size() > 0);
   }
 
   /** Changes the fields that are not null. */

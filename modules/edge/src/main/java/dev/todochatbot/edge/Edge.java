@@ -13,8 +13,10 @@ public final class Edge {
   private Edge() {}
 
   public static Future<String> deploy(Vertx vertx, EdgeConfig config) {
+    // one set of sign-in limits for every event loop: a client's connections land on any of them
+    var limits = new SignInLimits(config.signInLimits());
     return Database.migrate(vertx, config.database(), SCHEMA)
-        .compose(v -> vertx.deployVerticle(() -> new EdgeVerticle(config),
+        .compose(v -> vertx.deployVerticle(() -> new EdgeVerticle(config, limits),
             new DeploymentOptions().setInstances(config.instances())));
   }
 }

@@ -40,6 +40,7 @@ public final class EdgeVerticle extends VerticleBase {
   static final String CHAT_SERVICE = "chat-service";
   /** The longest pause allowed between two pieces of a streamed answer (a model thinking, a tool running). */
   static final long STREAM_IDLE_MILLIS = 120_000;
+  private static final Problem WRONG_PASSWORD = Problem.unauthorized("The email or the password is wrong.");
   /** What MCP's streamable HTTP transport adds to a request and an answer. */
   private static final List<CharSequence> MCP_REQUEST_HEADERS = List.of("mcp-protocol-version", "mcp-session-id",
       "last-event-id");
@@ -51,6 +52,7 @@ public final class EdgeVerticle extends VerticleBase {
       HttpHeaders.LOCATION, HttpHeaders.ETAG);
 
   private final EdgeConfig config;
+  private final SignInLimits limits;
   private Pool pool;
   private Accounts accounts;
   private Passwords passwords;
@@ -62,7 +64,13 @@ public final class EdgeVerticle extends VerticleBase {
   private Realtime realtime;
 
   EdgeVerticle(EdgeConfig config) {
+    this(config, new SignInLimits(config.signInLimits()));
+  }
+
+  /** @param limits the sign-up and sign-in limits, one set shared by the verticles of a process */
+  EdgeVerticle(EdgeConfig config, SignInLimits limits) {
     this.config = config;
+    this.limits = limits;
   }
 
   @Override
@@ -70,6 +78,7 @@ public final class EdgeVerticle extends VerticleBase {
     pool = Database.pool(vertx, config.database(), config.poolSizePerInstance(), "identity");
     accounts = new Accounts(pool);
     passwords = new Passwords(vertx);
+    CommonPasswords.get(vertx); // read now, on a worker, rather than at the first sign-up
     tokens = Tokens.create(vertx, config.jwtSecret(), config.tokenTtl());
     services = new Sidecar(vertx, config.sidecar());
 
@@ -79,7 +88,9 @@ public final class EdgeVerticle extends VerticleBase {
     // body and token handlers sit on each route, so that a request matches one route (its metrics label)
     // uploads off: a multipart body would otherwise be written to disk (blocking), before the token check
     Handler<RoutingContext> body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
-    Handler<RoutingContext> signedIn = tokens.requireUser();
+    // a valid token of an account that exists (KnownAccounts says why here): every public route that takes one
+    KnownAccounts known = new KnownAccounts(vertx, accounts::exists);
+    Handler<RoutingContext> signedIn = tokens.requireUser(known::admit);
     router.post("/api/auth/signup").handler(body).handler(this::signUp);
     router.post("/api/auth/login").handler(body).handler(this::signIn);
     router.get("/api/me").handler(signedIn).handler(this::me);
@@ -105,7 +116,8 @@ public final class EdgeVerticle extends VerticleBase {
     router.post("/mcp").handler(body).handler(signedIn).handler(ctx -> forwardStreaming(ctx, CHAT_SERVICE, "MCP"));
     // GET (a server-to-client stream) and DELETE (end a session): the chat service's stateless server says 405
     router.route("/mcp").handler(signedIn).handler(ctx -> forward(ctx, CHAT_SERVICE, "MCP"));
-    realtime = new Realtime(vertx, tokens, services, new Realtime.Settings(config.heartbeat(), config.writeQueueBytes()));
+    realtime = new Realtime(vertx, tokens, known::admit, services,
+        new Realtime.Settings(config.heartbeat(), config.writeQueueBytes()));
     router.get("/ws").handler(realtime::accept);
     router.get("/openapi.yaml").handler(this::sendOpenApi);
     router.route("/*").handler(StaticHandler.create("webroot"));
@@ -142,10 +154,14 @@ public final class EdgeVerticle extends VerticleBase {
   }
 
   private void signUp(RoutingContext ctx) {
-    AccountInput.SignUp input = AccountInput.signUp(HttpProblems.jsonObjectBody(ctx));
-    passwords.hash(input.password())
-        .compose(hash -> accounts.create(
-            new Account(UUID.randomUUID(), input.email(), hash, input.name(), input.timeZone())))
+    if (SignInLimits.tooMany(ctx, limits.signUpFrom(ctx.request()), "sign-ups from your address")) {
+      return;
+    }
+    JsonObject body = HttpProblems.jsonObjectBody(ctx);
+    CommonPasswords.get(vertx)
+        .map(common -> AccountInput.signUp(body, common))
+        .compose(input -> passwords.hash(input.password()).compose(hash -> accounts.create(
+            new Account(UUID.randomUUID(), input.email(), hash, input.name(), input.timeZone()))))
         .onSuccess(account -> {
           ctx.response().putHeader(HttpHeaders.LOCATION, "/api/me");
           sendSession(ctx, 201, account);
@@ -153,18 +169,36 @@ public final class EdgeVerticle extends VerticleBase {
         .onFailure(ctx::fail);
   }
 
+  /**
+   * Checks the password, within the limits: attempts per address, then failures per account, whose
+   * allowance is held while the password is checked and given back unless it was wrong.
+   */
   private void signIn(RoutingContext ctx) {
+    if (SignInLimits.tooMany(ctx, limits.signInFrom(ctx.request()), "sign-in attempts from your address")) {
+      return;
+    }
     AccountInput.SignIn input = AccountInput.signIn(HttpProblems.jsonObjectBody(ctx));
+    if (SignInLimits.tooMany(ctx, limits.signInAs(input.email()), "failed sign-ins for this account")) {
+      return;
+    }
     accounts.byEmail(input.email())
         .compose(found -> passwords.matches(input.password(), found.map(Account::passwordHash).orElse(null))
             .map(matches -> {
               if (!matches) {
-                throw Problem.unauthorized("The email or the password is wrong.").exception();
+                throw WRONG_PASSWORD.exception();
               }
               return found.orElseThrow();
             }))
-        .onSuccess(account -> sendSession(ctx, 200, account))
-        .onFailure(ctx::fail);
+        .onSuccess(account -> {
+          limits.release(input.email());
+          sendSession(ctx, 200, account);
+        })
+        .onFailure(failure -> {
+          if (!(failure instanceof dev.todochatbot.platform.ProblemException wrong && wrong.problem() == WRONG_PASSWORD)) {
+            limits.release(input.email()); // not a failed guess: the database, say
+          }
+          ctx.fail(failure);
+        });
   }
 
   private void me(RoutingContext ctx) {

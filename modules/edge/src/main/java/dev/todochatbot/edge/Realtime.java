@@ -82,12 +82,16 @@ final class Realtime {
 
   private final Vertx vertx;
   private final Tokens tokens;
+  /** Whether the token's account may connect (that it still exists); fails with the problem to answer. */
+  private final java.util.function.Function<Principal, Future<Void>> admit;
   private final ServiceInvoker services;
   private final Settings settings;
 
-  Realtime(Vertx vertx, Tokens tokens, ServiceInvoker services, Settings settings) {
+  Realtime(Vertx vertx, Tokens tokens, java.util.function.Function<Principal, Future<Void>> admit,
+      ServiceInvoker services, Settings settings) {
     this.vertx = vertx;
     this.tokens = tokens;
+    this.admit = admit;
     this.services = services;
     this.settings = settings;
   }
@@ -191,15 +195,20 @@ final class Realtime {
     // Paused while the token is checked: the request's end would otherwise be read meanwhile, and
     // toWebSocket() then fails ("Request has already been read") and the handshake is dropped.
     ctx.request().pause();
-    tokens.verify(bearer).onComplete(verified -> {
-      if (verified.failed()) {
-        ctx.request().resume();
-        HttpProblems.send(ctx, Problem.unauthorized("The token is invalid or has expired: sign in again."));
-        return;
-      }
-      ctx.request().toWebSocket().onSuccess(socket -> open(socket, verified.result(), bearer, cursor))
-          .onFailure(failure -> log.warn("WebSocket upgrade failed: {}", failure.getMessage()));
-    });
+    tokens.verify(bearer)
+        .recover(invalid -> Future.failedFuture(
+            Problem.unauthorized("The token is invalid or has expired: sign in again.").exception()))
+        .compose(user -> admit.apply(user).map(user))
+        .onComplete(verified -> {
+          if (verified.failed()) {
+            ctx.request().resume();
+            HttpProblems.send(ctx, verified.cause() instanceof dev.todochatbot.platform.ProblemException problem
+                ? problem.problem() : Problem.unauthorized("The token is invalid or has expired: sign in again."));
+            return;
+          }
+          ctx.request().toWebSocket().onSuccess(socket -> open(socket, verified.result(), bearer, cursor))
+              .onFailure(failure -> log.warn("WebSocket upgrade failed: {}", failure.getMessage()));
+        });
   }
 
   private void open(ServerWebSocket socket, Principal user, String bearer, String cursor) {

@@ -145,6 +145,7 @@ class AccountApiTest {
         Arguments.of("no email", good.copy().putNull("email").encode(), 422, "email"),
         Arguments.of("not an email", good.copy().put("email", "at-example.com").encode(), 422, "email"),
         Arguments.of("short password", good.copy().put("password", "short").encode(), 422, "password"),
+        Arguments.of("nine characters", good.copy().put("password", "ninechars").encode(), 422, "password"),
         Arguments.of("password not text", good.copy().put("password", 12345678).encode(), 422, "password"),
         Arguments.of("no name", good.copy().put("name", " ").encode(), 422, "name"),
         Arguments.of("name too long", good.copy().put("name", "n".repeat(101)).encode(), 422, "name"),
@@ -171,6 +172,45 @@ class AccountApiTest {
       assertThat(answer.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo(field);
     }
     assertThat(accountCount()).isEqualTo(before);
+  }
+
+  /** NIST 800-63B: at least 10 characters, and none of the most common passwords, whatever their case. */
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"1234567890", "qwertyuiop", "password123", "PassWord123",
+      "correct horse battery staple", "ILOVEYOU12"})
+  void aCommonPasswordIsRefusedSayingWhatToDo(String password) {
+    long before = accountCount();
+    Answer answer = edge.http.post("/api/auth/signup", null, new JsonObject()
+        .put("email", "c-" + java.util.UUID.randomUUID() + "@example.com").put("password", password).put("name", "Cy"));
+
+    assertThat(answer.status()).as(answer.toString()).isEqualTo(422);
+    JsonObject error = answer.json().getJsonArray("errors").getJsonObject(0);
+    assertThat(error.getString("field")).isEqualTo("password");
+    assertThat(error.getString("message")).contains("common", "choose another");
+    assertThat(accountCount()).isEqualTo(before);
+  }
+
+  @Test
+  void aPasswordOfTenCharactersOrMoreThatIsNotCommonIsTakenAndTooShortOnesSayTheLength() {
+    String email = "d-" + java.util.UUID.randomUUID() + "@example.com";
+    Answer tooShort = edge.http.post("/api/auth/signup", null, new JsonObject().put("email", email)
+        .put("password", "xq7#kd9!w").put("name", "Di"));
+    assertThat(tooShort.status()).isEqualTo(422);
+    assertThat(tooShort.json().getJsonArray("errors").getJsonObject(0).getString("message"))
+        .contains("at least 10 characters");
+
+    Answer taken = edge.http.post("/api/auth/signup", null, new JsonObject().put("email", email)
+        .put("password", "xq7#kd9!wz").put("name", "Di"));
+    assertThat(taken.status()).as(taken.toString()).isEqualTo(201);
+  }
+
+  @Test
+  void aPasswordThatIsYourEmailIsRefused() {
+    String email = "e-" + java.util.UUID.randomUUID() + "@example.com";
+    Answer answer = edge.http.post("/api/auth/signup", null, new JsonObject().put("email", email)
+        .put("password", email.toUpperCase()).put("name", "Ed"));
+    assertThat(answer.status()).isEqualTo(422);
+    assertThat(answer.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("password");
   }
 
   private long accountCount() {

@@ -55,6 +55,13 @@ final class EdgeFixture implements AutoCloseable {
    * @param withServices false leaves the services unknown to the sidecar, to test what the edge says then
    */
   static EdgeFixture start(String name, boolean withServices) {
+    return start(name, withServices, GENEROUS_LIMITS);
+  }
+
+  /** Sign-up and sign-in limits no test class reaches, but SignInLimitsApiTest, which sets its own. */
+  static final SignInLimits.Settings GENEROUS_LIMITS = new SignInLimits.Settings(10_000, 10_000, 10_000, 0);
+
+  static EdgeFixture start(String name, boolean withServices, SignInLimits.Settings limits) {
     DatabaseConfig database = TestPostgres.newDatabase(name);
     Vertx vertx = Observability.newVertx();
     var apps = new AppDirectory();
@@ -69,7 +76,7 @@ final class EdgeFixture implements AutoCloseable {
     var auditConfig = new AuditServiceConfig(TestHttp.freePort(), 1, 4, database, SECRET, Duration.ofHours(1), "pubsub",
         AppPort.loopback());
     var edgeConfig = new EdgeConfig(edgePort, TestHttp.freePort(), 1, 4, database, SECRET, Duration.ofHours(1), Duration.ofSeconds(20),
-        256 * 1024, sidecarConfig, AppPort.loopback(), "127.0.0.1");
+        256 * 1024, sidecarConfig, limits, AppPort.loopback(), "127.0.0.1");
     if (withServices) {
       Await.result(TaskService.deploy(vertx, taskConfig));
       Await.result(AuditService.deploy(vertx, auditConfig));

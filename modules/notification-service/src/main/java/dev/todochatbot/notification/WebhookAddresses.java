@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -95,80 +96,123 @@ final class WebhookAddresses {
     return new Refusal(Kind.LOOKUP_FAILED, "names a host that could not be looked up just now (" + host + ")");
   }
 
-  /** What kind of non-public address {@code address} is ("a loopback address"), or null when it is public. */
+  /**
+   * What kind of non-public address {@code address} is ("a loopback address"), or null when it is public:
+   * the first block of {@link #IPV4} or {@link #IPV6} that holds it says, and an IPv6 address outside
+   * them all must still be global unicast (2000::/3, where every allocation to the registries lies).
+   */
   static String nonPublic(InetAddress address) {
-    if (address instanceof Inet4Address v4) {
-      return nonPublicV4(v4.getAddress());
-    }
-    byte[] b = address.getAddress();
-    Inet6Address v6 = (Inet6Address) address;
-    if (v6.isAnyLocalAddress()) {
-      return "the unspecified address";
-    }
-    if (v6.isLoopbackAddress()) {
-      return "a loopback address";
-    }
-    if (v6.isLinkLocalAddress()) {
-      return "a link-local address";
-    }
-    if (v6.isSiteLocalAddress() || (b[0] & 0xfe) == 0xfc) {
-      return "a private address";
-    }
-    if (v6.isMulticastAddress()) {
-      return "a multicast address";
-    }
-    // IPv4 inside IPv6, which a client connects to over IPv4 or through a translator: IPv4-mapped
-    // (::ffff:a.b.c.d, as a DNS AAAA record may hold it), IPv4-translated (::ffff:0:a.b.c.d),
-    // IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::/96) and 6to4 (2002::/16)
-    if (startsWith(b, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff) || startsWith(b, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0)
-        || v6.isIPv4CompatibleAddress() || startsWith(b, 0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0)) {
-      return nonPublicV4(Arrays.copyOfRange(b, 12, 16));
-    }
-    if (startsWith(b, 0x20, 0x02)) {
-      return nonPublicV4(Arrays.copyOfRange(b, 2, 6));
-    }
-    if (startsWith(b, 0x00, 0x64, 0xff, 0x9b, 0x00, 0x01)) {
-      return "a local-use NAT64 address (64:ff9b:1::/48)";
-    }
-    return null;
-  }
-
-  private static String nonPublicV4(byte[] b) {
-    int first = b[0] & 0xff;
-    int second = b[1] & 0xff;
-    if (first == 127) {
-      return "a loopback address";
-    }
-    if (first == 0) {
-      return "an address of this host's own network (0.0.0.0/8)";
-    }
-    if (first == 10 || (first == 172 && second >= 16 && second <= 31) || (first == 192 && second == 168)) {
-      return "a private address";
-    }
-    if (first == 169 && second == 254) {
-      return "a link-local address (where clouds serve their metadata)";
-    }
-    if (first == 100 && second >= 64 && second <= 127) {
-      return "a shared address of a carrier-grade NAT (100.64.0.0/10)";
-    }
-    if (first == 192 && second == 0 && (b[2] & 0xff) == 0) {
-      return "an address reserved for protocol assignments (192.0.0.0/24)";
-    }
-    if (first == 198 && (second == 18 || second == 19)) {
-      return "an address reserved for benchmarking (198.18.0.0/15)";
-    }
-    if (first >= 224) {
-      return first < 240 ? "a multicast address" : "a reserved address (240.0.0.0/4)";
-    }
-    return null;
-  }
-
-  private static boolean startsWith(byte[] address, int... prefix) {
-    for (int i = 0; i < prefix.length; i++) {
-      if ((address[i] & 0xff) != prefix[i]) {
-        return false;
+    byte[] bytes = address.getAddress();
+    for (Block block : address instanceof Inet4Address ? IPV4 : IPV6) {
+      if (block.holds(bytes)) {
+        return block.v4At() < 0 ? block.kind() : nonPublic(v4(Arrays.copyOfRange(bytes, block.v4At(), block.v4At() + 4)));
       }
     }
-    return true;
+    return address instanceof Inet6Address && (bytes[0] & 0xe0) != 0x20 ? "not a global unicast address (2000::/3)" : null;
+  }
+
+  /**
+   * A block of addresses: refused as {@code kind}, or, when {@code v4At} is not -1, judged by the IPv4
+   * address it carries from that byte on (a client reaches that IPv4 address, through a translator or a
+   * tunnel).
+   */
+  private record Block(byte[] prefix, int bits, String kind, int v4At) {
+    static Block of(String cidr, String kind) {
+      return new Block(literal(cidr.substring(0, cidr.indexOf('/'))), Integer.parseInt(cidr.substring(cidr.indexOf('/') + 1)),
+          kind, -1);
+    }
+
+    static Block carryingV4(String cidr, int v4At) {
+      Block block = of(cidr, null);
+      return new Block(block.prefix(), block.bits(), null, v4At);
+    }
+
+    boolean holds(byte[] address) {
+      if (address.length != prefix.length) {
+        return false;
+      }
+      for (int bit = 0; bit < bits; bit += 8) {
+        int mask = bits - bit >= 8 ? 0xff : (0xff << (8 - (bits - bit))) & 0xff;
+        if ((address[bit / 8] & mask) != (prefix[bit / 8] & mask)) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /**
+   * IANA's IPv4 Special-Purpose Address Registry, the blocks that are not globally reachable, and
+   * multicast. 192.0.0.0/24 is refused whole, its two anycast exceptions (192.0.0.9 and .10) with it:
+   * no webhook lives there.
+   */
+  private static final List<Block> IPV4 = List.of(
+      Block.of("0.0.0.0/8", "an address of this host's own network (0.0.0.0/8)"),
+      Block.of("10.0.0.0/8", "a private address"),
+      Block.of("100.64.0.0/10", "a shared address of a carrier-grade NAT (100.64.0.0/10)"),
+      Block.of("127.0.0.0/8", "a loopback address"),
+      Block.of("169.254.0.0/16", "a link-local address (where clouds serve their metadata)"),
+      Block.of("172.16.0.0/12", "a private address"),
+      Block.of("192.0.0.0/24", "an address reserved for protocol assignments (192.0.0.0/24)"),
+      Block.of("192.0.2.0/24", "an address reserved for documentation (192.0.2.0/24)"),
+      Block.of("192.88.99.0/24", "a former 6to4 relay anycast address (192.88.99.0/24)"),
+      Block.of("192.168.0.0/16", "a private address"),
+      Block.of("198.18.0.0/15", "an address reserved for benchmarking (198.18.0.0/15)"),
+      Block.of("198.51.100.0/24", "an address reserved for documentation (198.51.100.0/24)"),
+      Block.of("203.0.113.0/24", "an address reserved for documentation (203.0.113.0/24)"),
+      Block.of("224.0.0.0/4", "a multicast address"),
+      Block.of("255.255.255.255/32", "the limited broadcast address"),
+      Block.of("240.0.0.0/4", "an address reserved for future use (240.0.0.0/4)"));
+
+  /**
+   * IANA's IPv6 Special-Purpose Address Registry, the blocks that are not globally reachable, and
+   * multicast and the deprecated site-local block; the more specific first. IPv4 inside IPv6 is judged by
+   * its IPv4 address: mapped (::ffff:a.b.c.d, as a DNS AAAA record may hold it), translated
+   * (::ffff:0:a.b.c.d), compatible (::a.b.c.d), NAT64 (64:ff9b::/96) and 6to4 (2002::/16).
+   * 2001::/23 is refused whole, its globally reachable exceptions (anycast for PCP, TURN and DNS-SD,
+   * AMT, AS112, ORCHIDv2, drone tags) with it: none is where a webhook lives, and Teredo (2001::/32)
+   * hides the IPv4 address it reaches.
+   */
+  private static final List<Block> IPV6 = List.of(
+      Block.of("::/128", "the unspecified address"),
+      Block.of("::1/128", "a loopback address"),
+      Block.carryingV4("::ffff:0:0/96", 12),
+      Block.carryingV4("::ffff:0:0:0/96", 12),
+      Block.carryingV4("::/96", 12),
+      Block.carryingV4("64:ff9b::/96", 12),
+      Block.of("64:ff9b:1::/48", "a local-use NAT64 address (64:ff9b:1::/48)"),
+      Block.of("100::/64", "a discard-only address (100::/64)"),
+      Block.of("100:0:0:1::/64", "a dummy address (100:0:0:1::/64)"),
+      Block.of("2001::/23", "an address reserved for protocol assignments (2001::/23, Teredo among them)"),
+      Block.of("2001:db8::/32", "an address reserved for documentation (2001:db8::/32)"),
+      Block.carryingV4("2002::/16", 2),
+      Block.of("3fff::/20", "an address reserved for documentation (3fff::/20)"),
+      Block.of("5f00::/16", "a segment routing identifier (5f00::/16)"),
+      Block.of("fc00::/7", "a private address (unique local, fc00::/7)"),
+      Block.of("fe80::/10", "a link-local address"),
+      Block.of("fec0::/10", "a private address (site-local, fec0::/10)"),
+      Block.of("ff00::/8", "a multicast address"));
+
+  /** The 4 or 16 bytes of an address literal; mapped IPv6 literals kept IPv6 (InetAddress would make them IPv4). */
+  private static byte[] literal(String text) {
+    if (text.startsWith("::ffff:0:0")) {
+      byte[] mapped = new byte[16];
+      mapped[text.equals("::ffff:0:0") ? 10 : 8] = (byte) 0xff;
+      mapped[text.equals("::ffff:0:0") ? 11 : 9] = (byte) 0xff;
+      return mapped;
+    }
+    try {
+      return InetAddress.getByName(text).getAddress(); // a literal: no lookup
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(text, e);
+    }
+  }
+
+  private static InetAddress v4(byte[] bytes) {
+    try {
+      return InetAddress.getByAddress(bytes);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(e); // four bytes always make an address
+    }
   }
 }

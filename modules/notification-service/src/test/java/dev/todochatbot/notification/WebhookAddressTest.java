@@ -52,31 +52,69 @@ class WebhookAddressTest {
     service.close();
   }
 
+  /**
+   * One row per block of IANA's IPv4 and IPv6 Special-Purpose Address Registries that is not globally
+   * reachable (and multicast), at its first and last address where that tells something.
+   */
   @ParameterizedTest
-  @CsvSource({
-      "127.0.0.1, a loopback address",
-      "127.8.9.10, a loopback address",
-      "0.0.0.0, (0.0.0.0/8)",
-      "10.245.0.1, a private address",
-      "172.16.0.1, a private address",
-      "172.31.255.255, a private address",
-      "192.168.1.1, a private address",
-      "169.254.169.254, a link-local address",
-      "100.64.0.1, carrier-grade NAT",
-      "192.0.0.170, protocol assignments",
-      "198.18.0.1, benchmarking",
-      "224.0.0.1, a multicast address",
-      "255.255.255.255, a reserved address",
-      "::1, a loopback address",
-      "::, the unspecified address",
-      "fe80::1, a link-local address",
-      "fd12:3456::1, a private address",
-      "fc00::1, a private address",
-      "ff02::1, a multicast address",
-      "::ffff:10.0.0.1, a private address",
-      "64:ff9b::a9fe:a9fe, a link-local address",
-      "2002:a00:1::1, a private address",
-  })
+  @CsvSource(delimiter = '|', textBlock = """
+      0.0.0.0                 | (0.0.0.0/8)
+      0.255.255.255           | (0.0.0.0/8)
+      10.0.0.1                | a private address
+      10.255.255.255          | a private address
+      100.64.0.1              | carrier-grade NAT
+      100.127.255.255         | carrier-grade NAT
+      127.0.0.1               | a loopback address
+      127.8.9.10              | a loopback address
+      169.254.169.254         | a link-local address
+      172.16.0.1              | a private address
+      172.31.255.255          | a private address
+      192.0.0.0               | protocol assignments
+      192.0.0.170             | protocol assignments
+      192.0.2.1               | documentation (192.0.2.0/24)
+      192.0.2.255             | documentation (192.0.2.0/24)
+      192.88.99.1             | 6to4 relay
+      192.168.1.1             | a private address
+      198.18.0.1              | benchmarking
+      198.19.255.255          | benchmarking
+      198.51.100.7            | documentation (198.51.100.0/24)
+      203.0.113.9             | documentation (203.0.113.0/24)
+      224.0.0.1               | a multicast address
+      239.255.255.255         | a multicast address
+      240.0.0.1               | future use (240.0.0.0/4)
+      255.255.255.254         | future use (240.0.0.0/4)
+      255.255.255.255         | broadcast
+      ::                      | the unspecified address
+      ::1                     | a loopback address
+      ::ffff:10.0.0.1         | a private address
+      ::ffff:192.0.2.1        | documentation (192.0.2.0/24)
+      64:ff9b::a9fe:a9fe      | a link-local address
+      64:ff9b::c633:6401      | documentation (198.51.100.0/24)
+      64:ff9b:1::a00:1        | local-use NAT64
+      64:ff9b:1:ffff::1       | local-use NAT64
+      100::1                  | discard-only
+      100::ffff:ffff:ffff:ffff | discard-only
+      100:0:0:1::1            | dummy
+      2001::1                 | protocol assignments (2001::/23
+      2001:2::1               | protocol assignments (2001::/23
+      2001:1ff:ffff::1        | protocol assignments (2001::/23
+      2001:db8::1             | documentation (2001:db8::/32)
+      2001:db8:ffff:ffff::1   | documentation (2001:db8::/32)
+      2002:a00:1::1           | a private address
+      2002:c000:201::1        | documentation (192.0.2.0/24)
+      3fff::1                 | documentation (3fff::/20)
+      3fff:fff:ffff::1        | documentation (3fff::/20)
+      5f00::1                 | segment routing
+      fc00::1                 | a private address
+      fd12:3456::1            | a private address
+      fe80::1                 | a link-local address
+      febf:ffff::1            | a link-local address
+      fec0::1                 | site-local
+      ff02::1                 | a multicast address
+      ff0e::1                 | a multicast address
+      4000::1                 | not a global unicast address
+      1::1                    | not a global unicast address
+      """)
   void nonPublicAddressesAreNamedForWhatTheyAre(String address, String kind) throws UnknownHostException {
     assertThat(WebhookAddresses.nonPublic(InetAddress.getByName(address))).contains(kind);
   }
@@ -112,8 +150,12 @@ class WebhookAddressTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"93.184.215.14", "8.8.8.8", "172.32.0.1", "172.15.255.255", "100.128.0.1",
-      "2606:4700:4700::1111", "2001:4860:4860::8888", "64:ff9b::808:808", "2002:808:808::1"})
+  @ValueSource(strings = {"93.184.215.14", "8.8.8.8", "172.32.0.1", "172.15.255.255", "100.128.0.1", "100.63.255.255",
+      "1.0.0.1", "11.0.0.1", "126.255.255.255", "128.0.0.1", "169.253.255.255", "169.255.0.1", "192.0.1.255",
+      "192.0.3.0", "192.88.98.255", "192.88.100.0", "192.167.255.255", "192.169.0.1", "198.17.255.255", "198.20.0.1",
+      "198.51.99.255", "198.51.101.0", "203.0.112.255", "203.0.114.0", "223.255.255.255",
+      "2606:4700:4700::1111", "2001:4860:4860::8888", "64:ff9b::808:808", "2002:808:808::1", "2001:200::1",
+      "2001:db7:ffff::1", "2001:db9::1", "3fff:1000::1", "2000::1", "3ffe:ffff::1", "::ffff:8.8.8.8"})
   void publicAddressesPass(String address) throws UnknownHostException {
     assertThat(WebhookAddresses.nonPublic(InetAddress.getByName(address))).isNull();
   }

@@ -136,12 +136,12 @@ public final class Tokens {
         HttpProblems.send(ctx, Problem.unauthorized("This route is internal: it needs a service token."));
         return;
       }
-      auth.authenticate(new TokenCredentials(header.substring(7).trim())).onComplete(result -> {
+      checkedClaims(header.substring(7).trim()).onComplete(result -> {
         if (result.failed()) {
           HttpProblems.send(ctx, Problem.unauthorized("The service token is invalid or has expired."));
           return;
         }
-        JsonObject claims = result.result().principal();
+        JsonObject claims = result.result().payload();
         Object svc = claims.getValue("svc");
         if (!(svc instanceof String service) || !allowed.contains(service)) {
           HttpProblems.send(ctx, Problem.of(403, "forbidden", "Forbidden",
@@ -174,8 +174,8 @@ public final class Tokens {
     if (known != null && known.expiresAtEpochSecond() > Instant.now().getEpochSecond()) {
       return Future.succeededFuture(known.principal());
     }
-    return auth.authenticate(new TokenCredentials(token)).map(user -> {
-      JsonObject claims = user.principal();
+    return checkedClaims(token).map(checked -> {
+      JsonObject claims = checked.payload();
       Principal principal;
       try {
         principal = new Principal(UUID.fromString(claims.getString("sub")), claims.getString("email"),
@@ -183,17 +183,47 @@ public final class Tokens {
       } catch (RuntimeException e) {
         throw Problem.unauthorized("The token does not name a user.").exception();
       }
-      // vert.x keeps the expiry among the user's attributes, not in the principal
-      Long exp = user.attributes().getLong("exp", claims.getLong("exp"));
-      if (exp != null) {
-        verified.put(token, new Verified(principal, exp));
-      }
+      verified.put(token, new Verified(principal, checked.expiresAtEpochSecond()));
       return principal;
     });
   }
 
+  /**
+   * The claims of a token whose signature, issuer and times hold. Vert.x checks {@code exp} and
+   * {@code iat} only when present; a token without them would never expire, so both are required here.
+   */
+  private Future<Claims> checkedClaims(String token) {
+    Future<io.vertx.ext.auth.User> authenticated;
+    try {
+      authenticated = auth.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException e) {
+      // vert.x throws, rather than fails, on a signed time that is not a number ("exp": "tomorrow")
+      return Future.failedFuture(Problem.unauthorized("The token's times are not numbers.").exception());
+    }
+    return authenticated.map(user -> {
+      // vert.x moves the times among the user's attributes, out of the principal
+      Object exp = user.attributes().getValue("exp", user.principal().getValue("exp"));
+      Object iat = user.attributes().getValue("iat", user.principal().getValue("iat"));
+      if (!(exp instanceof Number expiry) || !(iat instanceof Number)) {
+        throw Problem.unauthorized("The token has no expiry or no issue time.").exception();
+      }
+      return new Claims(user.principal(), expiry.longValue());
+    });
+  }
+
+  private record Claims(JsonObject payload, long expiresAtEpochSecond) {}
+
   /** Route handler: 401 problem unless the request carries a valid bearer token. */
   public Handler<RoutingContext> requireUser() {
+    return requireUser(Future::succeededFuture);
+  }
+
+  /**
+   * Like {@link #requireUser()}, and the token's user must then pass {@code admit} (the edge: that the
+   * account still exists); a failure of {@code admit} with a {@link ProblemException} is answered as
+   * that problem.
+   */
+  public Handler<RoutingContext> requireUser(java.util.function.Function<Principal, Future<?>> admit) {
     return ctx -> {
       String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
       if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
@@ -202,12 +232,20 @@ public final class Tokens {
         return;
       }
       verify(header.substring(7).trim()).onComplete(result -> {
-        if (result.succeeded()) {
-          ctx.put(Principal.CONTEXT_KEY, result.result());
-          ctx.next();
-        } else {
+        if (result.failed()) {
           HttpProblems.send(ctx, Problem.unauthorized("The token is invalid or has expired: sign in again."));
+          return;
         }
+        admit.apply(result.result()).onComplete(admitted -> {
+          if (admitted.succeeded()) {
+            ctx.put(Principal.CONTEXT_KEY, result.result());
+            ctx.next();
+          } else if (admitted.cause() instanceof ProblemException problem) {
+            HttpProblems.send(ctx, problem.problem());
+          } else {
+            ctx.fail(admitted.cause());
+          }
+        });
       });
     };
   }

@@ -76,6 +76,48 @@ class TokensTest {
     assertThat(services.verify(serviceToken).await()).isEqualTo(person);
   }
 
+  @Test
+  void aTokenWithoutAnExpiryOrAnIssueTimeIsRefusedThoughWellSigned() {
+    var users = Tokens.create(vertx, SECRET, Duration.ofHours(1));
+    var services = Tokens.forServices(vertx, SECRET);
+    String sub = UUID.randomUUID().toString();
+    long now = java.time.Instant.now().getEpochSecond();
+    var userClaims = new io.vertx.core.json.JsonObject().put("sub", sub).put("email", "fa@example.com");
+    assertThat(refused(users, signed(userClaims.copy().put("exp", now + 3600), Tokens.ISSUER, true)))
+        .as("a token with both").isFalse();
+    assertThat(refused(users, signed(userClaims.copy(), Tokens.ISSUER, true))).as("no exp").isTrue();
+    assertThat(refused(users, signed(userClaims.copy().put("exp", now + 3600), Tokens.ISSUER, false)))
+        .as("no iat").isTrue();
+    assertThat(refused(users, signed(userClaims.copy().put("exp", "tomorrow"), Tokens.ISSUER, true)))
+        .as("exp not a number").isTrue();
+    var serviceClaims = userClaims.copy().put("svc", "recurrence-service");
+    assertThat(refused(services, signed(serviceClaims.copy(), Tokens.SERVICE_ISSUER, true)))
+        .as("a service token with no exp").isTrue();
+    assertThat(refused(services, signed(serviceClaims.copy().put("exp", now + 60), Tokens.SERVICE_ISSUER, false)))
+        .as("a service token with no iat").isTrue();
+  }
+
+  @Test
+  void issuedUserAndServiceTokensCarryAnExpiryAndAnIssueTime() {
+    var person = new Principal(UUID.randomUUID(), "go@example.com", "UTC");
+    long now = java.time.Instant.now().getEpochSecond();
+    for (String token : new String[] {Tokens.create(vertx, SECRET, Duration.ofHours(1)).issue(person),
+        Tokens.forServices(vertx, SECRET).issueForService(person, "chat-service")}) {
+      var claims = new io.vertx.core.json.JsonObject(io.vertx.core.buffer.Buffer.buffer(
+          java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1])));
+      assertThat(claims.getLong("iat")).isBetween(now - 5, now + 5);
+      assertThat(claims.getLong("exp")).isGreaterThan(now);
+    }
+  }
+
+  /** A token with the right key but claims chosen here; {@code issuedAt} false leaves out {@code iat}. */
+  private static String signed(io.vertx.core.json.JsonObject claims, String issuer, boolean issuedAt) {
+    return io.vertx.ext.auth.jwt.JWTAuth.create(vertx, new io.vertx.ext.auth.jwt.JWTAuthOptions()
+            .addPubSecKey(new io.vertx.ext.auth.PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)))
+        .generateToken(claims, new io.vertx.ext.auth.JWTOptions().setAlgorithm("HS256").setIssuer(issuer)
+            .setNoTimestamp(!issuedAt));
+  }
+
   private static boolean refused(Tokens tokens, String token) {
     return tokens.verify(token).transform(result -> Future.succeededFuture(result.failed())).await();
   }

@@ -229,8 +229,17 @@ class TaskBadInputTest {
         .put("exp", Instant.now().minusSeconds(3600).getEpochSecond()), Tokens.ISSUER);
     String wrongIssuer = signedWithTheServiceKey(new JsonObject().put("sub", someone.userId().toString())
         .put("exp", Instant.now().plusSeconds(300).getEpochSecond()), "someone-else");
+    // well signed, but never expiring (no exp), or of no known age (no iat)
+    String neverExpires = signedWithTheServiceKey(new JsonObject().put("sub", someone.userId().toString()),
+        Tokens.ISSUER);
+    String noIssueTime = JWTAuth.create(service.vertx, new JWTAuthOptions()
+            .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(TaskServiceFixture.SECRET)))
+        .generateToken(new JsonObject().put("sub", someone.userId().toString())
+            .put("exp", Instant.now().plusSeconds(300).getEpochSecond()),
+            new JWTOptions().setAlgorithm("HS256").setIssuer(Tokens.ISSUER).setNoTimestamp(true));
     assertThat(service.http.get("/api/tasks", service.tokens.issue(someone)).status()).isEqualTo(200);
-    for (String token : new String[] {null, "", "not.a.jwt", otherKey.issue(someone), expired, wrongIssuer}) {
+    for (String token : new String[] {null, "", "not.a.jwt", otherKey.issue(someone), expired, wrongIssuer,
+        neverExpires, noIssueTime}) {
       assertProblem(service.http.get("/api/tasks", token), 401, null);
       assertProblem(service.http.post("/api/tasks", token, "{\"title\": \"x\"}"), 401, null);
     }

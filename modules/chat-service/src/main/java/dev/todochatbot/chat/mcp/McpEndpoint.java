@@ -77,7 +77,8 @@ public final class McpEndpoint {
    */
   public static McpEndpoint mount(Router router, String path, Function<Principal, Tools> toolsForUser,
       Handler<RoutingContext> authenticate) {
-    var transport = new VertxMcpTransport(MAPPER,
+    var toolNames = ToolCatalog.get().specs().stream().map(ToolSpec::name).collect(java.util.stream.Collectors.toSet());
+    var transport = new VertxMcpTransport(MAPPER, new McpMessages(toolNames),
         ctx -> McpTransportContext.create(Map.of(USER, Principal.of(ctx))), "1 MiB");
     McpStatelessAsyncServer server = McpServer.async(transport)
         .serverInfo(SERVER_NAME, version())

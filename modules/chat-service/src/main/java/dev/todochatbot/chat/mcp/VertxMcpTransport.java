@@ -19,7 +19,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -37,16 +36,17 @@ import reactor.core.publisher.Mono;
  * that the SDK awaits as {@code Mono}s ({@link McpEndpoint}).
  *
  * <p>Errors of the message itself are JSON-RPC errors (parse error for malformed JSON, invalid request
- * for a batch or a response); their text never carries a stack trace.
+ * for a batch, a response or a malformed request, invalid params for params a method does not take:
+ * {@link McpMessages}); their text says what to send instead, and never names a Java class.
  */
 final class VertxMcpTransport implements McpStatelessServerTransport {
 
   private static final Logger log = LoggerFactory.getLogger(VertxMcpTransport.class);
   private static final String JSON = "application/json";
   private static final String EVENT_STREAM = "text/event-stream";
-  private static final Set<String> NEEDS_PARAMS = Set.of(McpSchema.METHOD_INITIALIZE, McpSchema.METHOD_TOOLS_CALL);
 
   private final McpJsonMapper mapper;
+  private final McpMessages messages;
   private final Function<RoutingContext, McpTransportContext> contextOf;
   private final String bodyLimit;
   private volatile McpStatelessServerHandler handler;
@@ -56,8 +56,10 @@ final class VertxMcpTransport implements McpStatelessServerTransport {
    * @param contextOf what the SDK hands the tools from each request: here the signed-in user
    * @param bodyLimit the body limit of the route in words ("1 MiB"), for the 413 answer
    */
-  VertxMcpTransport(McpJsonMapper mapper, Function<RoutingContext, McpTransportContext> contextOf, String bodyLimit) {
+  VertxMcpTransport(McpJsonMapper mapper, McpMessages messages, Function<RoutingContext, McpTransportContext> contextOf,
+      String bodyLimit) {
     this.mapper = mapper;
+    this.messages = messages;
     this.contextOf = contextOf;
     this.bodyLimit = bodyLimit;
   }
@@ -132,7 +134,10 @@ final class VertxMcpTransport implements McpStatelessServerTransport {
         + " when reporting it.");
   }
 
-  /** The body as one JSON-RPC message; null when it is not one, the error already sent. */
+  /**
+   * The body as one JSON-RPC message whose params fit its method; null when it is not one, the error
+   * already sent.
+   */
   private McpSchema.JSONRPCMessage read(RoutingContext ctx) {
     String body = ctx.body() == null ? null : ctx.body().asString();
     if (body == null || body.isBlank()) {
@@ -143,7 +148,9 @@ final class VertxMcpTransport implements McpStatelessServerTransport {
     try {
       json = Json.decodeValue(body);
     } catch (DecodeException e) {
-      sendError(ctx, 400, null, ErrorCodes.PARSE_ERROR, "The request body is not valid JSON: " + firstLine(e.getMessage()));
+      // the parser's own words name its classes and tokens: not the client's to read
+      sendError(ctx, 400, null, ErrorCodes.PARSE_ERROR, "The request body is not valid JSON: send one JSON-RPC message "
+          + "as a JSON object.");
       return null;
     }
     if (json instanceof JsonArray) {
@@ -153,6 +160,19 @@ final class VertxMcpTransport implements McpStatelessServerTransport {
     if (!(json instanceof JsonObject object) || !"2.0".equals(object.getValue("jsonrpc"))) {
       sendError(ctx, 400, null, ErrorCodes.INVALID_REQUEST, "The body is not a JSON-RPC 2.0 message (\"jsonrpc\": \"2.0\").");
       return null;
+    }
+    McpMessages.Invalid envelope = McpMessages.envelope(object);
+    if (envelope != null) {
+      sendError(ctx, 400, McpMessages.id(object), envelope.code(), envelope.message());
+      return null;
+    }
+    if (object.getValue("method") instanceof String method && object.containsKey("id")) {
+      McpMessages.Invalid params = messages.params(method, object);
+      if (params != null) {
+        // answered as the SDK answers its own errors of a request: 200, the error under the request's id
+        sendError(ctx, 200, McpMessages.id(object), params.code(), params.message());
+        return null;
+      }
     }
     try {
       return McpSchema.deserializeJsonRpcMessage(mapper, body);
@@ -164,12 +184,6 @@ final class VertxMcpTransport implements McpStatelessServerTransport {
   }
 
   private void answer(RoutingContext ctx, McpTransportContext context, McpSchema.JSONRPCRequest request) {
-    if (request.params() == null && NEEDS_PARAMS.contains(request.method())) {
-      // the SDK would fail on the missing params with a NullPointerException, answered as an internal error
-      send(ctx, 200, encode(McpSchema.JSONRPCResponse.error(request.id(), new McpSchema.JSONRPCResponse.JSONRPCError(
-          ErrorCodes.INVALID_PARAMS, request.method() + " needs params."))));
-      return;
-    }
     // defer: the SDK's handlers may throw before they return a Mono (params of the wrong shape)
     Mono<McpSchema.JSONRPCResponse> response = Mono.defer(() -> handler.handleRequest(context, request))
         .contextWrite(reactor -> reactor.put(McpTransportContext.KEY, context))
@@ -203,14 +217,16 @@ final class VertxMcpTransport implements McpStatelessServerTransport {
   /** A failure the SDK did not turn into a JSON-RPC error itself; unexpected ones get an incident id. */
   private McpSchema.JSONRPCResponse errorResponse(McpSchema.JSONRPCRequest request, Throwable failure) {
     McpSchema.JSONRPCResponse.JSONRPCError error;
-    if (failure instanceof McpError mcp) {
+    if (failure instanceof McpError mcp && mcp.getJsonRpcError().code() != ErrorCodes.INTERNAL_ERROR) {
       error = mcp.getJsonRpcError();
     } else if (failure instanceof IllegalArgumentException) {
-      // the SDK could not read the params as the method's type (Jackson's error is the cause)
-      Throwable reason = failure.getCause() == null ? failure : failure.getCause();
+      // the SDK could not read the params as the method's type, past McpMessages' checks; Jackson's
+      // words (the cause) name Java types, so they go to the log only
+      log.info("MCP {} params the SDK could not read: {}", request.method(), failure.toString());
       error = new McpSchema.JSONRPCResponse.JSONRPCError(ErrorCodes.INVALID_PARAMS,
-          "The params of " + request.method() + " are not right: " + firstLine(reason.getMessage()));
+          "The params of " + request.method() + " are not what it takes: see its schema in the MCP specification.");
     } else {
+      // an internal error of the SDK carries the exception's text as its message: logged, never sent
       String incident = UUID.randomUUID().toString();
       log.error("MCP {} failed (incident {})", request.method(), incident, failure);
       error = new McpSchema.JSONRPCResponse.JSONRPCError(ErrorCodes.INTERNAL_ERROR,
@@ -261,14 +277,5 @@ final class VertxMcpTransport implements McpStatelessServerTransport {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "";
-    }
-    int nl = message.indexOf('\n');
-    String line = nl < 0 ? message : message.substring(0, nl);
-    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
   }
 }

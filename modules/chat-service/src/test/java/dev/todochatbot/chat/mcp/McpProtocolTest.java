@@ -22,6 +22,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The streamable HTTP transport, request by request over real HTTP, with stand-in tools
@@ -195,6 +197,62 @@ class McpProtocolTest {
     assertThat(noParams.getJsonObject("error").getInteger("code")).isEqualTo(-32602);
     assertThat(badParams.getJsonObject("error").getInteger("code")).isEqualTo(-32602);
     assertThat(badParams.getJsonObject("error").getString("message")).doesNotContain("Exception");
+  }
+
+  /**
+   * Malformed JSON-RPC, each answered with the protocol's code and a message that says what to send
+   * instead, in the protocol's words: no Java class, no parser's message.
+   */
+  @ParameterizedTest(name = "{0} -> {2}")
+  @CsvSource(delimiter = '|', textBlock = """
+      garbage                     | {not json at all                                                         | -32700 | not valid JSON
+      empty object                | {}                                                                       | -32600 | jsonrpc
+      jsonrpc 1.0                 | {"jsonrpc":"1.0","id":1,"method":"ping"}                                 | -32600 | jsonrpc
+      method a number             | {"jsonrpc":"2.0","id":1,"method":5}                                      | -32600 | method
+      empty method                | {"jsonrpc":"2.0","id":1,"method":""}                                     | -32600 | method
+      id an object                | {"jsonrpc":"2.0","id":{"a":1},"method":"ping"}                           | -32600 | id
+      id true                     | {"jsonrpc":"2.0","id":true,"method":"ping"}                              | -32600 | id
+      id null                     | {"jsonrpc":"2.0","id":null,"method":"ping"}                              | -32600 | id
+      params null                 | {"jsonrpc":"2.0","id":1,"method":"ping","params":null}                   | -32600 | params
+      params a string             | {"jsonrpc":"2.0","id":1,"method":"tools/call","params":"add_task"}       | -32600 | params
+      params a number             | {"jsonrpc":"2.0","id":1,"method":"tools/list","params":3}                | -32600 | params
+      batch                       | [{"jsonrpc":"2.0","id":1,"method":"ping"}]                               | -32600 | batch
+      empty batch                 | []                                                                       | -32600 | batch
+      a response                  | {"jsonrpc":"2.0","id":1,"result":{}}                                     | -32600 | request
+      an error response           | {"jsonrpc":"2.0","id":1,"error":{"code":1,"message":"x"}}                | -32600 | request
+      unknown method              | {"jsonrpc":"2.0","id":1,"method":"resources/list","params":{}}           | -32601 | resources/list
+      completion, not offered     | {"jsonrpc":"2.0","id":1,"method":"completion/complete","params":{}}      | -32601 | completion/complete
+      call without name           | {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{}}               | -32602 | name
+      call with name null         | {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":null}}    | -32602 | name
+      call with name a number     | {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":7}}       | -32602 | name
+      call with name an object    | {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":{"x":1}}} | -32602 | name
+      call with params an array   | {"jsonrpc":"2.0","id":1,"method":"tools/call","params":["add_task"]}     | -32602 | params
+      arguments a string          | {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"add_task","arguments":"oops"}} | -32602 | arguments
+      arguments an array          | {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"add_task","arguments":[1]}}    | -32602 | arguments
+      arguments a number          | {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"add_task","arguments":1}}      | -32602 | arguments
+      _meta a string              | {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_tasks","_meta":"x"}}      | -32602 | _meta
+      unknown tool                | {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"drop_database"}}              | -32602 | drop_database
+      list with cursor a number   | {"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"cursor":5}}     | -32602 | cursor
+      initialize without params   | {"jsonrpc":"2.0","id":1,"method":"initialize"}                           | -32602 | params
+      initialize, version a number | {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":5,"capabilities":{},"clientInfo":{"name":"x","version":"1"}}} | -32602 | protocolVersion
+      initialize, capabilities text | {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":"all","clientInfo":{"name":"x","version":"1"}}} | -32602 | capabilities
+      initialize, clientInfo text | {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":"me"}} | -32602 | clientInfo
+      """)
+  void malformedMessagesAreAnsweredInTheProtocolsWords(String what, String body, int code, String named) {
+    Answer answer = post(token(), body, MCP_ACCEPT);
+
+    JsonObject error = answer.json().getJsonObject("error");
+    assertThat(error).as(answer.toString()).isNotNull();
+    assertThat(error.getInteger("code")).as(answer.toString()).isEqualTo(code);
+    assertThat(error.getString("message")).as(answer.toString()).contains(named)
+        .doesNotContainPattern("java\\.|\\$|Exception|McpSchema|LinkedHashMap|jackson|Cannot (construct|deserialize)|"
+            + "line: \\d|column: \\d|\\[Source");
+    assertThat(answer.json().getString("jsonrpc")).isEqualTo("2.0");
+    // a request is answered under its id, when it has one MCP takes; anything else under null
+    JsonObject sent = new JsonObject(body.startsWith("{") && body.endsWith("}") ? body : "{}");
+    Object id = "2.0".equals(sent.getValue("jsonrpc")) && sent.containsKey("method") ? sent.getValue("id") : null;
+    assertThat(answer.json().getValue("id")).as(answer.toString())
+        .isEqualTo(id instanceof Integer || id instanceof String ? id : null);
   }
 
   @Test

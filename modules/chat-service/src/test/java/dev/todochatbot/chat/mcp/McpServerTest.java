@@ -74,6 +74,8 @@ class McpServerTest {
         .containsExactlyInAnyOrder("groceries", "errands");
     assertThat(ok(steps, "complete_task").getJsonObject("task").getString("status")).isEqualTo("completed");
     assertThat(error(steps, "bad_arguments")).contains("set_task_priority", "priority");
+    assertThat(protocolError(steps, "unknown_tool")).contains("-32602", "drop_database", "tools/list");
+    assertThat(protocolError(steps, "arguments_not_an_object")).contains("-32602", "arguments", "object");
 
     assertThat(ids(ok(steps, "other_list_tasks"))).doesNotContain(id);
     assertThat(ids(ok(steps, "other_search_tasks"))).isEmpty();
@@ -106,6 +108,14 @@ class McpServerTest {
     assertThat(answer.getString("protocolError")).as(step + ": " + answer).isNull();
     assertThat(answer.getBoolean("isError")).as(step + ": " + answer).isTrue();
     return answer.getString("text");
+  }
+
+  /** The message of a step the server had to refuse as a JSON-RPC error; it names no Java type. */
+  private static String protocolError(JsonObject steps, String step) {
+    String message = steps.getJsonObject(step).getString("protocolError");
+    assertThat(message).as(step + ": " + steps.getJsonObject(step)).isNotNull()
+        .doesNotContainPattern("java\\.|\\$|Exception:|McpSchema|LinkedHashMap|jackson");
+    return message;
   }
 
   private static List<String> ids(JsonObject page) {

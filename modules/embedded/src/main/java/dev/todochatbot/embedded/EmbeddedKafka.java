@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A real single-node Kafka broker (KRaft, broker and controller in one node) running inside this JVM,
  * for the single-process mode and tests. Topics and committed offsets live in {@code dataDir} and
- * survive {@link #stop()}/{@link #restart()} and new processes on the same directory.
+ * survive {@link #stop()}/{@link #restart()} and new processes on the same directory. Nothing of it
+ * outlives a killed JVM: the broker runs in it, and its {@code .lock} in the directory is a file lock
+ * that the operating system drops with the process, so a stale one never blocks the next start.
  *
  * <p>Listens on 127.0.0.1 only. Topics are created on first use with 16 partitions: a subscriber
  * handles one record at a time per partition (as daprd does), so the partitions bound how many events

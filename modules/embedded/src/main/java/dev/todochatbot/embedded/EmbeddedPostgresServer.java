@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,10 +20,16 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
 
-  private final EmbeddedPostgres postgres;
+  /** How long a stop waits for the server to be gone. */
+  private static final Duration STOP_DEADLINE = Duration.ofSeconds(60);
 
-  private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+  private final EmbeddedPostgres postgres;
+  /** The data directory of a {@link Mode#DURABLE} server; {@code null} for a throw-away one. */
+  private final Path durableData;
+
+  private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path durableData) {
     this.postgres = postgres;
+    this.durableData = durableData;
   }
 
   /** How the server is used. */
@@ -40,6 +47,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   }
 
   /**
+   * A PostgreSQL that an earlier run left on {@code dataDirectory} (its JVM was killed, the server lived
+   * on) is stopped first, and a pid file that names some other process is removed: neither blocks the
+   * start.
+   *
    * @param dataDirectory where the cluster lives; kept between runs. {@code null} for a throw-away one.
    * @param port 0 for any free port
    */
@@ -59,6 +70,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       }
       if (dataDirectory != null) {
         Files.createDirectories(dataDirectory);
+        Postmaster.clearLeftOver(dataDirectory);
         builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
       }
       EmbeddedPostgres postgres;
@@ -75,7 +87,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       }
       log.info("Embedded PostgreSQL listening on localhost:{} (data in {})", postgres.getPort(),
           dataDirectory == null ? "a temporary directory" : dataDirectory.toAbsolutePath());
-      return new EmbeddedPostgresServer(postgres);
+      return new EmbeddedPostgresServer(postgres,
+          durable && dataDirectory != null ? dataDirectory.toAbsolutePath() : null);
     } catch (IOException e) {
       throw new UncheckedIOException("Could not start the embedded PostgreSQL: " + e.getMessage(), e);
     }
@@ -104,8 +117,50 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     return url(name);
   }
 
+  /**
+   * Stops the server and returns once it is gone. The library stops it with {@code pg_ctl stop -m fast
+   * -t 5} and logs a failure of that (a server already gone, a shutdown longer than 5 s) as an error
+   * with a stack trace; for the durable server, this checks first and says what is true in one line.
+   */
   @Override
   public void close() {
+    if (durableData == null) {
+      closeLibrary();
+      return;
+    }
+    long started = System.nanoTime();
+    Optional<ProcessHandle> postmaster = Postmaster.of(durableData);
+    if (postmaster.isEmpty()) {
+      // nothing for pg_ctl to stop; the library's lock on the directory goes with this process
+      log.warn("Embedded PostgreSQL on localhost:{} had already stopped (data in {}): it was stopped or killed from outside",
+          port(), durableData);
+      return;
+    }
+    checkpoint();
+    closeLibrary();
+    if (Postmaster.awaitExit(postmaster.get(), STOP_DEADLINE)) {
+      log.info("Embedded PostgreSQL on localhost:{} stopped in {} ms", port(), (System.nanoTime() - started) / 1_000_000);
+    } else {
+      log.warn("Embedded PostgreSQL (pid {}) is still shutting down after {} s: it finishes on its own, and a start "
+          + "before then stops it first", postmaster.get().pid(), STOP_DEADLINE.toSeconds());
+    }
+  }
+
+  /**
+   * Writes what is in memory to disk, without pg_ctl's 5 s limit, so that the shutdown checkpoint that
+   * follows has next to nothing left to do.
+   */
+  private void checkpoint() {
+    try (var connection = postgres.getPostgresDatabase().getConnection();
+        var statement = connection.createStatement()) {
+      statement.setQueryTimeout((int) STOP_DEADLINE.toSeconds());
+      statement.execute("CHECKPOINT");
+    } catch (SQLException e) {
+      log.debug("No checkpoint before the stop ({}): the shutdown writes it", e.getMessage());
+    }
+  }
+
+  private void closeLibrary() {
     try {
       postgres.close();
     } catch (IOException e) {

@@ -42,8 +42,13 @@ public final class Database {
           .connectRetriesInterval(5)
           .load()
           .migrate();
-      log.info("Schema {} at version {} ({} migrations applied) on {}", schema, result.targetSchemaVersion,
-          result.migrationsExecuted, config);
+      // the target version is only set when migrations ran; on a start with nothing to do, the initial one holds
+      if (result.migrationsExecuted == 0) {
+        log.info("Schema {} at version {} (up to date) on {}", schema, result.initialSchemaVersion, config);
+      } else {
+        log.info("Schema {} at version {} ({} migrations applied) on {}", schema, result.targetSchemaVersion,
+            result.migrationsExecuted, config);
+      }
       return null;
     });
   }

@@ -56,7 +56,7 @@ public final class Shutdown {
         log.info("Already stopping");
         return;
       }
-      new Thread(() -> {
+      var drain = new Thread(() -> {
         int status = 1;
         try {
           stop.run();
@@ -67,7 +67,11 @@ public final class Shutdown {
           // whatever the stop threw, the process must not be left waiting for a SIGKILL
           System.exit(status);
         }
-      }, "drain").start();
+      }, "drain");
+      // the signal's thread is a daemon, and so would this one be: the JVM would end as soon as the stop
+      // has ended every other thread (Vert.x's, Kafka's), before its last steps (stopping PostgreSQL)
+      drain.setDaemon(false);
+      drain.start();
     };
     if (!handle("TERM", handle)) {
       log.debug("No SIGTERM handling here; stopping from a shutdown hook");

@@ -39,12 +39,17 @@ public final class ChildProcess implements AutoCloseable {
 
   /** Starts {@code mainClass} with the test's class path and {@code env} added to this environment. */
   public static ChildProcess start(Class<?> mainClass, Map<String, String> env) {
+    return start(mainClass, env, "192m");
+  }
+
+  /** The same with a heap of {@code maxHeap} ({@code -Xmx}): the whole system in one JVM needs more. */
+  public static ChildProcess start(Class<?> mainClass, Map<String, String> env, String maxHeap) {
     try {
       Path dir = Files.createDirectories(Path.of("target", "child-processes"));
       Path log = Files.createTempFile(dir, mainClass.getSimpleName() + "-", ".log");
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       // small and quick to start: these processes live for seconds
-      var command = List.of(java, "-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+      var command = List.of(java, "-Xmx" + maxHeap, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
           System.getProperty("java.class.path"), mainClass.getName());
       var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       builder.environment().putAll(env);
@@ -92,6 +97,15 @@ public final class ChildProcess implements AutoCloseable {
   /** SIGTERM, as Kubernetes sends it. */
   public void terminate() {
     process.destroy();
+  }
+
+  /**
+   * SIGKILL, as the OOM killer or a {@code kill -9} sends it: the JVM stops on the spot, and whatever it
+   * started as a process of its own (the embedded PostgreSQL) is left running. Returns once the JVM is gone.
+   */
+  public void kill() {
+    process.destroyForcibly();
+    awaitExit(Duration.ofSeconds(10));
   }
 
   /** The exit code, once the process has exited within {@code timeout}; fails with the end of its output otherwise. */

@@ -1,5 +1,6 @@
 package dev.todochatbot.devsidecar;
 
+import dev.todochatbot.platform.AppPort;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.MultiMap;
@@ -20,9 +21,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /** The sidecar's calls to its own app: subscription discovery, event delivery, binding triggers. */
 final class AppChannel {
-
-  /** The header daprd carries its tokens in, both ways. */
-  static final String TOKEN_HEADER = "dapr-api-token";
 
   /** What the app's answer to a delivered event means (DAPR-CONTRACT.md, the app's answer). */
   enum Verdict { SUCCESS, RETRY, DROP, NOT_FOUND }
@@ -103,7 +101,7 @@ final class AppChannel {
   }
 
   private void authenticate(RequestOptions options) {
-    appToken.ifPresent(token -> options.putHeader(TOKEN_HEADER, token));
+    appToken.ifPresent(token -> options.putHeader(AppPort.TOKEN_HEADER, token));
   }
 
   static Outcome verdict(Answer answer) {

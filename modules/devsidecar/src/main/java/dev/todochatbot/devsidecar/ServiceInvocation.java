@@ -1,5 +1,6 @@
 package dev.todochatbot.devsidecar;
 
+import dev.todochatbot.platform.AppPort;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -30,7 +31,7 @@ final class ServiceInvocation {
   /** hop-by-hop headers, and those the client sets itself */
   private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-authenticate",
       "proxy-authorization", "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade", "host",
-      "content-length", "dapr-app-id", AppChannel.TOKEN_HEADER);
+      "content-length", "dapr-app-id", AppPort.TOKEN_HEADER);
 
   private final String callerAppId;
   private final AppDirectory apps;
@@ -89,7 +90,7 @@ final class ServiceInvocation {
       headers.set("dapr-callee-app-id", appId);
       // what the callee's own sidecar would add: its app token (never sent to an endpoint outside Dapr)
       apps.lookup(appId).flatMap(AppDirectory.AppAddress::appToken)
-          .ifPresent(token -> headers.set(AppChannel.TOKEN_HEADER, token));
+          .ifPresent(token -> headers.set(AppPort.TOKEN_HEADER, token));
     }
     if (!headers.contains("traceparent")) {
       headers.set("traceparent", TraceContext.newTraceparent());

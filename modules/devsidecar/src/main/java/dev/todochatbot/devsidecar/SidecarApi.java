@@ -1,5 +1,6 @@
 package dev.todochatbot.devsidecar;
 
+import dev.todochatbot.platform.AppPort;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -94,16 +95,13 @@ final class SidecarApi extends VerticleBase {
   private boolean authenticated(io.vertx.core.http.HttpServerRequest request) {
     Optional<byte[]> expected = apiToken;
     if (expected.isPresent()) {
-      String sent = request.getHeader(AppChannel.TOKEN_HEADER);
-      boolean valid = sent != null && java.security.MessageDigest.isEqual(expected.get(),
-          sent.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      if (!valid && !healthCheck(request)) {
+      if (!AppPort.matches(expected.get(), request.getHeader(AppPort.TOKEN_HEADER)) && !healthCheck(request)) {
         request.response().setStatusCode(401).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
             .end("invalid api token\n");
         return false;
       }
     }
-    request.headers().remove(AppChannel.TOKEN_HEADER);
+    request.headers().remove(AppPort.TOKEN_HEADER);
     return true;
   }
 

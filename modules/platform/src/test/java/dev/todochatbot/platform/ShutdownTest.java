@@ -27,6 +27,9 @@ class ShutdownTest {
       }, "worker").start();
       Shutdown.onSignal(() -> {
         running.countDown();
+        // the slow last step itself (PostgreSQL's stop takes about a second), not a wait for a condition:
+        // the test's assertions hold however long it takes; only with a daemon stop thread would the JVM
+        // end during it
         try {
           Thread.sleep(1_000);
         } catch (InterruptedException e) {

@@ -9,9 +9,7 @@ import dev.todochatbot.chat.ChatService;
 import dev.todochatbot.chat.ChatServiceConfig;
 import dev.todochatbot.recurrence.RecurrenceService;
 import dev.todochatbot.recurrence.RecurrenceServiceConfig;
-import dev.todochatbot.devsidecar.AppDirectory;
-import dev.todochatbot.devsidecar.DevSidecar;
-import dev.todochatbot.devsidecar.DevSidecarConfig;
+import dev.todochatbot.daprd.FreePorts;
 import dev.todochatbot.edge.Edge;
 import dev.todochatbot.edge.EdgeConfig;
 import dev.todochatbot.embedded.EmbeddedKafka;
@@ -23,13 +21,13 @@ import dev.todochatbot.platform.Shutdown;
 import dev.todochatbot.platform.Sidecar;
 import dev.todochatbot.tasks.TaskService;
 import dev.todochatbot.tasks.TaskServiceConfig;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
@@ -75,25 +73,59 @@ public final class Main {
    * What is running, so that tests and the benchmark can start and stop the same thing; {@code appPorts}:
    * each app id's own port, the one its sidecar calls (the edge's events port for the edge).
    */
-  public record Running(Vertx vertx, EmbeddedPostgresServer postgres, EmbeddedKafka kafka, List<DevSidecar> sidecars,
+  public record Running(Vertx vertx, EmbeddedPostgresServer postgres, EmbeddedKafka kafka, List<AppSidecar> sidecars,
       Map<String, String> deployments, int port, int taskServicePort, int auditServicePort,
-      Map<String, Integer> appPorts) implements AutoCloseable {
+      Map<String, Integer> appPorts, Sidecars launcher, Env env, List<Replica> replicas) implements AutoCloseable {
 
-    /** The sidecar of one app id. */
-    public DevSidecar sidecar(String appId) {
+    /** The (first) sidecar of one app id. */
+    public AppSidecar sidecar(String appId) {
       return sidecars.stream().filter(s -> s.appId().equals(appId)).findFirst().orElseThrow();
+    }
+
+    /** Which sidecars these are: {@code devsidecar} or {@code daprd}. */
+    public String sidecarKind() {
+      return launcher.kind();
+    }
+
+    /**
+     * Another replica of {@code appId}, as another process (pod) of the same app would be: its own Vert.x (so its
+     * own event bus), its own sidecar and its own ports, with {@code overrides} added to its environment.
+     * Completes when its sidecar delivers to it; {@link #close} stops it with the rest.
+     */
+    public Future<Replica> addReplica(String appId, Map<String, String> overrides) {
+      List<String> names = PORT_VARIABLES.get(appId);
+      Map<String, String> ports = new HashMap<>();
+      for (String name : names) {
+        ports.put(name, String.valueOf(FreePorts.take()));
+      }
+      Env replicaEnv = env.with(overrides).with(ports);
+      int appPort = Integer.parseInt(ports.get(names.get(names.size() - 1)));
+      Vertx own = Vertx.vertx();
+      Context context = own.getOrCreateContext();
+      return launcher.start(appId, appPort).compose(sidecar -> {
+        var replica = new Replica(appId, own, sidecar, Integer.parseInt(ports.get(names.get(0))));
+        replicas.add(replica);
+        return envOf(own, replicaEnv, sidecar)
+            .compose(serviceEnv -> deploy(context, own, appId, serviceEnv))
+            .compose(id -> sidecar.subscribed())
+            .map(v -> replica);
+      });
     }
 
     /** Stops the sidecars (their Kafka clients first), the services once drained, then the broker and PostgreSQL. */
     @Override
     public void close() {
+      for (Replica replica : replicas) {
+        replica.close();
+      }
       try {
-        Future.join(sidecars.stream().map(DevSidecar::close).toList())
-            .toCompletionStage().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
+        Future.join(sidecars.stream().map(AppSidecar::close).toList())
+            .toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
       } catch (Exception e) {
         log.warn("The sidecars did not stop cleanly: {}", e.toString());
       }
       Shutdown.close(vertx);
+      launcher.close();
       if (kafka != null) {
         kafka.close();
       }
@@ -101,6 +133,62 @@ public final class Main {
         postgres.close();
       }
     }
+  }
+
+  /**
+   * One more replica of an app.
+   *
+   * @param vertx its own Vert.x, as another process's
+   * @param port its first port: the public one for the edge, else the service's own
+   */
+  public record Replica(String appId, Vertx vertx, AppSidecar sidecar, int port) implements AutoCloseable {
+
+    /** Stops its sidecar, then its services. */
+    @Override
+    public void close() {
+      try {
+        sidecar.close().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("{}'s replica sidecar did not stop cleanly: {}", appId, e.toString());
+      }
+      Shutdown.close(vertx);
+    }
+  }
+
+  /** Each app id's port variables; the last is the one its sidecar calls (the edge: PORT, then its events port). */
+  static final Map<String, List<String>> PORT_VARIABLES = Map.of(
+      EDGE, List.of("PORT", "EDGE_EVENTS_PORT"),
+      TASK_SERVICE, List.of("TASK_SERVICE_PORT"),
+      AUDIT_SERVICE, List.of("AUDIT_SERVICE_PORT"),
+      RECURRENCE_SERVICE, List.of("RECURRENCE_SERVICE_PORT"),
+      NOTIFICATION_SERVICE, List.of("NOTIFICATION_SERVICE_PORT"),
+      CHAT_SERVICE, List.of("CHAT_SERVICE_PORT"));
+
+  /**
+   * Deploys one app's service (its verticles) with its own environment, from {@code context}: whichever
+   * thread completed the step before may be one of Vert.x's acceptor threads (a sidecar's listen completes
+   * there), whose context has no class loader, and a deployment made from there inherits none: Flyway then
+   * finds no JDBC driver. {@code context} is made on the thread that starts it all.
+   */
+  static Future<String> deploy(Context context, Vertx vertx, String appId, Env serviceEnv) {
+    Promise<String> deployed = Promise.promise();
+    context.runOnContext(v -> deploy(vertx, appId, serviceEnv).onComplete(deployed));
+    return deployed.future();
+  }
+
+  /** Deploys one app's service (its verticles) with its own environment, on the calling thread's context. */
+  static Future<String> deploy(Vertx vertx, String appId, Env serviceEnv) {
+    return switch (appId) {
+      case TASK_SERVICE -> TaskService.deploy(vertx, TaskServiceConfig.fromEnv(serviceEnv));
+      case AUDIT_SERVICE -> AuditService.deploy(vertx, AuditServiceConfig.fromEnv(serviceEnv));
+      case RECURRENCE_SERVICE -> RecurrenceService.deploy(vertx, RecurrenceServiceConfig.fromEnv(serviceEnv));
+      case NOTIFICATION_SERVICE -> NotificationService.deploy(vertx, NotificationServiceConfig.fromEnv(serviceEnv));
+      // the agent: a model when OPENAI_API_KEY is set in the environment, else the built-in engine
+      case CHAT_SERVICE -> ChatService.deploy(vertx, ChatServiceConfig.fromEnv(serviceEnv),
+          Agents.fromEnv(vertx, serviceEnv));
+      case EDGE -> Edge.deploy(vertx, EdgeConfig.fromEnv(serviceEnv));
+      default -> Future.failedFuture(new IllegalArgumentException("No such app id: " + appId));
+    };
   }
 
   public static void main(String[] args) {
@@ -143,7 +231,13 @@ public final class Main {
     EmbeddedKafka kafka = null;
     Env env;
     List<Path> resources;
-    Path secretsFile = dataDir.resolve("secrets.json");
+    String kind = systemEnv.get("SIDECAR", Sidecars.DEVSIDECAR);
+    Path secretsFile;
+    try {
+      secretsFile = Sidecars.secretsFile(kind, dataDir);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     try {
       Map<String, String> filled = new HashMap<>();
       // secrets go to the file the sidecars' secret store reads, not into the services' environment
@@ -165,7 +259,7 @@ public final class Main {
       for (String name : List.of("PORT", "EDGE_EVENTS_PORT", "TASK_SERVICE_PORT", "AUDIT_SERVICE_PORT",
           "RECURRENCE_SERVICE_PORT", "NOTIFICATION_SERVICE_PORT", "CHAT_SERVICE_PORT")) {
         if (systemEnv.getInt(name, -1) == 0) {
-          filled.put(name, String.valueOf(freePort()));
+          filled.put(name, String.valueOf(FreePorts.take()));
         }
       }
       env = systemEnv.with(filled);
@@ -184,71 +278,61 @@ public final class Main {
     int notificationPort = env.getInt("NOTIFICATION_SERVICE_PORT", 8085);
     int chatPort = env.getInt("CHAT_SERVICE_PORT", 8083);
     Optional<String> brokers = env.optional("KAFKA_BROKERS");
-    Map<String, String> overrides = Map.of("secretstore.secretsFile", secretsFile.toAbsolutePath().toString());
     Vertx vertx = Observability.newVertx();
-    var apps = new AppDirectory();
-    var sidecars = new ArrayList<DevSidecar>();
+    var sidecars = new java.util.concurrent.CopyOnWriteArrayList<AppSidecar>();
     EmbeddedPostgresServer db = postgres;
     EmbeddedKafka broker = kafka;
+    Context startContext = vertx.getOrCreateContext();
+    Sidecars launcher;
+    try {
+      launcher = Sidecars.of(kind, vertx, env, dataDir, resources, brokers, secretsFile);
+    } catch (RuntimeException e) {
+      Shutdown.close(vertx);
+      closeQuietly(kafka, postgres);
+      return Future.failedFuture(e);
+    }
 
-    Future<DevSidecar> edgeSidecar = sidecar(vertx, env, apps, sidecars, EDGE, edgeEventsPort, resources, brokers,
-        overrides);
-    Future<DevSidecar> taskSidecar = edgeSidecar.compose(
-        v -> sidecar(vertx, env, apps, sidecars, TASK_SERVICE, taskPort, resources, brokers, overrides));
-    Future<DevSidecar> auditSidecar = taskSidecar.compose(
-        v -> sidecar(vertx, env, apps, sidecars, AUDIT_SERVICE, auditPort, resources, brokers, overrides));
-    Future<DevSidecar> recurrenceSidecar = auditSidecar.compose(
-        v -> sidecar(vertx, env, apps, sidecars, RECURRENCE_SERVICE, recurrencePort, resources, brokers, overrides));
-    Future<DevSidecar> notificationSidecar = recurrenceSidecar.compose(v -> sidecar(vertx, env, apps, sidecars,
-        NOTIFICATION_SERVICE, notificationPort, resources, brokers, overrides));
-    Future<DevSidecar> chatSidecar = notificationSidecar.compose(
-        v -> sidecar(vertx, env, apps, sidecars, CHAT_SERVICE, chatPort, resources, brokers, overrides));
+    Map<String, Integer> appPorts = Map.of(EDGE, edgeEventsPort, TASK_SERVICE, taskPort, AUDIT_SERVICE, auditPort,
+        RECURRENCE_SERVICE, recurrencePort, NOTIFICATION_SERVICE, notificationPort, CHAT_SERVICE, chatPort);
+    // sidecars first (as daprd is told --app-port before the app listens), the services in dependency order
+    List<String> sidecarOrder = List.of(EDGE, TASK_SERVICE, AUDIT_SERVICE, RECURRENCE_SERVICE, NOTIFICATION_SERVICE,
+        CHAT_SERVICE);
+    List<String> serviceOrder = List.of(TASK_SERVICE, AUDIT_SERVICE, RECURRENCE_SERVICE, NOTIFICATION_SERVICE,
+        CHAT_SERVICE, EDGE);
+    Map<String, AppSidecar> byApp = new java.util.concurrent.ConcurrentHashMap<>();
+    Future<Void> sidecarsStarted = Future.succeededFuture();
+    for (String appId : sidecarOrder) {
+      sidecarsStarted = sidecarsStarted.compose(v -> launcher.start(appId, appPorts.get(appId)))
+          .map(sidecar -> {
+            sidecars.add(sidecar);
+            byApp.put(appId, sidecar);
+            return null;
+          });
+    }
     var deployments = new java.util.LinkedHashMap<String, String>();
+    Future<Void> deployed = sidecarsStarted;
+    for (String appId : serviceOrder) {
+      deployed = deployed.compose(v -> envOf(vertx, env, byApp.get(appId)))
+          .compose(serviceEnv -> deploy(startContext, vertx, appId, serviceEnv))
+          .map(id -> {
+            deployments.put(appId, id);
+            return null;
+          });
+    }
     // completed off the event loops: on failure Vert.x is closed, and cannot run callbacks any more
     Promise<Running> result = Promise.promise();
-    chatSidecar
-        .compose(v -> envOf(vertx, env, taskSidecar.result()))
-        .compose(taskEnv -> TaskService.deploy(vertx, TaskServiceConfig.fromEnv(taskEnv)))
-        .compose(id -> {
-          deployments.put(TASK_SERVICE, id);
-          return envOf(vertx, env, auditSidecar.result());
-        })
-        .compose(auditEnv -> AuditService.deploy(vertx, AuditServiceConfig.fromEnv(auditEnv)))
-        .compose(id -> {
-          deployments.put(AUDIT_SERVICE, id);
-          return envOf(vertx, env, recurrenceSidecar.result());
-        })
-        .compose(recurrenceEnv -> RecurrenceService.deploy(vertx, RecurrenceServiceConfig.fromEnv(recurrenceEnv)))
-        .compose(id -> {
-          deployments.put(RECURRENCE_SERVICE, id);
-          return envOf(vertx, env, notificationSidecar.result());
-        })
-        .compose(notificationEnv -> NotificationService.deploy(vertx, NotificationServiceConfig.fromEnv(notificationEnv)))
-        .compose(id -> {
-          deployments.put(NOTIFICATION_SERVICE, id);
-          return envOf(vertx, env, chatSidecar.result());
-        })
-        // the agent: a model when OPENAI_API_KEY is set in the environment, else the built-in engine
-        .compose(chatEnv -> ChatService.deploy(vertx, ChatServiceConfig.fromEnv(chatEnv), Agents.fromEnv(vertx, chatEnv)))
-        .compose(id -> {
-          deployments.put(CHAT_SERVICE, id);
-          return envOf(vertx, env, edgeSidecar.result());
-        })
-        .compose(edgeEnv -> Edge.deploy(vertx, EdgeConfig.fromEnv(edgeEnv)))
-        .compose(id -> {
-          deployments.put(EDGE, id);
-          // ready means events flow: the audit, recurrence and edge subscriptions are in place
-          return Future.all(List.of(auditSidecar.result().subscribed(), recurrenceSidecar.result().subscribed(),
-              notificationSidecar.result().subscribed(), edgeSidecar.result().subscribed()))
-              .timeout(60, java.util.concurrent.TimeUnit.SECONDS);
-        })
-        .map(v -> new Running(vertx, db, broker, List.copyOf(sidecars), Map.copyOf(deployments), edgePort, taskPort,
-            auditPort, Map.of(EDGE, edgeEventsPort, TASK_SERVICE, taskPort, AUDIT_SERVICE, auditPort,
-                RECURRENCE_SERVICE, recurrencePort, NOTIFICATION_SERVICE, notificationPort, CHAT_SERVICE, chatPort)))
+    deployed
+        // ready means events flow: the audit, recurrence, notification and edge subscriptions are in place
+        .compose(v -> Future.all(List.of(byApp.get(AUDIT_SERVICE).subscribed(), byApp.get(RECURRENCE_SERVICE).subscribed(),
+            byApp.get(NOTIFICATION_SERVICE).subscribed(), byApp.get(EDGE).subscribed()))
+            .timeout(90, java.util.concurrent.TimeUnit.SECONDS))
+        .map(v -> new Running(vertx, db, broker, sidecars, Map.copyOf(deployments), edgePort, taskPort,
+            auditPort, appPorts, launcher, env, new java.util.concurrent.CopyOnWriteArrayList<>()))
         .onSuccess(result::complete)
-        .onFailure(failure -> Future.join(sidecars.stream().map(DevSidecar::close).toList())
+        .onFailure(failure -> Future.join(sidecars.stream().map(AppSidecar::close).toList())
             .onComplete(closed -> new Thread(() -> {
               Shutdown.close(vertx);
+              launcher.close();
               closeQuietly(broker, db);
               result.fail(failure);
             }, "start-failed").start()));
@@ -259,23 +343,10 @@ public final class Main {
    * A service's environment: pointed at its own sidecar, with its credentials read from the secret
    * store as a deployed service reads them (unless the environment already sets them).
    */
-  static Future<Env> envOf(Vertx vertx, Env env, DevSidecar sidecar) {
+  static Future<Env> envOf(Vertx vertx, Env env, AppSidecar sidecar) {
     Env own = env.with(Map.of("DAPR_HTTP_PORT", String.valueOf(sidecar.httpPort()),
         "DAPR_API_TOKEN", sidecar.apiToken().orElseThrow(), "APP_API_TOKEN", sidecar.appToken().orElseThrow()));
     return Sidecar.resolveSecrets(vertx, own, SECRET_KEYS);
-  }
-
-  /**
-   * One app's devsidecar, with the two tokens daprd would be given, made anew for each start and each app
-   * and never written anywhere: the one the app must show the sidecar's API, and the one the sidecar
-   * shows the app's routes that only it may call.
-   */
-  private static Future<DevSidecar> sidecar(Vertx vertx, Env env, AppDirectory apps, List<DevSidecar> started,
-      String appId, int appPort, List<Path> resources, Optional<String> brokers, Map<String, String> overrides) {
-    var config = DevSidecarConfig.of(appId, 0, appPort, resources, brokers, overrides)
-        .withTokens(Optional.of(randomToken()), Optional.of(randomToken()));
-    return DevSidecar.start(vertx, config, apps, name -> env.optional(name).orElse(null))
-        .onSuccess(started::add);
   }
 
   /**
@@ -314,6 +385,32 @@ public final class Main {
     return paths;
   }
 
+  /**
+   * The sidecars' Configuration (tracing, metrics), as {@code dapr run -f dapr/dapr.yaml} gives it to daprd:
+   * {@code DAPR_CONFIG}, else {@code dapr/config.yaml} of the checkout, else the copy in this jar.
+   */
+  static Path configFile(Env env, Path dataDir) {
+    Optional<String> configured = env.optional("DAPR_CONFIG");
+    if (configured.isPresent()) {
+      return Path.of(configured.get());
+    }
+    Path checkout = Path.of("dapr", "config.yaml");
+    if (Files.isRegularFile(checkout)) {
+      return checkout;
+    }
+    Path copy = dataDir.resolve("dapr").resolve("config.yaml");
+    try (var packaged = Main.class.getResourceAsStream("/dapr/config.yaml")) {
+      if (packaged == null) {
+        throw new IllegalStateException("No dapr/config.yaml: set DAPR_CONFIG or run from the checkout");
+      }
+      Files.createDirectories(copy.getParent());
+      Files.copy(packaged, copy, StandardCopyOption.REPLACE_EXISTING);
+      return copy;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not write " + copy + ": " + e.getMessage(), e);
+    }
+  }
+
   private static void writeOwnerOnly(Path file, String content) {
     try {
       Files.createDirectories(file.getParent());
@@ -331,49 +428,6 @@ public final class Main {
       for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".yaml")).toList()) {
         Files.copy(file, to.resolve(file.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
       }
-    }
-  }
-
-  /** Ports handed out by {@link #freePort} in this JVM, so one start never gets the same port twice. */
-  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-  /**
-   * A port nothing listens on, for an app that binds it a few seconds later (its sidecar must know it
-   * first, as daprd's --app-port). Taken below the kernel's ephemeral range: a port from that range
-   * (what binding port 0 gives) can meanwhile become the local end of one of the many outgoing
-   * connections start-up makes (Kafka, PostgreSQL), and the app then fails to bind it.
-   */
-  private static int freePort() {
-    int below = ephemeralLow();
-    var random = java.util.concurrent.ThreadLocalRandom.current();
-    for (int attempt = 0; attempt < 200 && below > 10_000; attempt++) {
-      int port = random.nextInt(10_000, below);
-      if (HANDED_OUT.contains(port)) {
-        continue;
-      }
-      try (var socket = new ServerSocket()) {
-        socket.setReuseAddress(false);
-        socket.bind(new java.net.InetSocketAddress(port));
-        HANDED_OUT.add(port);
-        return port;
-      } catch (IOException taken) {
-        // try another
-      }
-    }
-    try (var socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** The lowest port the kernel gives outgoing connections (Linux), else IANA's 49152. */
-  private static int ephemeralLow() {
-    try {
-      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip();
-      return Integer.parseInt(range.split("\\s+")[0]);
-    } catch (IOException | RuntimeException e) {
-      return 49_152;
     }
   }
 

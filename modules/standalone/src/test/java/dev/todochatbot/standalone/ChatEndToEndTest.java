@@ -42,9 +42,14 @@ class ChatEndToEndTest {
   Main.Running running;
   TestHttp http;
 
+  /** Which sidecars the system runs with: the devsidecar here, real daprd in {@link ChatOnDaprdTest}. */
+  String sidecar() {
+    return Sidecars.DEVSIDECAR;
+  }
+
   @BeforeAll
   void start() {
-    var env = EndToEndEnv.of("chat_e2e", dataDir, Map.of());
+    var env = EndToEndEnv.of("chat_e2e", dataDir, Map.of("SIDECAR", sidecar()));
     running = Await.result(Main.start(env));
     http = new TestHttp(running.port());
   }

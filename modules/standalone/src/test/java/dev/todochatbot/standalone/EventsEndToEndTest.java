@@ -44,6 +44,11 @@ class EventsEndToEndTest {
   Main.Running running;
   TestHttp http;
 
+  /** Which sidecars the system runs with: the devsidecar here, real daprd in {@link EventsOnDaprdTest}. */
+  String sidecar() {
+    return Sidecars.DEVSIDECAR;
+  }
+
   @BeforeAll
   void start() {
     var database = TestPostgres.newDatabase("events_e2e");
@@ -55,7 +60,7 @@ class EventsEndToEndTest {
         "JWT_SECRET", "end-to-end-secret-that-is-long-enough-for-hs256",
         "PORT", "0", "TASK_SERVICE_PORT", "0", "AUDIT_SERVICE_PORT", "0",
         "TASK_SERVICE_INSTANCES", "1", "EDGE_INSTANCES", "1", "AUDIT_SERVICE_INSTANCES", "1"))
-        .with(Map.of("RECURRENCE_SERVICE_PORT", "0", "EDGE_EVENTS_PORT", "0", "NOTIFICATION_SERVICE_PORT", "0", "CHAT_SERVICE_PORT", "0"));
+        .with(Map.of("RECURRENCE_SERVICE_PORT", "0", "EDGE_EVENTS_PORT", "0", "NOTIFICATION_SERVICE_PORT", "0", "CHAT_SERVICE_PORT", "0", "SIDECAR", sidecar()));
     running = Await.result(Main.start(env));
     http = new TestHttp(running.port());
   }

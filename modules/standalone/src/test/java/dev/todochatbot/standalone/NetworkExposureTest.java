@@ -131,7 +131,7 @@ class NetworkExposureTest {
 
   @Test
   void noSidecarHandsItsSecretsOrAPublishToACallerWithoutItsApiToken() {
-    for (DevSidecar sidecar : running.sidecars()) {
+    for (AppSidecar sidecar : running.sidecars()) {
       var api = new TestHttp(sidecar.httpPort());
       for (String path : List.of("/v1.0/secrets/secretstore/jwt-secret", "/v1.0/secrets/secretstore/database-url",
           "/v1.0/secrets/secretstore/bulk")) {
@@ -157,7 +157,7 @@ class NetworkExposureTest {
   @Test
   void everyRouteOnlyASidecarMayCallRefusesACallWithoutTheAppToken() {
     var guarded = new ArrayList<String>();
-    for (DevSidecar sidecar : running.sidecars()) {
+    for (AppSidecar sidecar : running.sidecars()) {
       var app = new TestHttp(running.appPorts().get(sidecar.appId()));
       Map<String, String> appToken = token(sidecar.appToken());
       var discovery = app.send("GET", "/dapr/subscribe", null, null, appToken);

@@ -48,9 +48,13 @@ class RealtimeEndToEndTest {
   TestHttp edgeA;
   int portA;
   int portB;
-  DevSidecar sidecarB;
   io.vertx.core.Vertx replicaB;
   WebSocketClient client;
+
+  /** Which sidecars the system runs with: the devsidecar here, real daprd in {@link RealtimeOnDaprdTest}. */
+  String sidecar() {
+    return Sidecars.DEVSIDECAR;
+  }
 
   @BeforeAll
   void start() {
@@ -63,38 +67,23 @@ class RealtimeEndToEndTest {
         "KAFKA_BROKERS", TestKafka.bootstrapServers(),
         "JWT_SECRET", SECRET,
         "PORT", "0", "EDGE_EVENTS_PORT", "0", "TASK_SERVICE_PORT", "0", "AUDIT_SERVICE_PORT", "0",
-        "RECURRENCE_SERVICE_PORT", "0", "EDGE_INSTANCES", "2")).with(Map.of("NOTIFICATION_SERVICE_PORT", "0", "CHAT_SERVICE_PORT", "0"));
+        "RECURRENCE_SERVICE_PORT", "0", "EDGE_INSTANCES", "2")).with(Map.of("NOTIFICATION_SERVICE_PORT", "0", "CHAT_SERVICE_PORT", "0", "SIDECAR", sidecar()));
     running = Await.result(Main.start(env));
     portA = running.port();
     edgeA = new TestHttp(portA);
 
     // a second edge replica, as another process would be: its own Vert.x (so its own event bus), its own
-    // sidecar (app id edge, its own consumer group) and its own ports
-    replicaB = io.vertx.core.Vertx.vertx();
-    var apps = new AppDirectory();
-    apps.register("task-service", "127.0.0.1", running.taskServicePort());
-    apps.register("audit-service", "127.0.0.1", running.auditServicePort());
-    int eventsPortB = TestHttp.freePort();
-    portB = TestHttp.freePort();
-    sidecarB = Await.result(DevSidecar.start(replicaB, DevSidecarConfig.of("edge", 0, eventsPortB,
-            List.of(Path.of("../../dapr/components"), Path.of("../../dapr/resiliency")),
-            Optional.of(TestKafka.bootstrapServers()),
-            Map.of("secretstore.secretsFile", dataDir.resolve("secrets.json").toAbsolutePath().toString())),
-        apps, name -> null));
-    var configB = EdgeConfig.fromEnv(new Env(Map.of("DATABASE_URL", databaseUrl, "JWT_SECRET", SECRET,
-        "PORT", String.valueOf(portB), "EDGE_EVENTS_PORT", String.valueOf(eventsPortB), "EDGE_INSTANCES", "1",
-        // small enough to see a slow socket closed and a silent one given up, within a test
-        "WS_WRITE_QUEUE_BYTES", "65536", "WS_HEARTBEAT", "PT0.5S")))
-        .withSidecar(new SidecarConfig("127.0.0.1", sidecarB.httpPort(), "pubsub", "secretstore"));
-    Await.result(Edge.deploy(replicaB, configB));
-    Await.result(sidecarB.subscribed());
+    // sidecar (app id edge, its own consumer group) and its own ports; small enough limits to see a slow socket
+    // closed and a silent one given up, within a test
+    Main.Replica b = Await.result(running.addReplica(Main.EDGE, Map.of("WS_WRITE_QUEUE_BYTES", "65536",
+        "WS_HEARTBEAT", "PT0.5S", "EDGE_INSTANCES", "1")));
+    replicaB = b.vertx();
+    portB = b.port();
     client = running.vertx().createWebSocketClient();
   }
 
   @AfterAll
   void stop() {
-    Await.result(sidecarB.close());
-    Await.result(replicaB.close());
     running.close();
   }
 

@@ -34,9 +34,14 @@ class RecurrenceEndToEndTest {
   Main.Running running;
   TestHttp http;
 
+  /** Which sidecars the system runs with: the devsidecar here, real daprd in {@link RecurrenceOnDaprdTest}. */
+  String sidecar() {
+    return Sidecars.DEVSIDECAR;
+  }
+
   @BeforeAll
   void start() {
-    var env = EndToEndEnv.of("recurrence_e2e", dataDir, Map.of());
+    var env = EndToEndEnv.of("recurrence_e2e", dataDir, Map.of("SIDECAR", sidecar()));
     running = Await.result(Main.start(env));
     http = new TestHttp(running.port());
   }
@@ -109,23 +114,7 @@ class RecurrenceEndToEndTest {
   void withTwoRecurrenceServiceReplicasEachCompletionBringsOneNextOccurrence() {
     // a second replica, as another process would be: own Vert.x, own sidecar of app id recurrence-service
     // (the same consumer group, so the two share the partitions of task-events)
-    var replica = io.vertx.core.Vertx.vertx();
-    try {
-      var apps = new dev.todochatbot.devsidecar.AppDirectory();
-      apps.register("task-service", "127.0.0.1", running.taskServicePort());
-      int port = TestHttp.freePort();
-      var sidecar = Await.result(dev.todochatbot.devsidecar.DevSidecar.start(replica,
-          dev.todochatbot.devsidecar.DevSidecarConfig.of("recurrence-service", 0, port,
-              List.of(Path.of("../../dapr/components"), Path.of("../../dapr/resiliency")),
-              java.util.Optional.of(TestKafka.bootstrapServers()),
-              Map.of("secretstore.secretsFile", dataDir.resolve("secrets.json").toAbsolutePath().toString())),
-          apps, name -> null));
-      Await.result(dev.todochatbot.recurrence.RecurrenceService.deploy(replica,
-          dev.todochatbot.recurrence.RecurrenceServiceConfig.fromEnv(new Env(Map.of("JWT_SECRET",
-              EndToEndEnv.JWT_SECRET, "RECURRENCE_SERVICE_PORT", String.valueOf(port),
-              "DAPR_HTTP_PORT", String.valueOf(sidecar.httpPort()))))));
-      Await.result(sidecar.subscribed());
-
+    try (Main.Replica replica = Await.result(running.addReplica(Main.RECURRENCE_SERVICE, Map.of()))) {
       var people = new java.util.ArrayList<String>();
       for (int i = 0; i < 8; i++) {
         people.add(signUp());
@@ -148,9 +137,6 @@ class RecurrenceEndToEndTest {
         assertThat(all.stream().filter(t -> t.getInteger("occurrence") == 2).map(t -> t.getString("dueAt")))
             .containsOnly("2026-07-02T08:00:00Z");
       }
-      Await.result(sidecar.close());
-    } finally {
-      Await.result(replica.close());
     }
   }
 

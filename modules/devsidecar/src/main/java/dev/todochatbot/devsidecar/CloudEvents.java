@@ -11,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
@@ -50,11 +51,14 @@ final class CloudEvents {
    *
    * @param contentType the request's Content-Type, or null
    * @param metadata the request's {@code metadata.*} query parameters, prefix removed
+   * @param traceparent the publish request's span (daprd's, never absent)
+   * @param tracestate the request's {@code tracestate}, empty when it had none
    */
   static byte[] envelope(String appId, String pubsub, String topic, String contentType, Buffer body,
-      Map<String, String> metadata, Optional<String> traceparent, Optional<String> tracestate) throws InvalidEnvelope {
+      Map<String, String> metadata, String traceparent, String tracestate) throws InvalidEnvelope {
     ObjectNode event;
-    if (contentType != null && mediaType(contentType).equals(CONTENT_TYPE)) {
+    boolean passedThrough = contentType != null && mediaType(contentType).equals(CONTENT_TYPE);
+    if (passedThrough) {
       JsonNode given = parse(body);
       if (given == null || !given.isObject()) {
         throw new InvalidEnvelope("the body sent as " + CONTENT_TYPE + " is not a JSON object");
@@ -82,11 +86,25 @@ final class CloudEvents {
     event.put("topic", topic);
     event.put("pubsubname", pubsub);
     if (!event.hasNonNull("time")) {
-      event.put("time", DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+      // Go's time.Now().Format(time.RFC3339): this machine's local time and offset ("Z" in UTC)
+      event.put("time", OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS)
+          .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
     }
-    Optional<String> parent = override(metadata, "cloudevent.traceparent").or(() -> traceparent);
-    parent.ifPresent(p -> event.put("traceid", p).put("traceparent", p));
-    override(metadata, "cloudevent.tracestate").or(() -> tracestate).ifPresent(s -> event.put("tracestate", s));
+    if (passedThrough) {
+      // components-contrib FromCloudEvent: the span only where the event has no trace of its own, and no
+      // metadata overrides at all
+      if (!event.has("traceid")) {
+        event.put("traceid", traceparent).put("traceparent", traceparent);
+      }
+      if (!event.has("tracestate")) {
+        event.put("tracestate", tracestate);
+      }
+    } else {
+      String parent = override(metadata, "cloudevent.traceparent").or(() -> override(metadata, "cloudevent.traceid"))
+          .orElse(traceparent);
+      event.put("traceid", parent).put("traceparent", parent);
+      event.put("tracestate", override(metadata, "cloudevent.tracestate").orElse(tracestate));
+    }
     ttl(metadata).ifPresent(seconds -> event.put("expiration",
         DateTimeFormatter.ISO_INSTANT.format(Instant.now().plusSeconds(seconds).truncatedTo(ChronoUnit.SECONDS))));
     try {

@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@code bindings.cron} input binding: on each tick, {@code POST /<route or component name>} to the
  * app with an empty JSON body and the headers {@code timeZone} and {@code readTimeUTC}, as daprd does.
- * Ticks missed (process suspended, app slow) are not replayed. Like daprd, the binding starts only if
- * the app answers {@code OPTIONS} on the route with 2xx or 405.
+ * Ticks missed (process suspended, app slow) are not replayed. Like daprd, a binding whose
+ * {@code direction} names {@code input} starts at once; any other (no direction, or only
+ * {@code output}) starts only if the app answers {@code OPTIONS} on the route with 2xx or 405.
  */
 final class CronBinding {
 
@@ -30,11 +31,14 @@ final class CronBinding {
   private final CronSchedule schedule;
   private final AppChannel app;
   private final String appId;
+  private final boolean probe;
   private volatile boolean stopped;
   private long timer = -1;
 
-  private CronBinding(Vertx vertx, String name, String route, CronSchedule schedule, AppChannel app, String appId) {
+  private CronBinding(Vertx vertx, String name, String route, CronSchedule schedule, AppChannel app, String appId,
+      boolean probe) {
     this.vertx = vertx;
+    this.probe = probe;
     this.name = name;
     this.route = route;
     this.schedule = schedule;
@@ -47,14 +51,13 @@ final class CronBinding {
     schedule(c);
   }
 
-  /** Null when the component is an output-only binding. */
   static CronBinding create(Vertx vertx, Component c, AppChannel app, String appId) {
-    String direction = c.get("direction", "input").toLowerCase(Locale.ROOT);
-    if (!direction.contains("input")) {
-      return null;
-    }
+    // daprd's isBindingOfExplicitDirection: one of the comma-separated directions is "input"
+    boolean input = java.util.Arrays.stream(c.get("direction", "").split(","))
+        .anyMatch(d -> d.strip().toLowerCase(Locale.ROOT).equals("input"));
     String route = c.get("route", "/" + c.name());
-    return new CronBinding(vertx, c.name(), route.startsWith("/") ? route : "/" + route, schedule(c), app, appId);
+    return new CronBinding(vertx, c.name(), route.startsWith("/") ? route : "/" + route, schedule(c), app, appId,
+        !input);
   }
 
   private static CronSchedule schedule(Component c) {
@@ -74,7 +77,13 @@ final class CronBinding {
   }
 
   void start() {
-    app.call(HttpMethod.OPTIONS, route, null, null).onComplete(probe -> {
+    if (!probe) {
+      log.info("Binding {}: POST {} to app {} on schedule", name, route, appId);
+      scheduleAfter(Instant.now());
+      return;
+    }
+    MultiMap json = MultiMap.caseInsensitiveMultiMap().set(HttpHeaders.CONTENT_TYPE, "application/json");
+    app.call(HttpMethod.OPTIONS, route, json, null).onComplete(probe -> {
       if (probe.failed()) {
         log.error("Binding {}: app {} did not answer OPTIONS {} ({}); binding not started", name, appId, route,
             probe.cause().getMessage());

@@ -7,20 +7,8 @@ import io.vertx.core.json.JsonObject;
 /** Dapr's error answer: a status and {@code {"errorCode","message"}}, with Dapr's codes. */
 record DaprError(int status, String errorCode, String message) {
 
-  static DaprError pubsubNotConfigured() {
-    return new DaprError(400, "ERR_PUBSUB_NOT_CONFIGURED", "pubsub is not configured");
-  }
-
-  static DaprError pubsubEmpty() {
-    return new DaprError(404, "ERR_PUBSUB_EMPTY", "pubsub name is empty");
-  }
-
   static DaprError pubsubNotFound(String pubsub) {
-    return new DaprError(404, "ERR_PUBSUB_NOT_FOUND", "pubsub " + pubsub + " not found");
-  }
-
-  static DaprError topicEmpty(String pubsub) {
-    return new DaprError(404, "ERR_TOPIC_NAME_EMPTY", "topic is empty in pubsub " + pubsub);
+    return new DaprError(404, "ERR_PUBSUB_NOT_FOUND", "pubsub " + pubsub + " is not found");
   }
 
   static DaprError metadata(String detail) {
@@ -31,8 +19,9 @@ record DaprError(int status, String errorCode, String message) {
     return new DaprError(403, "ERR_PUBSUB_FORBIDDEN", "topic " + topic + " is not allowed for app id " + appId);
   }
 
-  static DaprError cloudEvent(String detail) {
-    return new DaprError(500, "ERR_PUBSUB_CLOUD_EVENTS_SER", "cannot create cloudevent: " + detail);
+  /** daprd says no more than this (the reason is in its {@code details}, which the devsidecar does not send). */
+  static DaprError cloudEvent() {
+    return new DaprError(500, "ERR_PUBSUB_CLOUD_EVENTS_SER", "cannot create cloudevent");
   }
 
   static DaprError eventsSer(String detail) {
@@ -55,6 +44,14 @@ record DaprError(int status, String errorCode, String message) {
   static DaprError secretGet(String key, String store, String detail) {
     return new DaprError(500, "ERR_SECRET_GET",
         "failed getting secret with key " + key + " from secret store " + store + ": " + detail);
+  }
+
+  /**
+   * What daprd answers a request that names no app to invoke: also every path and verb its API has no
+   * route for, as its router's fallback is service invocation by {@code dapr-app-id}.
+   */
+  static DaprError noAppId() {
+    return new DaprError(404, "ERR_DIRECT_INVOKE", "failed getting app id either from the URL path or the header dapr-app-id");
   }
 
   static DaprError directInvoke(String appId, String detail) {

@@ -2,8 +2,10 @@ package dev.todochatbot.devsidecar;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -71,6 +73,7 @@ public final class DevSidecar {
     // the event loop that runs deliveries and bindings: the caller's, or a new one
     Context context = vertx.getOrCreateContext();
     return vertx.executeBlocking(() -> {
+      HostName.get();
       Resources.Loaded loaded = Resources.load(config, environment);
       var pubsubs = new LinkedHashMap<String, KafkaPubSub>();
       try {
@@ -168,10 +171,6 @@ public final class DevSidecar {
     return apps;
   }
 
-  boolean hasPubsubs() {
-    return !pubsubs.isEmpty();
-  }
-
   Optional<KafkaPubSub> pubsub(String name) {
     return Optional.ofNullable(pubsubs.get(name));
   }
@@ -189,7 +188,11 @@ public final class DevSidecar {
       subscribe(List.of());
       return;
     }
-    app.call(HttpMethod.GET, "/dapr/subscribe", null, null).onComplete(result -> {
+    // as daprd asks: its configuration first (the answer, for actors, means nothing here), then the
+    // subscriptions, both as JSON and naming the app
+    app.call(HttpMethod.GET, "/dapr/config", discoveryHeaders(), null)
+        .compose(appConfig -> app.call(HttpMethod.GET, "/dapr/subscribe", discoveryHeaders(), null))
+        .onComplete(result -> {
       if (closed) {
         return;
       }
@@ -203,6 +206,11 @@ public final class DevSidecar {
       }
       subscribe(programmatic(result.result()));
     });
+  }
+
+  private MultiMap discoveryHeaders() {
+    return MultiMap.caseInsensitiveMultiMap().set(HttpHeaders.CONTENT_TYPE, "application/json")
+        .set("dapr-app-id", config.appId());
   }
 
   private List<AppSubscription> programmatic(AppChannel.Answer answer) {
@@ -282,12 +290,10 @@ public final class DevSidecar {
     }
     for (Component c : resources.ofType("bindings.cron")) {
       CronBinding binding = CronBinding.create(vertx, c, app, config.appId());
-      if (binding != null) {
-        synchronized (bindings) {
-          bindings.add(binding);
-        }
-        binding.start();
+      synchronized (bindings) {
+        bindings.add(binding);
       }
+      binding.start();
     }
   }
 

@@ -514,11 +514,11 @@ final class KafkaSubscriber {
           log.debug("Metadata {} of {} cannot travel as an HTTP header; left out", k, where());
         }
       });
+      // daprd's delivery is a span of its own under the event's (it reads traceparent, else traceid, and
+      // passes no tracestate on); an event without either, as a raw payload, is delivered without one
       String traceparent = event.path("traceparent").asText(event.path("traceid").asText(""));
-      headers.set("traceparent", traceparent.isEmpty() ? TraceContext.newTraceparent() : traceparent);
-      String tracestate = event.path("tracestate").asText("");
-      if (!tracestate.isEmpty()) {
-        headers.set("tracestate", tracestate);
+      if (!traceparent.isEmpty()) {
+        headers.set("traceparent", TraceContext.childOf(traceparent));
       }
       return headers;
     }

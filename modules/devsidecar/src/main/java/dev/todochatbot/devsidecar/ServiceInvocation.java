@@ -28,6 +28,13 @@ final class ServiceInvocation {
 
   private static final Logger log = LoggerFactory.getLogger(ServiceInvocation.class);
   private static final String PREFIX = "/v1.0/invoke/";
+  /** daprd's self-hosted namespace */
+  private static final String NAMESPACE = "default";
+  /**
+   * What daprd names as its host in Forwarded ({@code DAPR_HOST_IP}, which the launcher sets to loopback):
+   * the devsidecar's API and every app it calls are on loopback.
+   */
+  private static final String HOST_ADDRESS = "127.0.0.1";
   /** hop-by-hop headers, and those the client sets itself */
   private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-authenticate",
       "proxy-authorization", "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade", "host",
@@ -57,12 +64,12 @@ final class ServiceInvocation {
       int slash = uri.indexOf('/', idFrom);
       String appId = slash < 0 ? uri.substring(PREFIX.length()) : uri.substring(PREFIX.length(), slash);
       String rest = slash < 0 ? "" : uri.substring(slash);
-      if (!rest.startsWith("/method")) {
-        DaprError.directInvoke(appId, "invalid method name").send(request.response());
+      // daprd reads <appId>/method/<path> only, with both; anything else names no app
+      if (appId.isEmpty() || !rest.startsWith("/method/")) {
+        DaprError.noAppId().send(request.response());
         return true;
       }
-      String target = rest.substring("/method".length());
-      forward(request, decode(appId), target.isEmpty() || target.charAt(0) != '/' ? "/" + target : target);
+      forward(request, decode(appId), rest.substring("/method".length()));
       return true;
     }
     String appId = request.getHeader("dapr-app-id");
@@ -85,15 +92,28 @@ final class ServiceInvocation {
         headers.add(name, value);
       }
     });
-    headers.set("dapr-caller-app-id", callerAppId);
-    if (!isUrl(appId)) {
+    // the request's traceparent is the span the API made for this call (SidecarApi)
+    String span = request.getHeader("traceparent");
+    if (isUrl(appId) || appId.equals(callerAppId)) {
+      // daprd calls an endpoint outside Dapr, and its own app, within the API's span and adds nothing of
+      // service invocation's own (no caller ids, no Forwarded); nor does the devsidecar send a token outside
+      headers.set("traceparent", span);
+      if (appId.equals(callerAppId)) {
+        apps.lookup(appId).flatMap(AppDirectory.AppAddress::appToken)
+            .ifPresent(token -> headers.set(AppPort.TOKEN_HEADER, token));
+      }
+    } else {
+      // what daprd's direct messaging adds on its way to the callee's sidecar, and that sidecar on its own
+      // span: caller and callee ids, the caller's namespace, Forwarded, and the callee's app token
+      headers.set("dapr-caller-app-id", callerAppId);
       headers.set("dapr-callee-app-id", appId);
-      // what the callee's own sidecar would add: its app token (never sent to an endpoint outside Dapr)
+      headers.set("dapr-caller-namespace", NAMESPACE);
+      headers.add("X-Forwarded-For", HOST_ADDRESS);
+      headers.add("X-Forwarded-Host", HostName.get());
+      headers.add("Forwarded", "for=" + HOST_ADDRESS + ";by=" + HOST_ADDRESS + ";host=" + HostName.get());
+      headers.set("traceparent", TraceContext.childOf(span));
       apps.lookup(appId).flatMap(AppDirectory.AppAddress::appToken)
           .ifPresent(token -> headers.set(AppPort.TOKEN_HEADER, token));
-    }
-    if (!headers.contains("traceparent")) {
-      headers.set("traceparent", TraceContext.newTraceparent());
     }
     options.setMethod(request.method()).setURI(pathAndQuery).setHeaders(headers).setIdleTimeout(120_000);
     request.body()
@@ -160,6 +180,10 @@ final class ServiceInvocation {
     });
     String length = upstream.getHeader("content-length");
     int status = upstream.statusCode();
+    // daprd answers an app's error (below 200, above 399) as its own, JSON unless the app said otherwise
+    if ((status < 200 || status > 399) && upstream.getHeader("content-type") == null) {
+      response.putHeader("content-type", "application/json");
+    }
     if (length != null) {
       response.putHeader("content-length", length);
     } else if (status != 204 && status != 304 && request.method() != io.vertx.core.http.HttpMethod.HEAD) {

@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sidecar's HTTP API (the part of Dapr's the services use). Service invocation is checked first,
@@ -28,7 +30,9 @@ import java.util.Optional;
  */
 final class SidecarApi extends VerticleBase {
 
+  private static final Logger log = LoggerFactory.getLogger(SidecarApi.class);
   private static final int MAX_BODY = 4 * 1024 * 1024;
+  private static final String TRACEPARENT = "traceparent";
 
   private final DevSidecar sidecar;
   private final int port;
@@ -57,10 +61,20 @@ final class SidecarApi extends VerticleBase {
         .handler(body).handler(this::publish);
     router.get("/v1.0/secrets/:store/bulk").handler(this::bulkSecrets);
     router.get("/v1.0/secrets/:store/:key").handler(this::secret);
+    // what matches no route (another verb, an empty name) is daprd's invocation fallback without an app id
+    router.errorHandler(404, ctx -> DaprError.noAppId().send(ctx.response()));
+    router.errorHandler(405, ctx -> DaprError.noAppId().send(ctx.response()));
 
     // loopback only, as daprd's API is in a pod (its app is its only caller), and the API token on top
     return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
         .requestHandler(request -> {
+          if (!healthPath(request)) {
+            // daprd's tracing: every API call is a span of its own, a child of the caller's, named in the
+            // answer; the request carries it on to the envelope or the invocation
+            String span = TraceContext.childOf(request.getHeader(TRACEPARENT));
+            request.headers().set(TRACEPARENT, span);
+            request.response().putHeader(TRACEPARENT, span);
+          }
           if (!authenticated(request)) {
             return;
           }
@@ -97,6 +111,7 @@ final class SidecarApi extends VerticleBase {
     if (expected.isPresent()) {
       if (!AppPort.matches(expected.get(), request.getHeader(AppPort.TOKEN_HEADER)) && !healthCheck(request)) {
         request.response().setStatusCode(401).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+            .putHeader("X-Content-Type-Options", "nosniff")
             .end("invalid api token\n");
         return false;
       }
@@ -106,11 +121,16 @@ final class SidecarApi extends VerticleBase {
   }
 
   private static boolean healthCheck(io.vertx.core.http.HttpServerRequest request) {
+    return request.method() == HttpMethod.GET && healthPath(request);
+  }
+
+  /** daprd neither traces nor (for GET) guards its health endpoints. */
+  private static boolean healthPath(io.vertx.core.http.HttpServerRequest request) {
     String path = request.path();
     while (path.length() > 1 && path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);
     }
-    return request.method() == HttpMethod.GET && (path.equals("/v1.0/healthz") || path.equals("/v1.0/healthz/outbound"));
+    return path.equals("/v1.0/healthz") || path.equals("/v1.0/healthz/outbound");
   }
 
   private void healthz(RoutingContext ctx) {
@@ -132,7 +152,7 @@ final class SidecarApi extends VerticleBase {
     Map<String, String> metadata = metadata(ctx);
     Optional<Boolean> raw = rawPayload(metadata);
     if (raw.isEmpty()) {
-      DaprError.metadata("rawPayload must be true or false, got '" + metadata.get("rawPayload") + "'")
+      DaprError.metadata("rawPayload value must be a valid boolean: actual is '" + metadata.get("rawPayload") + "'")
           .send(ctx.response());
       return;
     }
@@ -148,11 +168,11 @@ final class SidecarApi extends VerticleBase {
     } else {
       try {
         value = CloudEvents.envelope(sidecar.appId(), target.pubsub(), target.topic(),
-            ctx.request().getHeader(HttpHeaders.CONTENT_TYPE), body, metadata,
-            Optional.ofNullable(ctx.request().getHeader("traceparent")),
-            Optional.ofNullable(ctx.request().getHeader("tracestate")));
+            ctx.request().getHeader(HttpHeaders.CONTENT_TYPE), body, metadata, ctx.request().getHeader(TRACEPARENT),
+            Optional.ofNullable(ctx.request().getHeader("tracestate")).orElse(""));
       } catch (CloudEvents.InvalidEnvelope e) {
-        DaprError.cloudEvent(e.getMessage()).send(ctx.response());
+        log.debug("Publish to {}/{}: cannot create the cloud event: {}", target.pubsub(), target.topic(), e.getMessage());
+        DaprError.cloudEvent().send(ctx.response());
         return;
       }
     }
@@ -177,7 +197,8 @@ final class SidecarApi extends VerticleBase {
     Map<String, String> metadata = metadata(ctx);
     Optional<Boolean> raw = rawPayload(metadata);
     if (raw.isEmpty()) {
-      DaprError.metadata("rawPayload must be true or false").send(ctx.response());
+      DaprError.metadata("rawPayload value must be a valid boolean: actual is '" + metadata.get("rawPayload") + "'")
+          .send(ctx.response());
       return;
     }
     KafkaPubSub pubsub = sidecar.pubsub(target.pubsub()).orElseThrow();
@@ -218,9 +239,12 @@ final class SidecarApi extends VerticleBase {
       try {
         value = raw.get() ? data.getBytes() : CloudEvents.envelope(sidecar.appId(), target.pubsub(), target.topic(),
             contentType.isEmpty() ? null : contentType, data, entryMetadata,
-            Optional.ofNullable(ctx.request().getHeader("traceparent")), Optional.empty());
+            // daprd makes every entry a span of its own under the request's
+            TraceContext.childOf(ctx.request().getHeader(TRACEPARENT)),
+            Optional.ofNullable(ctx.request().getHeader("tracestate")).orElse(""));
       } catch (CloudEvents.InvalidEnvelope e) {
-        DaprError.cloudEvent(e.getMessage()).send(ctx.response());
+        log.debug("Publish to {}/{}: cannot create the cloud event: {}", target.pubsub(), target.topic(), e.getMessage());
+        DaprError.cloudEvent().send(ctx.response());
         return;
       }
       records.add(new BulkEntry(id, value, entryMetadata));
@@ -281,18 +305,17 @@ final class SidecarApi extends VerticleBase {
 
   /** A publish request's pub/sub and topic, taken from the raw path. */
   private record Target(String pubsub, String topic) {
+    /**
+     * daprd's router matches {@code /v1.0/publish/{pubsub}/{topic}} only with both names, so a request
+     * without one falls through to invocation's "no app id"; an unknown pub/sub is 404 even when the
+     * app has none at all.
+     */
     Optional<DaprError> check(DevSidecar sidecar) {
-      if (!sidecar.hasPubsubs()) {
-        return Optional.of(DaprError.pubsubNotConfigured());
-      }
-      if (pubsub.isEmpty()) {
-        return Optional.of(DaprError.pubsubEmpty());
+      if (pubsub.isEmpty() || topic.isEmpty()) {
+        return Optional.of(DaprError.noAppId());
       }
       if (sidecar.pubsub(pubsub).isEmpty()) {
         return Optional.of(DaprError.pubsubNotFound(pubsub));
-      }
-      if (topic.isEmpty()) {
-        return Optional.of(DaprError.topicEmpty(pubsub));
       }
       return Optional.empty();
     }

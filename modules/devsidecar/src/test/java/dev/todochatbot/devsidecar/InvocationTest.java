@@ -35,7 +35,8 @@ class InvocationTest extends SidecarTestSupport {
     assertThat(seen.header("X-Custom")).isEqualTo("c");
     assertThat(seen.header("Authorization")).isEqualTo("Bearer t");
     assertThat(seen.header("Content-Type")).isEqualTo("application/json");
-    assertThat(seen.header("traceparent")).isEqualTo(TRACEPARENT);
+    // a span of its own under the caller's, as the callee's daprd would make it
+    assertChildSpan(seen.header("traceparent"), TRACEPARENT);
     assertThat(seen.header("dapr-caller-app-id")).startsWith("caller-");
     assertThat(seen.header("dapr-callee-app-id")).isEqualTo(calleeId);
   }
@@ -88,8 +89,10 @@ class InvocationTest extends SidecarTestSupport {
     assertThat(seen.body()).isEqualTo("{\"a\":1}");
     assertThat(seen.header("X-Signature")).isEqualTo("sha256=ab");
     assertThat(seen.header("Content-Type")).isEqualTo("application/json");
-    assertThat(seen.header("traceparent")).isEqualTo(TRACEPARENT);
-    assertThat(seen.header("dapr-caller-app-id")).startsWith("caller-");
+    // the API's span, named in the answer too; and, as daprd, no caller id to an endpoint outside Dapr
+    assertChildSpan(seen.header("traceparent"), TRACEPARENT);
+    assertThat(seen.header("traceparent")).isEqualTo(answer.header("traceparent").orElseThrow());
+    assertThat(seen.header("dapr-caller-app-id")).isNull();
     assertThat(seen.header("Host")).isEqualTo("127.0.0.1:" + endpoint.port());
   }
 

@@ -160,6 +160,20 @@ abstract class SidecarTestSupport {
     }
   }
 
+  /**
+   * A valid W3C traceparent of a span of its own, as daprd makes one per hop: under {@code parent} (same
+   * trace id and flags, another span id), or the root of a new trace when {@code parent} is null.
+   */
+  static void assertChildSpan(String traceparent, String parent) {
+    org.assertj.core.api.Assertions.assertThat(traceparent).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
+    if (parent != null) {
+      org.assertj.core.api.Assertions.assertThat(traceparent.substring(3, 35)).as("trace id of %s", traceparent)
+          .isEqualTo(parent.substring(3, 35));
+      org.assertj.core.api.Assertions.assertThat(traceparent.substring(36, 52)).as("span id of %s", traceparent)
+          .isNotEqualTo(parent.substring(36, 52));
+    }
+  }
+
   static long committedTotal(String group, String topic) {
     return committed(group, topic).values().stream().mapToLong(Long::longValue).sum();
   }

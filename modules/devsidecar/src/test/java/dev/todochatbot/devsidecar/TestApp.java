@@ -39,8 +39,16 @@ final class TestApp implements AutoCloseable {
     }
   }
 
-  /** The answer to give. */
-  record Answer(int status, String body, Map<String, String> headers) {
+  /** The answer to give, after {@code delay} (a slow app). */
+  record Answer(int status, String body, Map<String, String> headers, Duration delay) {
+    Answer(int status, String body, Map<String, String> headers) {
+      this(status, body, headers, Duration.ZERO);
+    }
+
+    Answer after(Duration wait) {
+      return new Answer(status, body, headers, wait);
+    }
+
     static Answer status(int status, String body) {
       return new Answer(status, body, Map.of());
     }
@@ -53,6 +61,8 @@ final class TestApp implements AutoCloseable {
   private final Vertx vertx;
   private final Map<String, Function<Received, Answer>> routes = new ConcurrentHashMap<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
+  /** OPTIONS requests (a sidecar's probe of a binding's route), kept apart from the calls the app serves */
+  private final List<Received> probes = new CopyOnWriteArrayList<>();
   private volatile JsonArray subscriptions;
   private HttpServer server;
   private int port;
@@ -107,6 +117,11 @@ final class TestApp implements AutoCloseable {
     return List.copyOf(received);
   }
 
+  /** The OPTIONS requests the app got. */
+  List<Received> probes() {
+    return List.copyOf(probes);
+  }
+
   /** Waits until the path got at least {@code count} requests, and returns them. */
   List<Received> await(String path, int count, Duration timeout) {
     Await.until(timeout, () -> received(path).size() >= count,
@@ -129,6 +144,8 @@ final class TestApp implements AutoCloseable {
       }
       Function<Received, Answer> behaviour = routes.get(path);
       if (request.method() == HttpMethod.OPTIONS) {
+        probes.add(new Received(request.method(), path, request.query(), MultiMap.caseInsensitiveMultiMap()
+            .addAll(request.headers()), body.toString()));
         request.response().setStatusCode(behaviour == null ? 404 : 405).end();
         return;
       }
@@ -140,10 +157,21 @@ final class TestApp implements AutoCloseable {
         return;
       }
       Answer answer = behaviour.apply(r);
-      var response = request.response().setStatusCode(answer.status());
-      answer.headers().forEach(response::putHeader);
-      response.end(answer.body() == null ? Buffer.buffer() : Buffer.buffer(answer.body()));
+      if (answer.delay().isZero()) {
+        answer(request, answer);
+      } else {
+        vertx.setTimer(answer.delay().toMillis(), id -> answer(request, answer));
+      }
     });
+  }
+
+  private static void answer(HttpServerRequest request, Answer answer) {
+    if (request.response().closed()) {
+      return;
+    }
+    var response = request.response().setStatusCode(answer.status());
+    answer.headers().forEach(response::putHeader);
+    response.end(answer.body() == null ? Buffer.buffer() : Buffer.buffer(answer.body()));
   }
 
   @Override

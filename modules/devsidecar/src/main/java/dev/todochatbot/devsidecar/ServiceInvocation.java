@@ -116,6 +116,20 @@ final class ServiceInvocation {
           .ifPresent(token -> headers.set(AppPort.TOKEN_HEADER, token));
     }
     options.setMethod(request.method()).setURI(pathAndQuery).setHeaders(headers).setIdleTimeout(120_000);
+    if (!isUrl(appId) && !appId.equals(callerAppId) && wantsEventStream(request)) {
+      // daprd 1.16 sends such a request on to the callee's sidecar, which calls the app, reads its answer
+      // into nowhere (it streams server-sent events only into a caller's response of its own) and fails
+      // the call (dapr/dapr#9013): the callee has done the work, the caller gets a 500
+      request.body()
+          .compose(body -> client.request(options).compose(upstream -> body.length() == 0 && !hasBody(request)
+              ? upstream.send() : upstream.send(body)))
+          .compose(HttpClientResponse::body)
+          .onComplete(done -> DaprError.directInvoke(appId,
+                  done.succeeded() ? "rpc error: code = Internal desc = error invoking app channel: no response received"
+                      + " from stream" : done.cause().getMessage())
+              .send(request.response()));
+      return;
+    }
     request.body()
         .compose(body -> client.request(options).compose(upstream -> body.length() == 0 && !hasBody(request)
             ? upstream.send() : upstream.send(body)))
@@ -152,6 +166,12 @@ final class ServiceInvocation {
   private static boolean isUrl(String appId) {
     String lower = appId.toLowerCase(Locale.ROOT);
     return lower.startsWith("http://") || lower.startsWith("https://");
+  }
+
+  /** What daprd takes for a request for server-sent events: an Accept that starts with their type. */
+  private static boolean wantsEventStream(HttpServerRequest request) {
+    String accept = request.getHeader("Accept");
+    return accept != null && accept.startsWith("text/event-stream");
   }
 
   private static boolean hasBody(HttpServerRequest request) {

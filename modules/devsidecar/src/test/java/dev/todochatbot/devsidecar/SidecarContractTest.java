@@ -599,6 +599,28 @@ class SidecarContractTest {
     assertThat(rig.calleeApp.received("/boom")).as("an error status is not retried without a policy").hasSize(1);
   }
 
+  /** daprd 1.16 cannot stream server-sent events from one sidecar to another (dapr/dapr#9013). */
+  @OnBoth
+  void anEventStreamRequestToAnotherAppReachesItButComesBackAs500(Kind kind) {
+    var rig = rig(kind);
+    String invoke = "/v1.0/invoke/" + rig.callee.appId() + "/method";
+    int before = rig.calleeApp.received("/untyped").size();
+
+    var streamed = rig.caller.send("GET", invoke + "/untyped", null, Map.of("Accept", "text/event-stream"));
+    // another type first: the ordinary path, which passes the answer on whole
+    var ordinary = rig.caller.send("GET", invoke + "/untyped", null,
+        Map.of("Accept", "application/json;q=0.1, text/event-stream"));
+
+    assertError(streamed, 500, "ERR_DIRECT_INVOKE", "failed to invoke, id: " + rig.callee.appId()
+        + ", err: rpc error: code = Internal desc = error invoking app channel: no response received from stream");
+    assertThat(ordinary.status()).isEqualTo(200);
+    assertThat(ordinary.body()).isEqualTo("plain words");
+    // and daprd tried the streamed one three times: its Resiliency policy for the callee matches HTTP
+    // statuses only, so it retries every gRPC error, this Internal one included (D6: the devsidecar does not)
+    assertThat(rig.calleeApp.received("/untyped")).as("the callee did the work every time it was asked")
+        .hasSize(differs(kind, before + 4, before + 2));
+  }
+
   @OnBoth
   void anUnknownAppIs500AndAnInvocationThatNamesNoAppOrMethodIs404(Kind kind) {
     var rig = rig(kind);

@@ -159,6 +159,7 @@ public final class Daprd implements AutoCloseable {
     }
     current.destroyForcibly();
     waitFor(current, Duration.ofSeconds(10));
+    unregister(current);
   }
 
   /** Starts it again after {@link #kill} or {@link #close}, on the same ports with the same options. */
@@ -182,6 +183,7 @@ public final class Daprd implements AutoCloseable {
       log.warn("{}'s daprd did not stop within {} s of SIGTERM: killed", options.appId(), patience.toSeconds());
       kill();
     }
+    unregister(current);
     deletePidFile();
   }
 
@@ -245,8 +247,12 @@ public final class Daprd implements AutoCloseable {
       options.appToken().ifPresent(token -> environment.put("APP_API_TOKEN", token));
       // what mDNS announces to the other sidecars: this machine's loopback, where the internal port is
       environment.put("DAPR_HOST_IP", LOOPBACK);
+      reapOrphans(binary);
       process = builder.start();
       Files.writeString(pidFile(), Long.toString(process.pid()));
+      Path registered = registry(binary).resolve(Long.toString(process.pid()));
+      Files.createDirectories(registered.getParent());
+      Files.writeString(registered, ProcessHandle.current().pid() + " " + options.appId());
       log.info("daprd {} for {} started (pid {}, HTTP {}, gRPC {}, log {})", binary.version(), options.appId(),
           process.pid(), ports.http(), ports.grpc(), logFile());
     } catch (IOException e) {
@@ -287,6 +293,56 @@ public final class Daprd implements AutoCloseable {
                 + ") would not stop", e);
           }
         });
+  }
+
+  /**
+   * Every daprd this launcher started on the machine, as {@code running/<its pid>} beside the binary holding
+   * the starting JVM's pid: a JVM killed with {@code kill -9} cannot stop its daprd processes, which then
+   * keep their ports and, worse, their mDNS names (a later topology's sidecars would resolve task-service to
+   * an orphan whose app is gone).
+   */
+  static Path registry(DaprdBinary binary) {
+    return binary.path().toAbsolutePath().getParent().resolve("running");
+  }
+
+  /** Stops each registered daprd whose starting JVM is gone. */
+  static void reapOrphans(DaprdBinary binary) {
+    Path registry = registry(binary);
+    if (!Files.isDirectory(registry)) {
+      return;
+    }
+    try (var entries = Files.list(registry)) {
+      for (Path entry : entries.toList()) {
+        try {
+          String[] owner = Files.readString(entry).strip().split(" ", 2);
+          long pid = Long.parseLong(entry.getFileName().toString());
+          boolean ownerAlive = ProcessHandle.of(Long.parseLong(owner[0])).map(ProcessHandle::isAlive).orElse(false);
+          Optional<ProcessHandle> daprd = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+              .filter(handle -> handle.info().command().map(command -> command.endsWith("daprd")).orElse(false));
+          if (daprd.isEmpty()) {
+            Files.deleteIfExists(entry);
+          } else if (!ownerAlive) {
+            log.warn("Stopping daprd for {} (pid {}): the JVM that started it (pid {}) is gone", owner.length > 1
+                ? owner[1] : "?", pid, owner[0]);
+            daprd.get().destroyForcibly();
+            daprd.get().onExit().get(10, TimeUnit.SECONDS);
+            Files.deleteIfExists(entry);
+          }
+        } catch (Exception e) {
+          log.debug("Could not check {}: {}", entry, e.toString());
+        }
+      }
+    } catch (IOException e) {
+      log.debug("Could not list {}: {}", registry, e.toString());
+    }
+  }
+
+  private void unregister(Process stopped) {
+    try {
+      Files.deleteIfExists(registry(binary).resolve(Long.toString(stopped.pid())));
+    } catch (IOException e) {
+      log.debug("Could not unregister daprd {}: {}", stopped.pid(), e.toString());
+    }
   }
 
   private Path pidFile() {

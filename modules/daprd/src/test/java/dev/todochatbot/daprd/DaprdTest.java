@@ -125,6 +125,30 @@ class DaprdTest {
   }
 
   @Test
+  void aDaprdWhoseJvmIsGoneIsStoppedByTheNextStartWhereverItsData() throws Exception {
+    DaprdBinary binary = DaprdBinary.require(ENV);
+    // a daprd started by a JVM that no longer exists (a kill -9 of make run): registered as such
+    Process orphan = new ProcessBuilder(binary.path().toString(), "--app-id", "daprd-test-orphan",
+        "--dapr-listen-addresses", "127.0.0.1", "--dapr-http-port", String.valueOf(FreePorts.take()),
+        "--dapr-grpc-port", String.valueOf(FreePorts.take()), "--metrics-port", String.valueOf(FreePorts.take()),
+        "--dapr-internal-grpc-listen-address", "127.0.0.1", "--metrics-listen-address", "127.0.0.1")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("orphan.log").toFile()).start();
+    try {
+      long goneJvm = new ProcessBuilder("true").start().onExit().get().pid();
+      Path entry = Daprd.registry(binary).resolve(Long.toString(orphan.pid()));
+      Files.createDirectories(entry.getParent());
+      Files.writeString(entry, goneJvm + " daprd-test-orphan");
+
+      daprd = Daprd.start(binary, options("daprd-test-other"));
+
+      assertThat(orphan.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as("the orphan was stopped").isTrue();
+      assertThat(entry).doesNotExist();
+    } finally {
+      orphan.destroyForcibly();
+    }
+  }
+
+  @Test
   void aDaprdThatCannotStartSaysWhyInsteadOfWaitingOutItsDeadline() throws IOException {
     // (an unreadable --config it only warns about and runs without; a component it cannot make is fatal)
     Path resources = Files.createDirectories(dir.resolve("resources"));

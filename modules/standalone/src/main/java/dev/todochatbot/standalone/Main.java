@@ -221,8 +221,9 @@ public final class Main {
     // any other way out (SIGHUP when the terminal closes, an exit elsewhere) still stops PostgreSQL and
     // Kafka, whose files in DATA_DIR the next start needs
     Runtime.getRuntime().addShutdownHook(new Thread(closeOnce, "close"));
-    log.info("todo-chatbot is ready at http://localhost:{} (task service on port {}, audit service on port {}) after {} ms",
-        running.port(), running.taskServicePort(), running.auditServicePort(), (System.nanoTime() - started) / 1_000_000);
+    log.info("todo-chatbot is ready at http://localhost:{} (task service on port {}, audit service on port {}; sidecars: {})"
+        + " after {} ms", running.port(), running.taskServicePort(), running.auditServicePort(), running.sidecarKind(),
+        (System.nanoTime() - started) / 1_000_000);
   }
 
   public static Future<Running> start(Env systemEnv) {

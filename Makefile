@@ -32,7 +32,8 @@ PLATFORM ?=
 IMAGE_OPTS = -Dimage.tag=$(TAG) -Dimage.revision=$(shell git rev-parse HEAD 2>/dev/null || echo unknown) \
   $(if $(PLATFORM),-Djib.from.platforms=$(PLATFORM))
 
-.PHONY: run build test e2e bench clean help workflow-check images lint-scripts terraform-check minikube-up minikube-down daprd daprd-for-tests
+.PHONY: run build test e2e bench clean help workflow-check images lint-scripts terraform-check minikube-up minikube-down daprd \
+  daprd-for-tests dapr-run
 
 help:
 	@echo "make run    build if needed, then start todo-chatbot on http://localhost:$${PORT:-8080}"
@@ -43,6 +44,8 @@ help:
 	@echo "            named todo-chatbot/<service>:TAG (TAG=$(VERSION) unless set); with REGISTRY=ghcr.io/owner/repo"
 	@echo "            pushed as REGISTRY/<service>:TAG instead"
 	@echo "make daprd  build the real Dapr sidecar and the Dapr CLI (pinned in tools/daprd) into ~/.cache, with Go"
+	@echo "make dapr-run  the six services beside real daprd: dapr run -f dapr/dapr.yaml, with an embedded"
+	@echo "            PostgreSQL and Kafka unless DATABASE_URL and KAFKA_BROKERS are set"
 	@echo "make clean  remove build output (keeps your data in .data/)"
 	@echo "make minikube-up    the whole system on a local minikube (needs docker, minikube, kubectl, helm, dapr)"
 	@echo "make minikube-down  delete that minikube profile and everything in it"
@@ -113,9 +116,13 @@ daprd:
 daprd-for-tests:
 	@tools/daprd/build.sh --skip-without-go >/dev/null
 
+# the six services' jars beside real daprd, as dapr/README.md tells a new user (tools/dapr-run/run.sh)
+dapr-run: $(STANDALONE_JAR)
+	exec tools/dapr-run/run.sh
+
 bench: $(BENCH_JAR)
 	java -Xmx1g -jar $(BENCH_JAR)
 
 clean:
 	$(MVN) -q clean
-	rm -rf target webui/dist
+	rm -rf target webui/dist .dapr

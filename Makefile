@@ -32,7 +32,8 @@ PLATFORM ?=
 IMAGE_OPTS = -Dimage.tag=$(TAG) -Dimage.revision=$(shell git rev-parse HEAD 2>/dev/null || echo unknown) \
   $(if $(PLATFORM),-Djib.from.platforms=$(PLATFORM))
 
-.PHONY: run build test e2e bench clean help workflow-check images lint-scripts terraform-check minikube-up minikube-down daprd
+.PHONY: run build test e2e bench clean help workflow-check images lint-scripts terraform-check minikube-up minikube-down daprd \
+  daprd-for-tests dapr-run
 
 help:
 	@echo "make run    build if needed, then start todo-chatbot on http://localhost:$${PORT:-8080}"
@@ -42,7 +43,9 @@ help:
 	@echo "make images the six services' container images (no Docker needed): target/images/<service>.tar,"
 	@echo "            named todo-chatbot/<service>:TAG (TAG=$(VERSION) unless set); with REGISTRY=ghcr.io/owner/repo"
 	@echo "            pushed as REGISTRY/<service>:TAG instead"
-	@echo "make daprd  build the real Dapr sidecar (daprd, pinned in tools/daprd/go.mod) into ~/.cache, with Go"
+	@echo "make daprd  build the real Dapr sidecar and the Dapr CLI (pinned in tools/daprd) into ~/.cache, with Go"
+	@echo "make dapr-run  the six services beside real daprd: dapr run -f dapr/dapr.yaml, with an embedded"
+	@echo "            PostgreSQL and Kafka unless DATABASE_URL and KAFKA_BROKERS are set"
 	@echo "make clean  remove build output (keeps your data in .data/)"
 	@echo "make minikube-up    the whole system on a local minikube (needs docker, minikube, kubectl, helm, dapr)"
 	@echo "make minikube-down  delete that minikube profile and everything in it"
@@ -63,7 +66,7 @@ webui/node_modules: webui/package-lock.json
 $(WEBUI_DIST): webui/node_modules $(WEBUI_SOURCES)
 	cd webui && npm run build
 
-test: workflow-check lint-scripts terraform-check $(MCP_CLIENT)/node_modules $(WEBUI_BUILD)
+test: daprd-for-tests workflow-check lint-scripts terraform-check $(MCP_CLIENT)/node_modules $(WEBUI_BUILD)
 	$(MVN) install
 	@if [ -n "$(HAVE_NPM)" ]; then cd webui && npm test && npm run e2e; else echo "npm not found: the web UI's tests are skipped"; fi
 
@@ -104,13 +107,22 @@ images: $(WEBUI_BUILD)
 	  $(if $(REGISTRY),jib:build -Dimage.registry=$(REGISTRY),jib:buildTar -Dimage.registry=todo-chatbot)
 	@$(if $(REGISTRY),,ls -1 $(addprefix target/images/,$(addsuffix .tar,$(IMAGE_SERVICES))))
 
-# the real Dapr sidecar, built from the Go module proxy into ~/.cache (see tools/daprd/README.md)
+# the real Dapr sidecar and the Dapr CLI, built from the Go module proxy into ~/.cache (see tools/daprd/README.md)
 daprd:
 	tools/daprd/build.sh
+
+# make test builds them first (minutes the first time, nothing after); without Go it says so and goes on,
+# and the real-daprd tests say they are skipped
+daprd-for-tests:
+	@tools/daprd/build.sh --skip-without-go >/dev/null
+
+# the six services' jars beside real daprd, as dapr/README.md tells a new user (tools/dapr-run/run.sh)
+dapr-run: $(STANDALONE_JAR)
+	exec tools/dapr-run/run.sh
 
 bench: $(BENCH_JAR)
 	java -Xmx1g -jar $(BENCH_JAR)
 
 clean:
 	$(MVN) -q clean
-	rm -rf target webui/dist
+	rm -rf target webui/dist .dapr

@@ -9,9 +9,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The chat service on its own, as it runs in a container or beside a Dapr sidecar:
+ * The chat service on its own, as it runs in a container or beside a Dapr sidecar. From the repository root,
+ * with the Dapr CLI and daprd of {@code make daprd} ({@code DAPR_RUNTIME_PATH}: see dapr/dapr.yaml),
+ * {@code KAFKA_BROKERS} exported and dapr/secrets.json in place:
  * <pre>
- * dapr run --app-id chat-service --app-port 8083 --resources-path dapr/components -- \
+ * dapr run --app-id chat-service --app-port 8083 --dapr-listen-addresses 127.0.0.1 \
+ *   --resources-path dapr/components --resources-path dapr/resiliency --config dapr/config.yaml -- \
  *   java -jar modules/chat-service/target/chat-service-0.1.0-SNAPSHOT-all.jar
  * </pre>
  * {@code JWT_SECRET}, {@code DATABASE_URL} and {@code OPENAI_API_KEY} come from the environment when

@@ -9,11 +9,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The edge on its own, as it runs in a container or beside a Dapr sidecar:
+ * The edge on its own, as it runs in a container or beside a Dapr sidecar. From the repository root,
+ * with the Dapr CLI and daprd of {@code make daprd} ({@code DAPR_RUNTIME_PATH}: see dapr/dapr.yaml),
+ * {@code KAFKA_BROKERS} exported and dapr/secrets.json in place:
  * <pre>
- * dapr run --app-id edge --app-port 8080 --resources-path dapr/components -- \
+ * dapr run --app-id edge --app-port 8090 --dapr-listen-addresses 127.0.0.1 \
+ *   --resources-path dapr/components --resources-path dapr/resiliency --config dapr/config.yaml -- \
  *   java -jar modules/edge/target/edge-0.1.0-SNAPSHOT-all.jar
  * </pre>
+ * The app port is the events port ({@code EDGE_EVENTS_PORT}, 8090), where the sidecar delivers the WebSockets'
+ * subscriptions; people use {@code PORT} (8080). All six services at once: {@code dapr run -f dapr/dapr.yaml}.
  * DATABASE_URL and JWT_SECRET come from the environment when set, else from the sidecar's secret
  * store (keys database-url and jwt-secret). The other services are reached by app id through the sidecar.
  */

@@ -10,9 +10,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The notification service on its own, as it runs in a container or beside a Dapr sidecar:
+ * The notification service on its own, as it runs in a container or beside a Dapr sidecar. From the repository root,
+ * with the Dapr CLI and daprd of {@code make daprd} ({@code DAPR_RUNTIME_PATH}: see dapr/dapr.yaml),
+ * {@code KAFKA_BROKERS} exported and dapr/secrets.json in place:
  * <pre>
- * dapr run --app-id notification-service --app-port 8085 --resources-path dapr/components -- \
+ * dapr run --app-id notification-service --app-port 8085 --dapr-listen-addresses 127.0.0.1 \
+ *   --resources-path dapr/components --resources-path dapr/resiliency --config dapr/config.yaml -- \
  *   java -jar modules/notification-service/target/notification-service-0.1.0-SNAPSHOT-all.jar
  * </pre>
  * The sidecar learns the subscription from {@code GET /dapr/subscribe} and calls

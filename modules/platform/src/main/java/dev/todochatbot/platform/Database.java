@@ -31,7 +31,11 @@ public final class Database {
    */
   public static Future<Void> migrate(Vertx vertx, DatabaseConfig config, String schema) {
     return vertx.executeBlocking(() -> {
-      var result = Flyway.configure()
+      // Flyway looks its database types and the JDBC driver up through the class loader it is given, by
+      // default the thread's context class loader. A start that read its secrets from the sidecar first
+      // came here, now and then, on a worker with none ("No JDBC driver found to handle jdbc:postgresql:"),
+      // so it is given this class's own
+      var result = Flyway.configure(Database.class.getClassLoader())
           .dataSource(config.jdbcUrl(), config.user(), config.password())
           .schemas(schema)
           .createSchemas(true)

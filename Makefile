@@ -8,6 +8,9 @@ SOURCES := pom.xml $(wildcard modules/*/pom.xml) $(shell find modules -path '*/s
 JAVA_OPTS ?= -Xms256m -Xmx1g -XX:+UseG1GC
 # the official MCP TypeScript SDK client the MCP server's tests drive (npm packages, not committed)
 MCP_CLIENT := modules/chat-service/src/test/mcp-client
+# where make daprd puts the pinned daprd (modules/daprd's DaprdBinary looks in the same place; DAPRD overrides)
+DAPR_VERSION := $(shell sed -n 's|^require github.com/dapr/dapr v||p' tools/daprd/go.mod)
+DAPRD_BIN := $(or $(DAPRD),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/todo-chatbot/dapr-$(DAPR_VERSION)/daprd)
 # the web UI (webui/: TypeScript, Vite, React), built into webui/dist, which the edge's jar serves
 HAVE_NPM := $(shell command -v npm 2>/dev/null)
 WEBUI_SOURCES := webui/package.json webui/package-lock.json webui/index.html webui/vite.config.ts webui/tsconfig.json \
@@ -69,6 +72,9 @@ $(WEBUI_DIST): webui/node_modules $(WEBUI_SOURCES)
 test: daprd-for-tests workflow-check lint-scripts terraform-check $(MCP_CLIENT)/node_modules $(WEBUI_BUILD)
 	$(MVN) install
 	@if [ -n "$(HAVE_NPM)" ]; then cd webui && npm test && npm run e2e; else echo "npm not found: the web UI's tests are skipped"; fi
+	@# the same Chromium scenarios once more with every service beside its own real daprd
+	@if [ -n "$(HAVE_NPM)" ] && [ -x "$(DAPRD_BIN)" ]; then cd webui && SIDECAR=daprd npm run e2e; \
+	else echo "no daprd at $(DAPRD_BIN) (or no npm): the web UI's scenarios on real daprd are skipped"; fi
 
 # the GitHub workflows against GitHub's schema (action-validator, pinned in tools/workflow-check)
 workflow-check:

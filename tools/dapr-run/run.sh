@@ -42,9 +42,14 @@ gone_within() {
   done
 }
 
+stopping=
 # shellcheck disable=SC2317
 stop_all() {
-  trap - EXIT INT TERM
+  # once: Ctrl-C reaches this script and WithAppIdLock together, which passes it on as SIGTERM, and a
+  # trap that called exit while this runs would end the cleanup half-way
+  [ -z "$stopping" ] || return 0
+  stopping=1
+  trap '' INT TERM
   if [ -n "$cli_pid" ] && kill -0 "$cli_pid" 2>/dev/null; then
     echo "Stopping the apps and their sidecars" >&2
     # the CLI makes itself a process group leader (its daprds and apps are in that group); before it has,
@@ -61,8 +66,8 @@ stop_all() {
   fi
 }
 trap stop_all EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'stop_all; exit 130' INT
+trap 'stop_all; exit 143' TERM
 
 if [ -z "${DATABASE_URL:-}" ] || [ -z "${KAFKA_BROKERS:-}" ]; then
   # it starts what the environment does not name, and writes the addresses to infra.env once they answer

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
  * {@code KAFKA_BROKERS} exported and dapr/secrets.json in place:
  * <pre>
  * dapr run --app-id chat-service --app-port 8083 --dapr-listen-addresses 127.0.0.1 \
+ *   --placement-host-address '' --scheduler-host-address '' \
  *   --resources-path dapr/components --resources-path dapr/resiliency --config dapr/config.yaml -- \
  *   java -jar modules/chat-service/target/chat-service-0.1.0-SNAPSHOT-all.jar
  * </pre>

@@ -8,7 +8,8 @@
 #   - Dapr's two tokens, new for each run unless DAPR_API_TOKEN and APP_API_TOKEN are given;
 #   - the machine's app-id lock, held until everything has stopped (see WithAppIdLock.java).
 # Ctrl-C or SIGTERM stops it all: SIGINT to the CLI's process group (the CLI, each daprd, each app; what
-# `dapr stop -f dapr/dapr.yaml` sends), then the embedded PostgreSQL and Kafka. Logs: .dapr/logs/.
+# `dapr stop -f dapr/dapr.yaml` sends), then the embedded PostgreSQL and Kafka.
+# Logs: modules/<app>/target/.dapr/logs/ and ${DATA_DIR:-.data}/dapr-run/infra.log.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

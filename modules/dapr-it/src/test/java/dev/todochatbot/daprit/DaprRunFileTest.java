@@ -104,14 +104,17 @@ class DaprRunFileTest {
     // this JVM holds the lock; the script would otherwise wait for it in a JVM of its own
     environment.put("TODO_CHATBOT_APP_ID_LOCK", "held");
     run = builder.start();
+    // up: the edge ready, and every sidecar too (daprd's /v1.0/healthz is 204 once its app answers its
+    // health check and its subscriptions are made); the edge alone is ready before the others have started
+    List<Integer> sidecars = runFile().findValues("daprHTTPPort").stream().map(JsonNode::asInt).toList();
     Await.until(START, () -> {
       if (!run.isAlive()) {
-        throw new AssertionError("make dapr-run exited with " + run.exitValue() + " before the edge was ready:\n"
-            + tail());
+        throw new AssertionError("make dapr-run exited with " + run.exitValue() + " before it was up:\n" + tail());
       }
-      return ChildProcess.status(8080, "/readyz") == 200;
-    }, () -> "the edge did not answer GET /readyz on port 8080 within " + START + "; make dapr-run's output ends:\n"
-        + tail());
+      return ChildProcess.status(8080, "/readyz") == 200
+          && sidecars.stream().allMatch(port -> ChildProcess.status(port, "/v1.0/healthz") == 204);
+    }, () -> "the edge (GET /readyz on 8080) and the sidecars (GET /v1.0/healthz on " + sidecars + ") were not all"
+        + " ready within " + START + "; make dapr-run's output ends:\n" + tail());
     started.addAll(run.descendants().toList());
   }
 
@@ -178,10 +181,9 @@ class DaprRunFileTest {
   }
 
   /** The fixed ports of dapr/dapr.yaml (each app's port, its sidecar's HTTP and gRPC ports, the edge's PORT) that something holds. */
-  private static List<Integer> portsInUse() throws IOException {
-    JsonNode runFile = new YAMLMapper().readTree(ROOT.resolve("dapr/dapr.yaml").toFile());
+  private static List<Integer> portsInUse() {
     var ports = new TreeSet<Integer>();
-    for (JsonNode app : runFile.path("apps")) {
+    for (JsonNode app : runFile().path("apps")) {
       for (String field : List.of("appPort", "daprHTTPPort", "daprGRPCPort")) {
         ports.add(app.path(field).asInt());
       }
@@ -190,6 +192,14 @@ class DaprRunFileTest {
       }
     }
     return ports.stream().filter(port -> !free(port)).collect(Collectors.toList());
+  }
+
+  private static JsonNode runFile() {
+    try {
+      return new YAMLMapper().readTree(ROOT.resolve("dapr/dapr.yaml").toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not read dapr/dapr.yaml: " + e.getMessage(), e);
+    }
   }
 
   private static boolean free(int port) {

@@ -131,4 +131,4 @@ bench: $(BENCH_JAR)
 
 clean:
 	$(MVN) -q clean
-	rm -rf target webui/dist .dapr
+	rm -rf target webui/dist

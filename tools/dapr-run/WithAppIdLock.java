@@ -41,7 +41,9 @@ public class WithAppIdLock {
       }));
       int status = command.waitFor();
       lock.release();
-      System.exit(status);
+      // not System.exit: after a signal this thread gets here while the shutdown hook runs, and
+      // System.exit called during the shutdown blocks for ever
+      Runtime.getRuntime().halt(status);
     }
   }
 }

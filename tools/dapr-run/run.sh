@@ -8,7 +8,8 @@
 #   - Dapr's two tokens, new for each run unless DAPR_API_TOKEN and APP_API_TOKEN are given;
 #   - the machine's app-id lock, held until everything has stopped (see WithAppIdLock.java).
 # Ctrl-C or SIGTERM stops it all: SIGINT to the CLI's process group (the CLI, each daprd, each app; what
-# `dapr stop -f dapr/dapr.yaml` sends), then the embedded PostgreSQL and Kafka. Logs: .dapr/logs/.
+# `dapr stop -f dapr/dapr.yaml` sends), then the embedded PostgreSQL and Kafka.
+# Logs: modules/<app>/target/.dapr/logs/ and ${DATA_DIR:-.data}/dapr-run/infra.log.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -42,9 +43,14 @@ gone_within() {
   done
 }
 
+stopping=
 # shellcheck disable=SC2317
 stop_all() {
-  trap - EXIT INT TERM
+  # once: Ctrl-C reaches this script and WithAppIdLock together, which passes it on as SIGTERM, and a
+  # trap that called exit while this runs would end the cleanup half-way
+  [ -z "$stopping" ] || return 0
+  stopping=1
+  trap '' INT TERM
   if [ -n "$cli_pid" ] && kill -0 "$cli_pid" 2>/dev/null; then
     echo "Stopping the apps and their sidecars" >&2
     # the CLI makes itself a process group leader (its daprds and apps are in that group); before it has,
@@ -61,8 +67,8 @@ stop_all() {
   fi
 }
 trap stop_all EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'stop_all; exit 130' INT
+trap 'stop_all; exit 143' TERM
 
 if [ -z "${DATABASE_URL:-}" ] || [ -z "${KAFKA_BROKERS:-}" ]; then
   # it starts what the environment does not name, and writes the addresses to infra.env once they answer

@@ -9,13 +9,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The chat service on its own, as it runs in a container or beside a Dapr sidecar. From the repository root,
- * with the Dapr CLI and daprd of {@code make daprd} ({@code DAPR_RUNTIME_PATH}: see dapr/dapr.yaml),
- * {@code KAFKA_BROKERS} exported and dapr/secrets.json in place:
+ * The chat service on its own, as it runs in a container or beside a Dapr sidecar. With the Dapr CLI and daprd
+ * of {@code make daprd} ({@code DAPR_RUNTIME_PATH}: see dapr/dapr.yaml), {@code KAFKA_BROKERS} exported
+ * and dapr/secrets.json in place, from its target directory, where the secret store finds that file:
  * <pre>
+ * cd modules/chat-service/target
  * dapr run --app-id chat-service --app-port 8083 --dapr-listen-addresses 127.0.0.1 \
- *   --resources-path dapr/components --resources-path dapr/resiliency --config dapr/config.yaml -- \
- *   java -jar modules/chat-service/target/chat-service-0.1.0-SNAPSHOT-all.jar
+ *   --placement-host-address '' --scheduler-host-address '' --resources-path ../../../dapr/components \
+ *   --resources-path ../../../dapr/resiliency --config ../../../dapr/config.yaml -- \
+ *   java -jar chat-service-0.1.0-SNAPSHOT-all.jar
  * </pre>
  * {@code JWT_SECRET}, {@code DATABASE_URL} and {@code OPENAI_API_KEY} come from the environment when
  * set, else from the sidecar's secret store (keys {@code jwt-secret}, {@code database-url},

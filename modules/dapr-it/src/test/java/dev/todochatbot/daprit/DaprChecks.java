@@ -69,9 +69,6 @@ final class DaprChecks {
     sortComponents();
     for (Document component : loaded.values()) {
       checkComponent(component);
-      if (component.node().path("spec").path("type").asText("").equals("secretstores.local.file")) {
-        checkSecretsFile(component);
-      }
     }
     for (Document alternative : alternatives) {
       checkComponent(alternative);
@@ -457,49 +454,47 @@ final class DaprChecks {
     }
   }
 
-  /**
-   * appDirPath is the repository root (the CLI runs the app and its daprd there, so the secret store's
-   * relative secretsFile must lead to dapr/ from there), and the command starts a module's -all jar,
-   * named from the root.
-   */
+  /** appDirPath is a module's target directory (the jar's home), and the command starts that module's -all jar. */
   private void checkAppDir(String where, String label, JsonNode app) {
     String appDir = app.path("appDirPath").asText("");
     if (appDir.isEmpty()) {
       problems.add(where + ": " + label + " needs appDirPath (the CLI refuses an app without one)");
       return;
     }
-    Path root = files.daprDir().getParent();
     Path dir = files.daprDir().resolve(appDir).normalize();
-    if (!dir.equals(root)) {
-      problems.add(where + ": " + label + " appDirPath '" + appDir + "' is not the repository root; use '..' (the"
-          + " command names the jar from there, and the secret store finds dapr/secrets.json from there)");
+    Path module = dir.getFileName().toString().equals("target") ? dir.getParent() : dir;
+    boolean isModule = module.getParent() != null && module.getParent().getFileName().toString().equals("modules")
+        && Files.isRegularFile(module.resolve("pom.xml"));
+    if (!isModule) {
+      problems.add(where + ": " + label + " appDirPath '" + appDir + "' is not a module's target directory"
+          + " (no pom.xml in " + files.show(module) + "); use ../modules/<module>/target");
       return;
     }
+    checkSecretsFileFrom(where, label, dir);
+    String moduleName = module.getFileName().toString();
     JsonNode command = app.path("command");
     String jar = command.isArray() && !command.isEmpty() ? command.get(command.size() - 1).asText("") : "";
-    String[] parts = jar.split("/");
-    boolean moduleJar = parts.length == 4 && parts[0].equals("modules") && parts[2].equals("target")
-        && parts[3].startsWith(parts[1] + "-") && parts[3].endsWith("-all.jar")
-        && Files.isRegularFile(root.resolve("modules").resolve(parts[1]).resolve("pom.xml"));
-    if (!moduleJar) {
-      problems.add(where + ": " + label + " command should end with a module's fat jar,"
-          + " modules/<module>/target/<module>-<version>-all.jar; it ends with '" + jar + "'");
+    if (!jar.startsWith(moduleName + "-") || !jar.endsWith("-all.jar")) {
+      problems.add(where + ": " + label + " command should end with the module's fat jar, " + moduleName
+          + "-<version>-all.jar, relative to appDirPath; it ends with '" + jar + "'");
     }
   }
 
-  /** A local file store's relative secretsFile is read from each daprd's working directory, the run file's appDirPath. */
-  private void checkSecretsFile(Document store) {
-    for (JsonNode item : store.node().path("spec").path("metadata")) {
-      if (!item.path("name").asText("").equals("secretsFile") || !item.has("value")) {
+  /** A local file store's relative secretsFile is read from the sidecar's working directory, the app's appDirPath. */
+  private void checkSecretsFileFrom(String where, String label, Path appDir) {
+    Path expected = files.daprDir().resolve("secrets.json");
+    for (Document store : loaded.values()) {
+      if (!store.node().path("spec").path("type").asText("").equals("secretstores.local.file")) {
         continue;
       }
-      String value = item.path("value").asText("");
-      Path root = files.daprDir().getParent();
-      Path expected = files.daprDir().resolve("secrets.json");
-      if (!Path.of(value).isAbsolute() && !root.resolve(value).normalize().equals(expected)) {
-        problems.add(files.show(store.file()) + ": secretsFile '" + value + "' is read from the sidecar's working"
-            + " directory, the repository root under dapr run; from there it is not " + files.show(expected)
-            + "; use 'dapr/secrets.json'");
+      for (JsonNode item : store.node().path("spec").path("metadata")) {
+        String value = item.path("value").asText("");
+        if (item.path("name").asText("").equals("secretsFile") && !value.isEmpty() && !Path.of(value).isAbsolute()
+            && !appDir.resolve(value).normalize().equals(expected)) {
+          problems.add(files.show(store.file()) + ": secretsFile '" + value + "' is read from each sidecar's working"
+              + " directory, " + label + "'s appDirPath under dapr run -f (" + where + "); from there it is not "
+              + files.show(expected));
+        }
       }
     }
   }

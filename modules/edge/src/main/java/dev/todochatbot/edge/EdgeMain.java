@@ -9,13 +9,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The edge on its own, as it runs in a container or beside a Dapr sidecar. From the repository root,
- * with the Dapr CLI and daprd of {@code make daprd} ({@code DAPR_RUNTIME_PATH}: see dapr/dapr.yaml),
- * {@code KAFKA_BROKERS} exported and dapr/secrets.json in place:
+ * The edge on its own, as it runs in a container or beside a Dapr sidecar. With the Dapr CLI and daprd
+ * of {@code make daprd} ({@code DAPR_RUNTIME_PATH}: see dapr/dapr.yaml), {@code KAFKA_BROKERS} exported
+ * and dapr/secrets.json in place, from its target directory, where the secret store finds that file:
  * <pre>
+ * cd modules/edge/target
  * dapr run --app-id edge --app-port 8090 --dapr-listen-addresses 127.0.0.1 \
- *   --resources-path dapr/components --resources-path dapr/resiliency --config dapr/config.yaml -- \
- *   java -jar modules/edge/target/edge-0.1.0-SNAPSHOT-all.jar
+ *   --placement-host-address '' --scheduler-host-address '' --resources-path ../../../dapr/components \
+ *   --resources-path ../../../dapr/resiliency --config ../../../dapr/config.yaml -- \
+ *   java -jar edge-0.1.0-SNAPSHOT-all.jar
  * </pre>
  * The app port is the events port ({@code EDGE_EVENTS_PORT}, 8090), where the sidecar delivers the WebSockets'
  * subscriptions; people use {@code PORT} (8080). All six services at once: {@code dapr run -f dapr/dapr.yaml}.

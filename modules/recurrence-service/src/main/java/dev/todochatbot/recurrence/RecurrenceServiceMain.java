@@ -9,13 +9,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The recurrence service on its own, as it runs in a container or beside a Dapr sidecar. From the repository root,
- * with the Dapr CLI and daprd of {@code make daprd} ({@code DAPR_RUNTIME_PATH}: see dapr/dapr.yaml),
- * {@code KAFKA_BROKERS} exported and dapr/secrets.json in place:
+ * The recurrence service on its own, as it runs in a container or beside a Dapr sidecar. With the Dapr CLI and daprd
+ * of {@code make daprd} ({@code DAPR_RUNTIME_PATH}: see dapr/dapr.yaml), {@code KAFKA_BROKERS} exported
+ * and dapr/secrets.json in place, from its target directory, where the secret store finds that file:
  * <pre>
+ * cd modules/recurrence-service/target
  * dapr run --app-id recurrence-service --app-port 8084 --dapr-listen-addresses 127.0.0.1 \
- *   --resources-path dapr/components --resources-path dapr/resiliency --config dapr/config.yaml -- \
- *   java -jar modules/recurrence-service/target/recurrence-service-0.1.0-SNAPSHOT-all.jar
+ *   --placement-host-address '' --scheduler-host-address '' --resources-path ../../../dapr/components \
+ *   --resources-path ../../../dapr/resiliency --config ../../../dapr/config.yaml -- \
+ *   java -jar recurrence-service-0.1.0-SNAPSHOT-all.jar
  * </pre>
  * The sidecar learns the subscription from {@code GET /dapr/subscribe}. {@code JWT_SECRET} comes from
  * the environment when set, else from the sidecar's secret store (key {@code jwt-secret}).

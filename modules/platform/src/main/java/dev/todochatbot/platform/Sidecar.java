@@ -190,6 +190,19 @@ public final class Sidecar implements ServiceInvoker {
     return ready.future();
   }
 
+  /**
+   * For {@code /readyz}: succeeds when the sidecar answers {@code /v1.0/healthz/outbound} with 2xx now. Without its
+   * sidecar a service is invoked by no one, gets no deliveries and publishes nothing, so it is not ready either (the
+   * sidecar's own app health check calls {@code /healthz}, never {@code /readyz}: no loop).
+   */
+  public Future<Void> ready() {
+    return exchange(new RequestOptions().setMethod(HttpMethod.GET).setURI("/v1.0/healthz/outbound").setIdleTimeout(2_000)
+        .setConnectTimeout(1_000), null)
+        .recover(failure -> Future.failedFuture(unreachable(failure)))
+        .compose(answer -> answer.status() / 100 == 2 ? Future.<Void>succeededFuture()
+            : Future.failedFuture(error(answer.status(), answer.body(), "say it is ready")));
+  }
+
   private void pollReady(Promise<Void> ready, long deadline) {
     exchange(new RequestOptions().setMethod(HttpMethod.GET).setURI("/v1.0/healthz/outbound").setIdleTimeout(2_000), null)
         .map(ServiceResponse::status)

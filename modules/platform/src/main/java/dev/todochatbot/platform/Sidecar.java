@@ -136,8 +136,12 @@ public final class Sidecar implements ServiceInvoker {
         continue;
       }
       String key = entry.getValue();
-      chain = chain.compose(v -> secret(secretNames.getOrDefault(key, key), key).map(value -> {
-        value.ifPresent(secret -> filled.put(entry.getKey(), secret));
+      String name = secretNames.getOrDefault(key, key);
+      chain = chain.compose(v -> secret(name, key).map(value -> {
+        value.ifPresentOrElse(secret -> filled.put(entry.getKey(), secret),
+            // said here, where it is known: the service's own error only knows the variable is not set
+            () -> log.info("{} is not set, and the Dapr secret store {} has no {}{}", entry.getKey(),
+                config.secretStore(), key, name.equals(key) ? "" : " in its secret " + name));
         return null;
       }));
     }

@@ -6,6 +6,7 @@ import dev.todochatbot.platform.HttpServers;
 import dev.todochatbot.platform.Observability;
 import dev.todochatbot.platform.Principal;
 import dev.todochatbot.platform.Problem;
+import dev.todochatbot.platform.Sidecar;
 import dev.todochatbot.platform.Tokens;
 import dev.todochatbot.platform.events.CloudEvent;
 import dev.todochatbot.platform.events.InvalidEventException;
@@ -55,6 +56,8 @@ public final class AuditApiVerticle extends VerticleBase {
   private SubscriptionReplies replies;
   private ConsumerLag lag;
   private Router router;
+  /** asked by /readyz only: the sidecar calls this service, never the other way round */
+  private Sidecar sidecar;
 
   public AuditApiVerticle(AuditServiceConfig config) {
     this.config = config;
@@ -68,7 +71,8 @@ public final class AuditApiVerticle extends VerticleBase {
     registerMetrics();
 
     router = Router.router(vertx);
-    Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute());
+    sidecar = new Sidecar(vertx, config.sidecar());
+    Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute().compose(rows -> sidecar.ready()));
     Handler<RoutingContext> signedIn = tokens.requireUser();
     // called by the sidecar, not by people: its app token, no user's; any body, since what cannot be read is dropped
     var sidecarOnly = config.appPort().sidecarOnly();
@@ -84,7 +88,8 @@ public final class AuditApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return pool == null ? Future.succeededFuture() : pool.close();
+    Future<Void> closed = sidecar == null ? Future.succeededFuture() : sidecar.close();
+    return closed.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
   /** The routes, for tests and the edge's OpenAPI check. */
@@ -106,7 +111,7 @@ public final class AuditApiVerticle extends VerticleBase {
   }
 
   private void subscriptions(RoutingContext ctx) {
-    sendJson(ctx, SubscriptionReplies.subscription(config.pubsubName(), Topics.TASK_EVENTS, EVENTS_ROUTE,
+    sendJson(ctx, SubscriptionReplies.subscription(config.sidecar().pubsubName(), Topics.TASK_EVENTS, EVENTS_ROUTE,
         Topics.TASK_EVENTS_DEADLETTER).toBuffer());
   }
 

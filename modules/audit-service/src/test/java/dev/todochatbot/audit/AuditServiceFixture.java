@@ -6,6 +6,7 @@ import dev.todochatbot.platform.AppPort;
 import dev.todochatbot.platform.DatabaseConfig;
 import dev.todochatbot.platform.Observability;
 import dev.todochatbot.platform.Principal;
+import dev.todochatbot.platform.SidecarConfig;
 import dev.todochatbot.platform.Tokens;
 import dev.todochatbot.platform.testing.Await;
 import dev.todochatbot.platform.testing.TestHttp;
@@ -43,8 +44,11 @@ final class AuditServiceFixture implements AutoCloseable {
     DatabaseConfig database = TestPostgres.newDatabase(name);
     int port = TestHttp.freePort();
     Vertx vertx = Observability.newVertx();
-    var config = new AuditServiceConfig(port, 2, 4, database, SECRET, Duration.ofHours(1), "pubsub",
-        AppPort.loopback());
+    // the sidecar as /readyz sees it: up (these tests deliver events themselves)
+    int sidecarPort = Await.result(vertx.createHttpServer().requestHandler(request -> request.response().setStatusCode(204).end())
+        .listen(0, "127.0.0.1")).actualPort();
+    var config = new AuditServiceConfig(port, 2, 4, database, SECRET, Duration.ofHours(1),
+        new SidecarConfig("127.0.0.1", sidecarPort, "pubsub", "secretstore"), AppPort.loopback());
     Await.result(AuditService.deploy(vertx, config));
     return new AuditServiceFixture(vertx, database, new TestHttp(port), Tokens.create(vertx, SECRET, Duration.ofHours(1)));
   }

@@ -15,6 +15,7 @@ import dev.todochatbot.platform.InputRules;
 import dev.todochatbot.platform.Observability;
 import dev.todochatbot.platform.Principal;
 import dev.todochatbot.platform.Problem;
+import dev.todochatbot.platform.Sidecar;
 import dev.todochatbot.platform.Tokens;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
@@ -65,6 +66,8 @@ public final class ChatApiVerticle extends VerticleBase {
   private final Function<Principal, Tools> toolsFor;
   private final BiConsumer<Router, Handler<RoutingContext>> mountMore;
   private Pool pool;
+  /** asked by /readyz only: the agent's tools reach the task service through a sidecar client of their own */
+  private Sidecar sidecar;
   private Conversations conversations;
   private Router router;
   private HttpServer server;
@@ -98,7 +101,8 @@ public final class ChatApiVerticle extends VerticleBase {
         .register(metrics);
 
     router = Router.router(vertx);
-    Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute());
+    sidecar = new Sidecar(vertx, config.sidecar());
+    Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute().compose(rows -> sidecar.ready()));
     Handler<RoutingContext> body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
     router.post("/api/chat").handler(body).handler(signedIn).handler(this::chat);
     router.get("/api/conversations").handler(signedIn).handler(this::listConversations);
@@ -111,7 +115,8 @@ public final class ChatApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return pool == null ? Future.succeededFuture() : pool.close();
+    Future<Void> closed = sidecar == null ? Future.succeededFuture() : sidecar.close();
+    return closed.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
   public Router router() {

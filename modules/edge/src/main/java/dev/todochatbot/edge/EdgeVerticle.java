@@ -23,6 +23,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,11 +91,14 @@ public final class EdgeVerticle extends VerticleBase {
     passwords = new Passwords(vertx);
     CommonPasswords.get(vertx); // read now, on a worker, rather than at the first sign-up
     tokens = Tokens.create(vertx, config.jwtSecret(), config.tokenTtl());
-    services = new Sidecar(vertx, config.sidecar());
+    Sidecar sidecar = new Sidecar(vertx, config.sidecar());
+    services = sidecar;
+    // ready when its database and its sidecar answer (everything but the accounts goes through the sidecar)
+    Supplier<Future<?>> readiness = () -> pool.query("SELECT 1").execute().compose(rows -> sidecar.ready());
 
     router = Router.router(vertx);
     // the public port: health for probes, but /metrics only on the events port, which the network never reaches
-    Observability.mountHealth(router, () -> pool.query("SELECT 1").execute());
+    Observability.mountHealth(router, readiness);
     // body and token handlers sit on each route, so that a request matches one route (its metrics label)
     // uploads off: a multipart body would otherwise be written to disk (blocking), before the token check
     Handler<RoutingContext> body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
@@ -138,7 +142,7 @@ public final class EdgeVerticle extends VerticleBase {
 
     // the port the sidecar delivers to: subscriptions, health and metrics, never exposed to the public
     eventsRouter = Router.router(vertx);
-    Observability.mountHealthAndMetrics(eventsRouter, () -> pool.query("SELECT 1").execute());
+    Observability.mountHealthAndMetrics(eventsRouter, readiness);
     realtime.mountSubscription(eventsRouter, config.appPort().sidecarOnly());
     HttpProblems.install(eventsRouter);
 

@@ -69,12 +69,16 @@ final class EdgeFixture implements AutoCloseable {
     DevSidecar sidecar = Await.result(DevSidecar.start(vertx,
         DevSidecarConfig.of("edge", 0, edgePort, noComponents(), Optional.empty()), apps));
     var sidecarConfig = new SidecarConfig("127.0.0.1", sidecar.httpPort(), "pubsub", "secretstore");
-    // the task service's own sidecar is not started: its outbox waits, which these tests do not look at
-    var taskConfig = new TaskServiceConfig(TestHttp.freePort(), 1, 4, database, SECRET, Duration.ofHours(1),
-        new SidecarConfig("127.0.0.1", TestHttp.freePort(), "pubsub", "secretstore"), OutboxRelay.Settings.DEFAULT,
+    // the task service's own sidecar loads no components either: its outbox waits, which these tests do not look
+    // at; its /readyz asks it. The audit service's is not started: nothing here asks the audit service's readiness
+    int taskPort = TestHttp.freePort();
+    DevSidecar taskSidecar = Await.result(DevSidecar.start(vertx,
+        DevSidecarConfig.of("task-service", 0, taskPort, noComponents(), Optional.empty()), new AppDirectory()));
+    var taskConfig = new TaskServiceConfig(taskPort, 1, 4, database, SECRET, Duration.ofHours(1),
+        new SidecarConfig("127.0.0.1", taskSidecar.httpPort(), "pubsub", "secretstore"), OutboxRelay.Settings.DEFAULT,
         AppPort.loopback());
-    var auditConfig = new AuditServiceConfig(TestHttp.freePort(), 1, 4, database, SECRET, Duration.ofHours(1), "pubsub",
-        AppPort.loopback());
+    var auditConfig = new AuditServiceConfig(TestHttp.freePort(), 1, 4, database, SECRET, Duration.ofHours(1),
+        new SidecarConfig("127.0.0.1", TestHttp.freePort(), "pubsub", "secretstore"), AppPort.loopback());
     var edgeConfig = new EdgeConfig(edgePort, TestHttp.freePort(), 1, 4, database, SECRET, Duration.ofHours(1), Duration.ofSeconds(20),
         256 * 1024, sidecarConfig, limits, AppPort.loopback(), "127.0.0.1");
     if (withServices) {

@@ -89,7 +89,7 @@ public final class NotificationApiVerticle extends VerticleBase {
     webhookDeliveries = new WebhookDeliveries(vertx, webhooks, webhookAddresses, sidecar, config.webhooks(), metrics);
 
     router = Router.router(vertx);
-    Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute());
+    Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute().compose(rows -> sidecar.ready()));
     // called by the sidecar, not by people: its app token, no user's; any body, since what cannot be read is dropped
     var sidecarOnly = config.appPort().sidecarOnly();
     router.get("/dapr/subscribe").handler(sidecarOnly).handler(this::subscriptions);

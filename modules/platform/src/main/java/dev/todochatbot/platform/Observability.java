@@ -61,8 +61,8 @@ public final class Observability {
   }
 
   /**
-   * {@code /healthz}: the process answers. {@code /readyz}: its dependencies answer too, and it is not
-   * draining (else a 503 problem). {@code /metrics}: Prometheus text, on an internal port only (it tells
+   * {@code /healthz}: the process answers. {@code /readyz}: its dependencies (its database, its Dapr sidecar)
+   * answer too, and it is not draining (else a 503 problem). {@code /metrics}: Prometheus text, on an internal port only (it tells
    * whoever reads it a lot about the system).
    */
   public static void mountHealthAndMetrics(Router router, Supplier<Future<?>> readiness) {
@@ -86,7 +86,8 @@ public final class Observability {
           ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end("{\"status\":\"UP\"}");
         } else {
           log.warn("Not ready: {}", result.cause().toString());
-          HttpProblems.send(ctx, Problem.of(503, "not-ready", "Not ready", "The database is unavailable."));
+          HttpProblems.send(ctx, Problem.of(503, "not-ready", "Not ready",
+              "A dependency (the database or the Dapr sidecar) is unavailable."));
         }
       });
     });

@@ -111,12 +111,20 @@ public final class Shutdown {
   }
 
   /**
-   * Start-up failed: say why in one line, and exit non-zero. The exit runs on a thread of its own:
-   * called from an event loop, System.exit would wait for the shutdown hook, which waits for Vert.x
-   * to close, which waits for that event loop.
+   * Start-up failed: say why in one line, and exit non-zero. A failure that says what to fix (a setting missing or
+   * wrong, the sidecar not there) is that line alone, its stack trace at DEBUG: forty lines of Vert.x futures
+   * would bury it. Anything else keeps its stack trace. The exit runs on a thread of its own: called from an event
+   * loop, System.exit would wait for the shutdown hook, which waits for Vert.x to close, which waits for that event
+   * loop.
    */
   public static void fail(String what, Throwable failure) {
-    log.error("{}: {}", what, failure.getMessage(), failure);
+    if (failure instanceof IllegalArgumentException || failure instanceof IllegalStateException
+        || failure instanceof SidecarException) {
+      log.error("{}: {}", what, failure.getMessage());
+      log.debug("{}", what, failure);
+    } else {
+      log.error("{}: {}", what, failure.getMessage(), failure);
+    }
     new Thread(() -> System.exit(1), "exit").start();
   }
 }

@@ -136,8 +136,12 @@ public final class Sidecar implements ServiceInvoker {
         continue;
       }
       String key = entry.getValue();
-      chain = chain.compose(v -> secret(secretNames.getOrDefault(key, key), key).map(value -> {
-        value.ifPresent(secret -> filled.put(entry.getKey(), secret));
+      String name = secretNames.getOrDefault(key, key);
+      chain = chain.compose(v -> secret(name, key).map(value -> {
+        value.ifPresentOrElse(secret -> filled.put(entry.getKey(), secret),
+            // said here, where it is known: the service's own error only knows the variable is not set
+            () -> log.info("{} is not set, and the Dapr secret store {} has no {}{}", entry.getKey(),
+                config.secretStore(), key, name.equals(key) ? "" : " in its secret " + name));
         return null;
       }));
     }
@@ -188,6 +192,19 @@ public final class Sidecar implements ServiceInvoker {
     long deadline = System.nanoTime() + timeout.toNanos();
     pollReady(ready, deadline);
     return ready.future();
+  }
+
+  /**
+   * For {@code /readyz}: succeeds when the sidecar answers {@code /v1.0/healthz/outbound} with 2xx now. Without its
+   * sidecar a service is invoked by no one, gets no deliveries and publishes nothing, so it is not ready either (the
+   * sidecar's own app health check calls {@code /healthz}, never {@code /readyz}: no loop).
+   */
+  public Future<Void> ready() {
+    return exchange(new RequestOptions().setMethod(HttpMethod.GET).setURI("/v1.0/healthz/outbound").setIdleTimeout(2_000)
+        .setConnectTimeout(1_000), null)
+        .recover(failure -> Future.failedFuture(unreachable(failure)))
+        .compose(answer -> answer.status() / 100 == 2 ? Future.<Void>succeededFuture()
+            : Future.failedFuture(error(answer.status(), answer.body(), "say it is ready")));
   }
 
   private void pollReady(Promise<Void> ready, long deadline) {

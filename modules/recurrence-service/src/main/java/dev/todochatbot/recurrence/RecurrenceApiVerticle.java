@@ -86,8 +86,8 @@ public final class RecurrenceApiVerticle extends VerticleBase {
     registerMetrics();
 
     router = Router.router(vertx);
-    // nothing of its own to wait for: while the task service is away, events are answered RETRY
-    Observability.mountHealthAndMetrics(router, () -> Future.succeededFuture());
+    // no database of its own; while the task service is away, events are answered RETRY: only its sidecar counts
+    Observability.mountHealthAndMetrics(router, sidecar::ready);
     // called by the sidecar, not by people: its app token, no user's; any body, since what cannot be read is dropped
     var sidecarOnly = config.appPort().sidecarOnly();
     router.get("/dapr/subscribe").handler(sidecarOnly).handler(this::subscriptions);

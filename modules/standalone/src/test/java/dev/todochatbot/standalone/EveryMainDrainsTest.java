@@ -2,11 +2,14 @@ package dev.todochatbot.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.todochatbot.platform.DatabaseConfig;
 import dev.todochatbot.platform.testing.Await;
 import dev.todochatbot.platform.testing.ChildProcess;
 import dev.todochatbot.platform.testing.TestHttp;
 import dev.todochatbot.platform.testing.TestPostgres;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -50,11 +53,19 @@ class EveryMainDrainsTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("services")
-  void onSigtermItTurnsNotReadyClosesEveryPortAfterTheDelayAndExitsZeroWithoutWaitingForTheTimeout(Service service) {
+  void onSigtermItTurnsNotReadyClosesEveryPortAfterTheDelayAndExitsZeroWithoutWaitingForTheTimeout(Service service)
+      throws IOException {
+    // a sidecar that answers its health check (asked by /readyz) and nothing else: every service must start and
+    // stop without the rest of it
+    HttpServer sidecar = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    sidecar.createContext("/v1.0/healthz/outbound", exchange -> {
+      exchange.sendResponseHeaders(204, -1);
+      exchange.close();
+    });
+    sidecar.start();
     var env = new HashMap<String, String>(Map.of(
         "JWT_SECRET", SECRET,
-        // nothing listens there: every service must start and stop without its sidecar answering
-        "DAPR_HTTP_PORT", String.valueOf(TestHttp.freePort()),
+        "DAPR_HTTP_PORT", String.valueOf(sidecar.getAddress().getPort()),
         "DRAIN_DELAY", DELAY.toString(),
         "DRAIN_TIMEOUT", TIMEOUT.toString()));
     var ports = new HashMap<String, Integer>();
@@ -89,6 +100,8 @@ class EveryMainDrainsTest {
       }
       assertThat(process.awaitExit(Duration.ofSeconds(15))).as("exit code; output:\n%s", process.tail()).isZero();
       assertThat(process.lines()).as("the drain ran to its end").anyMatch(line -> line.contains("Drained in"));
+    } finally {
+      sidecar.stop(0);
     }
   }
 }

@@ -7,6 +7,7 @@ import dev.todochatbot.platform.InputRules;
 import dev.todochatbot.platform.Observability;
 import dev.todochatbot.platform.Principal;
 import dev.todochatbot.platform.Problem;
+import dev.todochatbot.platform.Sidecar;
 import dev.todochatbot.platform.Tokens;
 import dev.todochatbot.platform.events.Actor;
 import io.vertx.core.Future;
@@ -35,6 +36,8 @@ public final class TaskApiVerticle extends VerticleBase {
 
   private final TaskServiceConfig config;
   private Pool pool;
+  /** asked by /readyz only: this verticle reaches nothing through it */
+  private Sidecar sidecar;
   private TaskRepository tasks;
   private Router router;
 
@@ -50,7 +53,8 @@ public final class TaskApiVerticle extends VerticleBase {
     Tokens serviceTokens = Tokens.forServices(vertx, config.jwtSecret());
 
     router = Router.router(vertx);
-    Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute());
+    sidecar = new Sidecar(vertx, config.sidecar());
+    Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute().compose(rows -> sidecar.ready()));
     // body and token handlers sit on each route, so that a request matches one route (its metrics label)
     // uploads off: a multipart body would otherwise be written to disk (blocking), before the token check
     Handler<RoutingContext> body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
@@ -80,7 +84,8 @@ public final class TaskApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return pool == null ? Future.succeededFuture() : pool.close();
+    Future<Void> closed = sidecar == null ? Future.succeededFuture() : sidecar.close();
+    return closed.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
   /** The routes, for the test that holds them against the OpenAPI document. */

@@ -28,6 +28,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.UUID;
 import java.util.Optional;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The notification service over HTTP: the callback the Dapr sidecar delivers task events to (which
  * keep the projection of reminders), the sweep the cron binding calls, and the reminders and webhook of
- * signed-in users. The route table below is the whole of it.
+ * signed-in users. The route table below is the whole of it. Out of it go publications, through the
+ * sidecar, and webhook deliveries, sent by the service itself ({@link WebhookClient}).
  *
  * <p>Every delivered event is answered 200 with the status that tells the sidecar what to do
  * (DAPR-CONTRACT.md): SUCCESS once the projection has it (or had it, or has something newer), RETRY
@@ -56,6 +58,7 @@ public final class NotificationApiVerticle extends VerticleBase {
   static final long MAX_EVENT_BYTES = 1024 * 1024;
 
   private final NotificationServiceConfig config;
+  private final WebhookAddresses.Resolver resolver;
   private Pool pool;
   private Sidecar sidecar;
   private ReminderRepository reminders;
@@ -63,6 +66,7 @@ public final class NotificationApiVerticle extends VerticleBase {
   private WebhookRepository webhooks;
   private WebhookDeliveries webhookDeliveries;
   private WebhookAddresses webhookAddresses;
+  private WebhookClient webhookClient;
   private MeterRegistry metrics;
   private Counter applied;
   private Counter stale;
@@ -73,7 +77,13 @@ public final class NotificationApiVerticle extends VerticleBase {
   private HttpServer server;
 
   public NotificationApiVerticle(NotificationServiceConfig config) {
+    this(config, InetAddress::getAllByName);
+  }
+
+  /** With the webhooks' hosts looked up by {@code resolver}: a test's names. */
+  NotificationApiVerticle(NotificationServiceConfig config, WebhookAddresses.Resolver resolver) {
     this.config = config;
+    this.resolver = resolver;
   }
 
   @Override
@@ -85,8 +95,10 @@ public final class NotificationApiVerticle extends VerticleBase {
     registerMetrics();
     reminderSweep = new ReminderSweep(vertx, reminders, sidecar, config, claimer(), metrics);
     webhooks = new WebhookRepository(pool);
-    webhookAddresses = new WebhookAddresses(vertx, config.webhooks().allowPrivateAddresses());
-    webhookDeliveries = new WebhookDeliveries(vertx, webhooks, webhookAddresses, sidecar, config.webhooks(), metrics);
+    webhookAddresses = new WebhookAddresses(vertx, config.webhooks().allowPrivateAddresses(), resolver);
+    webhookClient = new WebhookClient(vertx);
+    webhookDeliveries = new WebhookDeliveries(vertx, webhooks, webhookAddresses, webhookClient, config.webhooks(),
+        metrics);
 
     router = Router.router(vertx);
     Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute().compose(rows -> sidecar.ready()));
@@ -132,6 +144,7 @@ public final class NotificationApiVerticle extends VerticleBase {
             config.claimTimeout(), failure.toString()))
         .eventually(sidecar::close)
         .eventually(webhookAddresses::close)
+        .eventually(webhookClient::close)
         .eventually(pool::close);
   }
 

@@ -94,21 +94,6 @@ record Webhook(String url, String secret) {
   }
 
   /**
-   * Where a delivery to {@code url} goes through the sidecar's service invocation: the URL's
-   * {@code scheme://host[:port]} as the app id (daprd calls non-Dapr endpoints named so), and its
-   * path and query as the method.
-   */
-  record Target(String appId, String pathAndQuery) {
-
-    static Target of(String url) {
-      URI parsed = URI.create(url);
-      String path = parsed.getRawPath() == null || parsed.getRawPath().isEmpty() ? "/" : parsed.getRawPath();
-      return new Target(parsed.getScheme().toLowerCase(Locale.ROOT) + "://" + parsed.getRawAuthority(),
-          parsed.getRawQuery() == null ? path : path + "?" + parsed.getRawQuery());
-    }
-  }
-
-  /**
    * {@code sha256=} and the lowercase hex HMAC-SHA256 of {@code "<timestamp>.<body>"} with the secret:
    * the receiver recomputes it, and refuses a timestamp too far from its own clock (replays).
    */

@@ -22,18 +22,31 @@ import java.util.concurrent.TimeUnit;
  * <p>The host is looked up with the system resolver (the cluster's search domains included) on
  * workers of its own, so that a slow name server holds neither an event loop nor the workers others
  * need, and refused if any of its addresses is not public: a name with one public and one private
- * address could be sent either way. This is a check before the call, not a guard around it: daprd
- * looks the name up again when it connects, so a name server that answers a public address to us and
- * a private one to daprd a moment later (DNS rebinding) gets past it. An egress NetworkPolicy on the
- * notification pods is what would close that.
+ * address could be sent either way. What passes is {@link Pinned}: the address the delivery then
+ * connects to ({@link WebhookClient}), with no second lookup in between, so that a name server that
+ * answers a public address for the check and a private one a moment later (DNS rebinding) has nothing
+ * to answer the second time. With {@code WEBHOOK_ALLOW_PRIVATE} the host is still looked up once and
+ * pinned, only not judged.
  */
 final class WebhookAddresses {
 
   /** Lookups at once, per verticle instance: a few slow name servers must not hold every delivery. */
   private static final int WORKERS = 4;
 
+  /** What a lookup found: the address to call, or why the URL may not be called now. */
+  sealed interface Lookup permits Pinned, Refusal {}
+
+  /** The address the host was checked at, which a delivery connects to (the first the resolver gave). */
+  record Pinned(InetAddress address) implements Lookup {}
+
   /** Why a URL may not be called now. */
-  record Refusal(Kind kind, String reason) {}
+  record Refusal(Kind kind, String reason) implements Lookup {}
+
+  /** A host's addresses: the system resolver's, or a test's names. */
+  @FunctionalInterface
+  interface Resolver {
+    InetAddress[] resolve(String host) throws UnknownHostException;
+  }
 
   enum Kind {
     /** One of the host's addresses is not public: trying again changes nothing. */
@@ -45,11 +58,17 @@ final class WebhookAddresses {
   }
 
   private final boolean allowPrivate;
+  private final Resolver resolver;
   private final WorkerExecutor workers;
 
   WebhookAddresses(Vertx vertx, boolean allowPrivate) {
+    this(vertx, allowPrivate, InetAddress::getAllByName);
+  }
+
+  WebhookAddresses(Vertx vertx, boolean allowPrivate, Resolver resolver) {
     this.allowPrivate = allowPrivate;
-    this.workers = allowPrivate ? null : vertx.createSharedWorkerExecutor("webhook-lookups", WORKERS);
+    this.resolver = resolver;
+    this.workers = vertx.createSharedWorkerExecutor("webhook-lookups", WORKERS);
   }
 
   /** The host of a URL already checked by {@link Webhook#parse}: what a lookup is about. */
@@ -58,33 +77,47 @@ final class WebhookAddresses {
   }
 
   /**
-   * Null when {@code host} may be called, else why not; a lookup not answered within {@code timeout}
-   * is a refusal for now. Never fails.
+   * Null when {@code host} may be set as a webhook's, else why not: looked up and judged as a delivery
+   * is, but with {@code WEBHOOK_ALLOW_PRIVATE} taken without a lookup (a receiver on this machine may
+   * not be running yet). Never fails.
    */
   Future<Refusal> refusal(String host, Duration timeout) {
     if (allowPrivate) {
       return Future.succeededFuture(null);
     }
-    return workers.<InetAddress[]>executeBlocking(() -> InetAddress.getAllByName(host), false)
+    return lookup(host, timeout).map(lookup -> lookup instanceof Refusal refusal ? refusal : null);
+  }
+
+  /**
+   * Where a delivery to {@code host} connects, or why it may not be sent; a lookup not answered within
+   * {@code timeout} is a refusal for now. Never fails.
+   */
+  Future<Lookup> lookup(String host, Duration timeout) {
+    return workers.<InetAddress[]>executeBlocking(() -> resolver.resolve(host), false)
         .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .transform(resolved -> Future.succeededFuture(resolved.succeeded() ? refusal(resolved.result())
+        .transform(resolved -> Future.succeededFuture(resolved.succeeded() ? judge(host, resolved.result())
             : lookupFailed(host, resolved.cause())));
   }
 
   /** Frees the lookup workers (with the verticle). */
   Future<Void> close() {
-    return workers == null ? Future.succeededFuture() : workers.close();
+    return workers.close();
   }
 
-  private static Refusal refusal(InetAddress[] addresses) {
-    for (InetAddress address : addresses) {
-      String kind = nonPublic(address);
-      if (kind != null) {
-        return new Refusal(Kind.NOT_PUBLIC, "points to " + address.getHostAddress() + ", " + kind
-            + "; webhooks are only called on public internet addresses");
+  private Lookup judge(String host, InetAddress[] addresses) {
+    if (addresses.length == 0) {
+      return lookupFailed(host, null);
+    }
+    if (!allowPrivate) {
+      for (InetAddress address : addresses) {
+        String kind = nonPublic(address);
+        if (kind != null) {
+          return new Refusal(Kind.NOT_PUBLIC, "points to " + address.getHostAddress() + ", " + kind
+              + "; webhooks are only called on public internet addresses");
+        }
       }
     }
-    return null;
+    return new Pinned(addresses[0]);
   }
 
   private static Refusal lookupFailed(String host, Throwable failure) {

@@ -2,10 +2,10 @@ package dev.todochatbot.notification;
 
 import dev.todochatbot.notification.NotificationServiceConfig.Webhooks;
 import dev.todochatbot.notification.WebhookAddresses.Kind;
+import dev.todochatbot.notification.WebhookAddresses.Lookup;
+import dev.todochatbot.notification.WebhookAddresses.Pinned;
 import dev.todochatbot.notification.WebhookAddresses.Refusal;
 import dev.todochatbot.notification.WebhookRepository.Claimed;
-import dev.todochatbot.platform.ServiceInvoker;
-import dev.todochatbot.platform.ServiceInvoker.ServiceResponse;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -13,21 +13,21 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One instance's part in sending the queued reminders to the users' webhooks. Every poll it takes
  * the deliveries that are due (so that no other replica sends them while it holds them), POSTs each
- * through the sidecar's service invocation of a non-Dapr endpoint, signed, and records the outcome:
+ * itself, signed, to the address its host was just checked at ({@link WebhookClient}: not through the
+ * sidecar, which would hand the receiver this service's app token), and records the outcome:
  * <ul>
  *   <li>a URL whose host now resolves to a non-public address ({@link WebhookAddresses}): failed, not sent;
  *   <li>2xx: delivered;
@@ -51,7 +51,7 @@ final class WebhookDeliveries {
   private final Vertx vertx;
   private final WebhookRepository webhooks;
   private final WebhookAddresses addresses;
-  private final ServiceInvoker sidecar;
+  private final WebhookClient client;
   private final Webhooks settings;
   private final Counter delivered;
   private final Counter retried;
@@ -61,12 +61,12 @@ final class WebhookDeliveries {
   private boolean polling;
   private Promise<Void> idle;
 
-  WebhookDeliveries(Vertx vertx, WebhookRepository webhooks, WebhookAddresses addresses, ServiceInvoker sidecar,
+  WebhookDeliveries(Vertx vertx, WebhookRepository webhooks, WebhookAddresses addresses, WebhookClient client,
       Webhooks settings, MeterRegistry metrics) {
     this.vertx = vertx;
     this.webhooks = webhooks;
     this.addresses = addresses;
-    this.sidecar = sidecar;
+    this.client = client;
     this.settings = settings;
     delivered = outcome(metrics, "delivered", "Webhook deliveries the endpoint took (2xx)");
     retried = outcome(metrics, "retried", "Webhook attempts that failed and are tried again after a wait");
@@ -108,7 +108,7 @@ final class WebhookDeliveries {
     webhooks.claim(settings.lease(), BATCH)
         .compose(claimed -> {
           // one lookup per host and poll: a hundred deliveries to one receiver ask its name server once
-          var lookups = new HashMap<String, Future<Refusal>>();
+          var lookups = new HashMap<String, Future<Lookup>>();
           return Future.join(claimed.stream().map(delivery -> attempt(delivery, lookups)).toList()).map(claimed.size());
         })
         .onComplete(result -> {
@@ -123,20 +123,21 @@ final class WebhookDeliveries {
         });
   }
 
-  private Future<Void> attempt(Claimed delivery, Map<String, Future<Refusal>> lookups) {
+  private Future<Void> attempt(Claimed delivery, Map<String, Future<Lookup>> lookups) {
     if (delivery.secret() == null) {
       return record(delivery, webhooks.attemptFailed(delivery, null, "webhook removed", null), failed);
     }
     // The host is checked again at each attempt: its name may point elsewhere than when the webhook was
     // set. The lookup and the send share the attempt's timeout, so that both end well within the hold.
     long started = System.nanoTime();
-    return lookups.computeIfAbsent(WebhookAddresses.host(delivery.url()), host -> addresses.refusal(host, settings.timeout()))
-        .compose(refusal -> {
-          if (refusal == null) {
+    return lookups.computeIfAbsent(WebhookAddresses.host(delivery.url()), host -> addresses.lookup(host, settings.timeout()))
+        .compose(lookup -> {
+          if (lookup instanceof Pinned pinned) {
             Duration left = settings.timeout().minusNanos(System.nanoTime() - started);
             return left.toMillis() < 1 ? failedAttempt(delivery, null, "not sent: looking up its host took the whole attempt")
-                : send(delivery, left);
+                : send(delivery, pinned.address(), left);
           }
+          Refusal refusal = (Refusal) lookup;
           if (refusal.kind() == Kind.NOT_PUBLIC) {
             log.warn("Webhook delivery {} not sent: its URL {}", delivery.id(), refusal.reason());
             return record(delivery, webhooks.attemptFailed(delivery, null, "not sent: the URL " + refusal.reason(), null),
@@ -146,17 +147,14 @@ final class WebhookDeliveries {
         });
   }
 
-  private Future<Void> send(Claimed delivery, Duration timeout) {
+  private Future<Void> send(Claimed delivery, InetAddress address, Duration timeout) {
     long timestamp = Instant.now().getEpochSecond();
-    var target = Webhook.Target.of(delivery.url());
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add("Content-Type", "application/json")
         .add("X-Todo-Delivery", delivery.id().toString())
         .add("X-Todo-Timestamp", Long.toString(timestamp))
         .add("X-Todo-Signature", Webhook.signature(delivery.secret(), timestamp, delivery.payload()));
-    return sidecar.invoke(target.appId(), HttpMethod.POST, target.pathAndQuery(), headers,
-            Buffer.buffer(delivery.payload()))
-        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+    return client.post(delivery.url(), address, headers, Buffer.buffer(delivery.payload()), timeout)
         .transform(sent -> {
           if (sent.succeeded() && sent.result().status() / 100 == 2) {
             return record(delivery, webhooks.delivered(delivery, sent.result().status()), delivered);
@@ -202,8 +200,8 @@ final class WebhookDeliveries {
     return wait.plusMillis((long) (wait.toMillis() * 0.2 * ThreadLocalRandom.current().nextDouble()));
   }
 
-  private static String answered(ServiceResponse response) {
-    String body = response.body() == null ? "" : response.body().toString();
+  private static String answered(WebhookClient.Answer response) {
+    String body = response.body().toString();
     return "HTTP " + response.status() + (body.isBlank() ? "" : ": "
         + (body.length() > ERROR_CHARS ? body.substring(0, ERROR_CHARS) + "…" : body));
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.todochatbot.notification.NotificationServiceFixture.User;
 import dev.todochatbot.notification.ReminderEvents.Story;
+import dev.todochatbot.platform.AppPort;
 import dev.todochatbot.platform.testing.EventSchemas;
 import dev.todochatbot.platform.testing.TestHttp.Answer;
 import io.vertx.core.json.JsonArray;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -50,7 +52,8 @@ class NotificationEventDeliveryTest {
 
   @Test
   void subscriptionNamesTopicRouteAndDeadLetterTopic() {
-    Answer answer = service.http.get("/dapr/subscribe", null);
+    Answer answer = service.http.send("GET", "/dapr/subscribe", null, null,
+        Map.of(AppPort.TOKEN_HEADER, NotificationServiceFixture.APP_TOKEN));
 
     assertThat(answer.status()).isEqualTo(200);
     assertThat(answer.contentType()).isEqualTo("application/json");

@@ -3,9 +3,6 @@ package dev.todochatbot.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.todochatbot.platform.AppPort;
-import dev.todochatbot.devsidecar.AppDirectory;
-import dev.todochatbot.devsidecar.DevSidecar;
-import dev.todochatbot.devsidecar.DevSidecarConfig;
 import dev.todochatbot.notification.NotificationServiceConfig.Webhooks;
 import dev.todochatbot.platform.DatabaseConfig;
 import dev.todochatbot.platform.Observability;
@@ -20,12 +17,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -36,20 +33,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The notification service running for real on a free port, against a database of its own, in a
  * Vert.x that records metrics as the service's main builds it (so /metrics shows the service's
- * counters), with a recording sidecar standing in for daprd. Short windows keep the tests fast: a
- * sweep looks 3 s ahead, a reminder may fire up to a minute late, a claim is taken over 10 s after
- * its instant. Service invocation goes on to a real devsidecar, so that the users' webhooks are
- * called as daprd would call them; webhooks are retried after 200 ms, three times.
+ * counters), with a recording sidecar standing in for daprd and both of Dapr's tokens set, as
+ * {@code make run} and the chart set them (the fixture sends the app token on the sidecar-only routes,
+ * as daprd does). Short windows keep the tests fast: a sweep looks 3 s ahead, a reminder may fire up
+ * to a minute late, a claim is taken over 10 s after its instant. Webhooks are sent by the service
+ * itself to real HTTP endpoints on loopback, retried after 200 ms, three times; their hosts are looked
+ * up by {@link Names}.
  */
 final class NotificationServiceFixture implements AutoCloseable {
 
   static final String SECRET = "test-secret-that-is-long-enough-for-hs256!";
+  /** The service's app token (APP_API_TOKEN): what daprd proves itself with, and no one else may learn. */
+  static final String APP_TOKEN = "app-token-of-the-notification-service";
   static final Duration GRACE = Duration.ofMinutes(1);
   static final Duration LOOKAHEAD = Duration.ofSeconds(3);
   static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(10);
@@ -65,15 +68,17 @@ final class NotificationServiceFixture implements AutoCloseable {
   final Vertx vertx;
   final DatabaseConfig database;
   final RecordingSidecar sidecar;
+  final Names names;
   final NotificationServiceConfig config;
   final TestHttp http;
   final Tokens tokens;
 
-  private NotificationServiceFixture(Vertx vertx, DatabaseConfig database, RecordingSidecar sidecar,
+  private NotificationServiceFixture(Vertx vertx, DatabaseConfig database, RecordingSidecar sidecar, Names names,
       NotificationServiceConfig config) {
     this.vertx = vertx;
     this.database = database;
     this.sidecar = sidecar;
+    this.names = names;
     this.config = config;
     this.http = new TestHttp(config.port());
     this.tokens = Tokens.create(vertx, SECRET, Duration.ofHours(1));
@@ -86,15 +91,53 @@ final class NotificationServiceFixture implements AutoCloseable {
   static NotificationServiceFixture start(String name, Webhooks webhooks) {
     DatabaseConfig database = TestPostgres.newDatabase(name);
     Vertx vertx = Observability.newVertx();
-    // a real sidecar for service invocation only: no components, no app to deliver to
-    DevSidecar invoker = Await.result(DevSidecar.start(vertx,
-        DevSidecarConfig.of(NotificationService.APP_ID, 0, 0, noComponents(), Optional.empty()), new AppDirectory()));
-    var sidecar = new RecordingSidecar(vertx, invoker.httpPort());
+    var sidecar = new RecordingSidecar(vertx);
+    var names = new Names();
     var config = new NotificationServiceConfig(TestHttp.freePort(), 1, 4, database, SECRET, Duration.ofHours(1),
         "pubsub", GRACE, LOOKAHEAD, CLAIM_TIMEOUT, sidecar.config(), webhooks,
-        AppPort.loopback());
-    Await.result(NotificationService.deploy(vertx, config));
-    return new NotificationServiceFixture(vertx, database, sidecar, config);
+        new AppPort("127.0.0.1", Optional.of(APP_TOKEN)));
+    Await.result(NotificationService.deploy(vertx, config, names));
+    return new NotificationServiceFixture(vertx, database, sidecar, names, config);
+  }
+
+  /**
+   * The system resolver, but for names the tests give addresses of their own (under {@code .test},
+   * which no name server answers: RFC 2606), and a count of the lookups asked of it per name. A
+   * receiver reached by such a name was reached at the address given here, and by nothing that looked
+   * the name up elsewhere.
+   */
+  static final class Names implements WebhookAddresses.Resolver {
+
+    private final Map<String, InetAddress[]> given = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> lookups = new ConcurrentHashMap<>();
+
+    /** A new name under {@code .test}, resolving to {@code addresses} (literals) from now on. */
+    String add(String... addresses) {
+      String name = "receiver-" + UUID.randomUUID().toString().substring(0, 8) + ".webhook.test";
+      var resolved = new InetAddress[addresses.length];
+      for (int i = 0; i < addresses.length; i++) {
+        try {
+          resolved[i] = InetAddress.getByAddress(name, InetAddress.getByName(addresses[i]).getAddress());
+        } catch (UnknownHostException e) {
+          throw new IllegalArgumentException(addresses[i], e);
+        }
+      }
+      given.put(name, resolved);
+      return name;
+    }
+
+    /** How many times {@code name} was looked up. */
+    int lookups(String name) {
+      AtomicInteger count = lookups.get(name);
+      return count == null ? 0 : count.get();
+    }
+
+    @Override
+    public InetAddress[] resolve(String host) throws UnknownHostException {
+      lookups.computeIfAbsent(host, h -> new AtomicInteger()).incrementAndGet();
+      InetAddress[] addresses = given.get(host);
+      return addresses != null ? addresses.clone() : InetAddress.getAllByName(host);
+    }
   }
 
   /** Another replica of the service: a deployment of its own, on its own port. */
@@ -103,7 +146,7 @@ final class NotificationServiceFixture implements AutoCloseable {
   /** Starts another replica on the same database and sidecar. */
   Replica startAnotherReplica() {
     int port = TestHttp.freePort();
-    return new Replica(Await.result(NotificationService.deploy(vertx, config.withPort(port))), new TestHttp(port));
+    return new Replica(Await.result(NotificationService.deploy(vertx, config.withPort(port), names)), new TestHttp(port));
   }
 
   /** Stops a replica as a rolling update would. */
@@ -125,7 +168,8 @@ final class NotificationServiceFixture implements AutoCloseable {
   }
 
   Answer deliver(Object body, String contentType) {
-    return http.send("POST", NotificationApiVerticle.EVENTS_ROUTE, null, body, Map.of("Content-Type", contentType));
+    return http.send("POST", NotificationApiVerticle.EVENTS_ROUTE, null, body, Map.of("Content-Type", contentType,
+        AppPort.TOKEN_HEADER, APP_TOKEN));
   }
 
   /** Delivers the event in a structured envelope and expects it to be acknowledged. */
@@ -152,7 +196,7 @@ final class NotificationServiceFixture implements AutoCloseable {
   /** POST /reminders/sweep exactly as daprd's cron binding sends it. */
   static Answer tick(TestHttp replica) {
     return replica.send("POST", NotificationApiVerticle.SWEEP_ROUTE, null, "", Map.of("Content-Type",
-        "application/json", "timeZone", "UTC", "readTimeUTC", Instant.now().toString()));
+        "application/json", "timeZone", "UTC", "readTimeUTC", Instant.now().toString(), AppPort.TOKEN_HEADER, APP_TOKEN));
   }
 
   /** GET /api/reminders?state= as {@code user}; the items. */
@@ -223,14 +267,6 @@ final class NotificationServiceFixture implements AutoCloseable {
       return values;
     } catch (SQLException e) {
       throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static Path noComponents() {
-    try {
-      return Files.createTempDirectory("no-components");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

@@ -5,15 +5,12 @@ import dev.todochatbot.platform.testing.Await;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,14 +19,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The sidecar's publish endpoint as the notification service sees it, recording every request exactly
  * as it arrived (and when) and answering 204, as daprd does once Kafka has the record, unless a test
  * chose another status for a user's publications. Tests each use users of their own, so they never
- * share an answer. For contract tests of what the service sends. Service invocation (the users'
- * webhooks) is not recorded here: it is passed on to a real devsidecar, which calls the endpoint.
+ * share an answer. For contract tests of what the service sends. The service invokes nothing through
+ * its sidecar: a service invocation is recorded apart ({@link #invocations}) and answered 500, so that a
+ * webhook sent through the sidecar again (daprd would hand the receiver the app token) never arrives.
  */
 final class RecordingSidecar implements AutoCloseable {
 
   /** Where the service must publish reminders: Dapr's publish API, component pubsub, topic reminders. */
   static final String PUBLISH_PATH = "/v1.0/publish/pubsub/reminders";
+  /** The token the service sends with every call to this sidecar (not checked here). */
+  static final String API_TOKEN = "dapr-api-token-the-service-sends-its-sidecar";
   private static final String INVOKE_PREFIX = "/v1.0/invoke/";
+  /** The paths of every service invocation asked of this sidecar: there should be none. */
+  final List<String> invocations = new CopyOnWriteArrayList<>();
 
   /**
    * @param query the decoded query parameters ({@code metadata.partitionKey}, ...)
@@ -61,11 +63,12 @@ final class RecordingSidecar implements AutoCloseable {
   private volatile Future<Void> hold = Future.succeededFuture();
   private final HttpServer server;
 
-  RecordingSidecar(Vertx vertx, int invokeVia) {
-    HttpClient invoker = vertx.createHttpClient();
+  RecordingSidecar(Vertx vertx) {
     server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
       if (request.path().startsWith(INVOKE_PREFIX)) {
-        forward(invoker, invokeVia, request, body);
+        invocations.add(request.uri());
+        request.response().setStatusCode(500).putHeader("content-type", "application/json")
+            .end("{\"errorCode\":\"ERR_DIRECT_INVOKE\",\"message\":\"the notification service invokes nothing\"}");
         return;
       }
       Instant receivedAt = Instant.now();
@@ -84,22 +87,6 @@ final class RecordingSidecar implements AutoCloseable {
       });
     }));
     Await.result(server.listen(0, "127.0.0.1"));
-  }
-
-  /** Service invocation, passed as it came to a real sidecar and its answer back. */
-  private static void forward(HttpClient invoker, int port, HttpServerRequest request, Buffer body) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers()).remove("host").remove("content-length");
-    invoker.request(new RequestOptions().setMethod(request.method()).setHost("127.0.0.1").setPort(port)
-            .setURI(request.uri()).setHeaders(headers))
-        .compose(upstream -> upstream.send(body))
-        .compose(response -> response.body().onSuccess(answer -> {
-          request.response().setStatusCode(response.statusCode());
-          if (response.getHeader("content-type") != null) {
-            request.response().putHeader("content-type", response.getHeader("content-type"));
-          }
-          request.response().end(answer);
-        }))
-        .onFailure(failure -> request.response().setStatusCode(502).end(failure.toString()));
   }
 
   /** The status the sidecar answers for publications of {@code userId}'s reminders from now on. */
@@ -122,8 +109,9 @@ final class RecordingSidecar implements AutoCloseable {
     return requestsFor(userId).stream().filter(Request::published).toList();
   }
 
+  /** Asking the service for an API token, as daprd does of its app (DAPR_API_TOKEN). */
   SidecarConfig config() {
-    return new SidecarConfig("127.0.0.1", server.actualPort(), "pubsub", "secretstore");
+    return new SidecarConfig("127.0.0.1", server.actualPort(), "pubsub", "secretstore", Optional.of(API_TOKEN));
   }
 
   @Override

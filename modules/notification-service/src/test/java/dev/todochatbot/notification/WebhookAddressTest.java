@@ -205,6 +205,36 @@ class WebhookAddressTest {
     Await.result(endpoint.close());
   }
 
+  /**
+   * A name with a public and a private address could be connected to either: it is refused when it is
+   * set, and a delivery to it is failed unsent, whichever address comes first.
+   */
+  @Test
+  void aNameWithAPublicAndAPrivateAddressIsRefusedAndNeverConnectedTo() {
+    User dora = service.newUser();
+    AtomicInteger requests = new AtomicInteger();
+    HttpServer endpoint = Await.result(service.vertx.createHttpServer()
+        .requestHandler(request -> {
+          requests.incrementAndGet();
+          request.response().setStatusCode(204).end();
+        })
+        .listen(0, "127.0.0.1"));
+    String host = service.names.add("93.184.215.14", "127.0.0.1");
+    String url = "http://" + host + ":" + endpoint.actualPort() + "/in";
+    assertRefused(dora, url, "points to 127.0.0.1, a loopback address");
+    service.execute("INSERT INTO notify.webhook (user_id, url, secret, updated_at) VALUES ('" + dora.id()
+        + "', '" + url + "', '" + SECRET + "', now())");
+    service.publish(new Story(dora.id()).created("Sign the lease", null,
+        Instant.now().truncatedTo(ChronoUnit.MICROS).minusSeconds(1)));
+
+    service.sweep();
+
+    JsonObject delivery = awaitDeliveries(dora, "failed").getJsonObject(0);
+    assertThat(delivery.getString("lastError")).startsWith("not sent: the URL points to 127.0.0.1, a loopback address");
+    assertThat(requests.get()).as("requests that reached the endpoint").isZero();
+    Await.result(endpoint.close());
+  }
+
   /** A name that stopped existing after it was set: tried again with the backoff, as a failed send is. */
   @Test
   void aDeliveryToAHostThatDoesNotExistIsRetriedThenFailed() {

@@ -18,9 +18,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.IntUnaryOperator;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -31,8 +33,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The users' webhooks: the settings routes, and reminders fired by the sweep reaching a real HTTP
- * endpoint through a real devsidecar's service invocation, signed, retried and recorded. Each test has
- * users and an endpoint of its own.
+ * endpoint on loopback, sent by the service itself (its sidecar is asked nothing), signed, retried and
+ * recorded. Each test has users and an endpoint of its own.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebhookTest {
@@ -136,6 +138,99 @@ class WebhookTest {
     assertThat(endpoint.seen).hasSize(1);
     assertThat(service.counter("notification_webhook_deliveries_total", "outcome=\"delivered\""))
         .isEqualTo(deliveredBefore + 1);
+  }
+
+  /**
+   * Through Dapr's invocation of a URL, daprd sends the receiver the service's app token as
+   * dapr-api-token (and a traceparent of its own): the delivery carries what it is signed with, and
+   * nothing else.
+   */
+  @Test
+  void aDeliveryCarriesItsSignedHeadersAndNoTokenOfDapr() {
+    User judy = service.newUser();
+    var endpoint = new Endpoint(attempt -> 204);
+    setWebhook(judy, endpoint.url("/in"));
+    service.publish(new Story(judy.id()).created("Feed the cat", null, now().minusSeconds(1)));
+
+    service.sweep();
+    awaitDeliveries(judy, "delivered", 1);
+
+    MultiMap headers = endpoint.seen.get(0).headers();
+    assertThat(headers.names().stream().map(name -> name.toLowerCase(Locale.ROOT))).containsExactlyInAnyOrder(
+        "host", "content-type", "content-length", "user-agent", "x-todo-delivery", "x-todo-timestamp",
+        "x-todo-signature");
+    assertThat(headers.get("Host")).isEqualTo("127.0.0.1:" + endpoint.port());
+    assertThat(headers.get("User-Agent")).isEqualTo(WebhookClient.USER_AGENT);
+    assertThat(headers.entries()).as("no header holds either of Dapr's tokens").noneMatch(header ->
+        header.getValue().contains(NotificationServiceFixture.APP_TOKEN) || header.getValue().contains(RecordingSidecar.API_TOKEN));
+    assertThat(service.sidecar.invocations).as("service invocations asked of the sidecar").isEmpty();
+  }
+
+  /**
+   * The address the host was checked at is the one connected to: the name is known only to the
+   * fixture's resolver, so a second lookup anywhere else (daprd's, or the HTTP client's own) would find
+   * nothing, and a second one of the fixture's would count.
+   */
+  @Test
+  void aDeliveryGoesToTheAddressItsHostWasLookedUpAtWithoutLookingItUpAgain() {
+    User kim = service.newUser();
+    var endpoint = new Endpoint("127.0.0.2", (attempt, request) -> request.response().setStatusCode(204).end());
+    String host = service.names.add("127.0.0.2");
+    setWebhook(kim, "http://" + host + ":" + endpoint.port() + "/in");
+    service.publish(new Story(kim.id()).created("Return the books", null, now().minusSeconds(1)));
+
+    service.sweep();
+    awaitDeliveries(kim, "delivered", 1);
+
+    Seen seen = endpoint.seen.get(0);
+    assertThat(seen.localAddress()).isEqualTo("127.0.0.2");
+    assertThat(seen.headers().get("Host")).isEqualTo(host + ":" + endpoint.port());
+    assertThat(service.names.lookups(host)).as("lookups of " + host).isEqualTo(1);
+  }
+
+  /** A redirect would send the delivery to an address nobody checked: it counts as a failed attempt. */
+  @Test
+  void aRedirectIsNotFollowedButTriedAgainAndFailed() {
+    User leo = service.newUser();
+    var elsewhere = new Endpoint(attempt -> 200);
+    var endpoint = new Endpoint("127.0.0.1", (attempt, request) -> request.response().setStatusCode(307)
+        .putHeader("Location", elsewhere.url("/in")).end());
+    setWebhook(leo, endpoint.url("/in"));
+    service.publish(new Story(leo.id()).created("Pick up the parcel", null, now().minusSeconds(1)));
+
+    service.sweep();
+    JsonObject delivery = awaitDeliveries(leo, "failed", 1).getJsonObject(0);
+
+    assertThat(delivery.getInteger("lastStatus")).isEqualTo(307);
+    assertThat(endpoint.seen).hasSize(1 + NotificationServiceFixture.WEBHOOKS.backoff().size());
+    assertThat(elsewhere.seen).as("requests that followed the redirect").isEmpty();
+  }
+
+  /**
+   * A receiver that answers without end is read no further than {@link WebhookClient#MAX_ANSWER_BYTES}:
+   * its status is recorded with the start of its body, instead of the attempt running out of time.
+   */
+  @Test
+  void anAnswerThatNeverEndsIsCutShortAndRecorded() {
+    User mia = service.newUser();
+    var endpoint = new Endpoint("127.0.0.1", (attempt, request) -> {
+      var response = request.response().setStatusCode(500).setChunked(true);
+      long writer = service.vertx.setPeriodic(2, id -> {
+        if (!response.writeQueueFull() && !response.closed()) {
+          response.write("x".repeat(8192));
+        }
+      });
+      response.closeHandler(closed -> service.vertx.cancelTimer(writer));
+    });
+    setWebhook(mia, endpoint.url("/in"));
+    service.publish(new Story(mia.id()).created("Call the bank", null, now().minusSeconds(1)));
+
+    service.sweep();
+    JsonObject delivery = awaitDeliveries(mia, "failed", 1).getJsonObject(0);
+
+    assertThat(delivery.getInteger("lastStatus")).isEqualTo(500);
+    assertThat(delivery.getString("lastError")).startsWith("HTTP 500: xxxxxxxx").endsWith("…");
+    assertThat(endpoint.seen).hasSize(1 + NotificationServiceFixture.WEBHOOKS.backoff().size());
   }
 
   @Test
@@ -287,26 +382,40 @@ class WebhookTest {
 
 
 
-  record Seen(String method, String uri, MultiMap headers, String body, Instant at) {}
+  /** A request as it reached an endpoint; {@code localAddress}: the address it was connected to. */
+  record Seen(String method, String uri, MultiMap headers, String body, Instant at, String localAddress) {}
 
-  /** A user's endpoint: a real HTTP server answering the n-th request with the scripted status (0: never answers). */
+  /** A user's endpoint: a real HTTP server answering the n-th request as scripted. */
   private final class Endpoint {
 
     final List<Seen> seen = new CopyOnWriteArrayList<>();
     private final AtomicInteger attempts = new AtomicInteger();
     private final HttpServer server;
 
+    /** On 127.0.0.1, answering the n-th request with the scripted status (0: never answers). */
     Endpoint(IntUnaryOperator statusOfAttempt) {
+      this("127.0.0.1", (attempt, request) -> {
+        int status = statusOfAttempt.applyAsInt(attempt);
+        if (status > 0) {
+          request.response().setStatusCode(status).end();
+        }
+      });
+    }
+
+    /** On {@code address}, answering the n-th request (its body read) as {@code answer} does. */
+    Endpoint(String address, BiConsumer<Integer, HttpServerRequest> answer) {
       server = Await.result(service.vertx.createHttpServer()
           .requestHandler((HttpServerRequest request) -> request.body().onSuccess(body -> {
             seen.add(new Seen(request.method().name(), request.uri(),
-                MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body.toString(), Instant.now()));
-            int status = statusOfAttempt.applyAsInt(attempts.incrementAndGet());
-            if (status > 0) {
-              request.response().setStatusCode(status).end();
-            }
+                MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body.toString(), Instant.now(),
+                request.localAddress().hostAddress()));
+            answer.accept(attempts.incrementAndGet(), request);
           }))
-          .listen(0, "127.0.0.1"));
+          .listen(0, address));
+    }
+
+    int port() {
+      return server.actualPort();
     }
 
     String url(String pathAndQuery) {

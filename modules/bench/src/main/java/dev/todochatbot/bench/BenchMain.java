@@ -177,6 +177,7 @@ public final class BenchMain {
           eventLoops);
     }
     await(db.close());
+    await(publicApi.close());
     return new Report.Run(system.sidecar, signups, logins, seeded, users, usersScenario.unanswered(), publicCapacity,
         capacity, coresUsed, figures, system.residentMemoryMb(), system.daprdResidentMemoryMb(),
         (System.nanoTime() - started) / 1e9, postgresVersion);

@@ -24,11 +24,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code make bench}: starts the system (the all-in-one jar, fresh data), signs up accounts, seeds a
- * million tasks by SQL, explains the list queries, then runs the "users" scenario on the public port
- * and the "capacity" scenario on the task service's port, and writes summary.json, report.html and
- * query-plans.md under target/bench. Settings: see {@link BenchConfig}. Exits 0 when the run completed,
- * whether or not the targets were met (they are figures, not a test); 1 when it could not run.
+ * {@code make bench}: for each sidecar of {@code BENCH_SIDECAR} (the devsidecar, then real daprd when
+ * {@code make daprd} has built it) starts the system (the all-in-one jar, fresh data), signs up accounts,
+ * seeds a million tasks by SQL, and measures the same scenarios: "users" on the public port with the events
+ * they cause, "live", the write window (CPU per write), and get/create capacity through the public port.
+ * The first sidecar's system also gets the query plans, "chat", the engine's own speed, and capacity at
+ * the task service's port, and the targets are judged on it. Writes summary.json, report.html (the
+ * sidecars side by side) and query-plans.md under target/bench. Settings: see {@link BenchConfig}. Exits 0
+ * when the run completed, whether or not the targets were met (they are figures, not a test); 1 when it
+ * could not run.
  *
  * <p>Run from the repository root: {@code make bench}, or after
  * {@code mvn -pl modules/bench package}: {@code java -Xmx1g -jar modules/bench/target/bench-0.1.0-SNAPSHOT-all.jar}.
@@ -46,16 +50,19 @@ public final class BenchMain {
   private final Vertx vertx;
   private final BenchConfig config;
   private final SystemUnderTest system;
+  /** Whether this system gets the whole benchmark (the first sidecar's) or the scenarios compared. */
+  private final boolean whole;
   private final Pool db;
   private final Api publicApi;
   private final Seeder seeder;
   /** Cores used per scenario, by the system, PostgreSQL, this benchmark and anything else. */
   private final JsonObject coresUsed = new JsonObject();
 
-  private BenchMain(Vertx vertx, BenchConfig config, SystemUnderTest system) {
+  private BenchMain(Vertx vertx, BenchConfig config, SystemUnderTest system, boolean whole) {
     this.vertx = vertx;
     this.config = config;
     this.system = system;
+    this.whole = whole;
     this.db = PgBuilder.pool()
         .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(Seeder.PARALLEL)) // not the HTTP PoolOptions
         .connectingTo(new PgConnectOptions().setHost("127.0.0.1").setPort(system.postgresPort)
@@ -73,14 +80,32 @@ public final class BenchMain {
     try {
       BenchConfig config = BenchConfig.fromEnv(System.getenv());
       Files.createDirectories(config.outputDir());
+      // before both sidecars were measured the one system's data lay here; a fresh run leaves none of it
+      SystemUnderTest.deleteRecursively(config.outputDir().resolve("data"));
       long started = System.nanoTime();
       String startedAt = Instant.now().toString();
-      try (SystemUnderTest system = SystemUnderTest.start(config.systemJar(), config.outputDir())) {
-        Thread stopOnInterrupt = new Thread(system::close, "stop-system");
-        Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
-        new BenchMain(vertx, config, system).run(started, startedAt);
-        Runtime.getRuntime().removeShutdownHook(stopOnInterrupt);
+      config.sidecarNote().ifPresent(note -> log.warn("Measuring {}", note));
+      var runs = new ArrayList<Report.Run>();
+      for (String sidecar : config.sidecars()) {
+        boolean whole = runs.isEmpty();
+        log.info("System {} of {}: beside {}", runs.size() + 1, config.sidecars().size(), sidecar);
+        long runStarted = System.nanoTime();
+        try (SystemUnderTest system = SystemUnderTest.start(config.systemJar(), config.outputDir().resolve(sidecar),
+            sidecar)) {
+          Thread stopOnInterrupt = new Thread(system::close, "stop-system");
+          Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
+          var bench = new BenchMain(vertx, config, system, whole);
+          runs.add(bench.run(runStarted));
+          Runtime.getRuntime().removeShutdownHook(stopOnInterrupt);
+        }
       }
+      var results = new Report.Results(config, machine(runs.get(0).postgresVersion()), runs, startedAt,
+          (System.nanoTime() - started) / 1e9);
+      JsonObject summary = Report.summary(results);
+      Report.write(config.outputDir(), results, summary);
+      System.out.println(Report.console(summary));
+      log.info("Wrote {}, {} and {}", config.outputDir().resolve("summary.json"),
+          config.outputDir().resolve("report.html"), config.outputDir().resolve("query-plans.md"));
       status = 0;
     } catch (Throwable e) { // whatever it was, say so and exit: Vert.x threads would keep the JVM alive
       Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
@@ -95,7 +120,8 @@ public final class BenchMain {
     System.exit(status);
   }
 
-  private void run(long started, String startedAt) throws IOException {
+  /** The scenarios on this system, in the same order beside each sidecar; the first sidecar's gets more. */
+  private Report.Run run(long started) throws IOException {
     log.info("Signing up {} accounts", config.accounts());
     var signups = new Recorder();
     List<Api.Session> accounts = timed(signups, "signup", config.accounts(), SIGNUP_CONCURRENCY,
@@ -107,7 +133,9 @@ public final class BenchMain {
     log.info("Seeded {} tasks in {} s, then VACUUM ANALYZE {} s; the table and its indexes take {} MiB",
         seeded.tasks(), seeded.insertSeconds(), seeded.vacuumAnalyzeSeconds(), seeded.tableMb());
     String postgresVersion = await(seeder.postgresVersion());
-    explainQueries(userIds.get(0), seeded, postgresVersion);
+    if (whole) {
+      explainQueries(userIds.get(0), seeded, postgresVersion);
+    }
 
     log.info("Signing in {} users ({} at a time)", config.users(), LOGIN_CONCURRENCY);
     var logins = new Recorder();
@@ -130,27 +158,116 @@ public final class BenchMain {
 
     // sessions 0 .. accounts-1 are one of each account (session i signed in as account i mod accounts)
     List<Api.Session> onePerAccount = sessions.subList(0, Math.min(accounts.size(), sessions.size()));
-    JsonObject live = runLive(sessions, onePerAccount);
-    JsonObject chat = runChat(onePerAccount);
-    log.info("Engine speed: every phrasing of the engine's corpora, in process, tools answering at once");
-    JsonObject engine = EngineSpeed.measure(vertx);
-    log.info("engine: {}", engine.encode());
-    chat.put("engineAlone", engine);
-    List<Recorder> capacity = runCapacity(onePerAccount, eventLoops);
-
-    var results = new Report.Results(config, machine(postgresVersion), signups, logins, seeded, users,
-        usersScenario.unanswered(), capacity, coresUsed, system.residentMemoryMb(), startedAt,
-        (System.nanoTime() - started) / 1e9);
-    JsonObject summary = Report.summary(results);
-    summary.put("eventsDuringUsers", events);
-    summary.put("live", live);
-    summary.put("chat", chat);
-    addLiveTargets(summary, live);
-    Report.write(config.outputDir(), results, summary);
-    System.out.println(Report.console(summary));
-    log.info("Wrote {}, {} and {}", config.outputDir().resolve("summary.json"),
-        config.outputDir().resolve("report.html"), config.outputDir().resolve("query-plans.md"));
+    var figures = new JsonObject().put("eventsDuringUsers", events);
+    figures.put("live", runLive(sessions, onePerAccount));
+    Map<String, List<String>> taskIds = await(seeder.sampleTaskIds(config.tasksPerAccount(), TASK_IDS_PER_ACCOUNT));
+    figures.put("writes", runWrites(onePerAccount, taskIds));
+    awaitQuiet();
+    List<Recorder> publicCapacity = runCapacity("public capacity", system.publicPort, PUBLIC_CAPACITY_KINDS,
+        onePerAccount, taskIds, eventLoops);
+    List<Recorder> capacity = List.of();
+    if (whole) {
+      JsonObject chat = runChat(onePerAccount);
+      log.info("Engine speed: every phrasing of the engine's corpora, in process, tools answering at once");
+      JsonObject engine = EngineSpeed.measure(vertx);
+      log.info("engine: {}", engine.encode());
+      figures.put("chat", chat.put("engineAlone", engine));
+      awaitQuiet();
+      capacity = runCapacity("capacity", system.taskServicePort, CapacityScenario.KINDS, onePerAccount, taskIds,
+          eventLoops);
+    }
     await(db.close());
+    await(publicApi.close());
+    return new Report.Run(system.sidecar, signups, logins, seeded, users, usersScenario.unanswered(), publicCapacity,
+        capacity, coresUsed, figures, system.residentMemoryMb(), system.daprdResidentMemoryMb(),
+        (System.nanoTime() - started) / 1e9, postgresVersion);
+  }
+
+  /** Get and create through the public port: every hop a request takes in life (edge, both sidecars, task service). */
+  private static final List<CapacityScenario.Kind> PUBLIC_CAPACITY_KINDS = CapacityScenario.KINDS.stream()
+      .filter(kind -> !kind.name().equals("list")).toList();
+
+  /**
+   * The write window ({@link WritesScenario}): {@code BENCH_WRITES_PER_SECOND} writes a second for
+   * {@code BENCH_WRITES_SECONDS} (after {@code BENCH_WRITES_WARMUP_SECONDS} of the same) through the public
+   * port, on a system that has caught up, and the CPU each part of the system used from the first write
+   * until the audit trail has stored every event the writes made (its last subscriber to finish, as a
+   * rule): per 1,000 acknowledged writes.
+   */
+  private JsonObject runWrites(List<Api.Session> onePerAccount, Map<String, List<String>> taskIds) {
+    Map<String, List<String>> openTaskIds = await(seeder.sampleOpenTaskIds(config.tasksPerAccount(),
+        TASK_IDS_PER_ACCOUNT));
+    var toComplete = WritesScenario.toComplete(openTaskIds);
+    log.info("Scenario writes: {} creates, updates and completions a second through the public port, {} s warm-up"
+        + " + {} s", config.writesPerSecond(), config.writesWarmupSeconds(), config.writesSeconds());
+    // the warm-up's CPU is not counted: what code it runs for the first time is compiled then, not in the window
+    var warmup = new WritesScenario(vertx, system.publicPort);
+    await(warmup.run(onePerAccount, taskIds, toComplete, config.writesPerSecond(), config.writesWarmupSeconds()));
+    awaitQuiet();
+    var writes = new WritesScenario(vertx, system.publicPort);
+    long auditBefore = auditRows();
+    long outboxBefore = outboxRows();
+    SystemUnderTest.CpuTime before = system.cpuTime();
+    await(writes.run(onePerAccount, taskIds, toComplete, config.writesPerSecond(), config.writesSeconds()));
+    long answered = System.nanoTime();
+    // the events the writes made (an update that changes nothing makes none)
+    long events = outboxRows() - outboxBefore;
+    long stored = awaitAudit(auditBefore, events);
+    SystemUnderTest.CpuTime after = system.cpuTime();
+    coresUsed.put("writes", after.coresUsedSince(before));
+    JsonObject cpu = after.secondsSince(before);
+    JsonObject result = writes.json(config.writesPerSecond(), config.writesSeconds())
+        .put("events", events)
+        .put("auditStored", stored)
+        .put("secondsFromLastAnswerToAuditCaughtUp", Seeder.round((after.nanos() - answered) / 1e9))
+        .put("cpuSeconds", cpu)
+        .put("cpuSecondsPer1000Writes", per1000(cpu, writes.acknowledged()));
+    log.info("writes: {}", result.encode());
+    return result;
+  }
+
+  /** Every figure of {@code cpuSeconds} but the load generator's, per 1,000 writes. */
+  static JsonObject per1000(JsonObject cpuSeconds, long writes) {
+    var per = new JsonObject();
+    if (writes == 0) {
+      return per;
+    }
+    for (String part : cpuSeconds.fieldNames()) {
+      Object value = cpuSeconds.getValue(part);
+      if (value instanceof JsonObject byApp) {
+        per.put(part, per1000(byApp, writes));
+      } else if (!part.equals("loadGenerator")) {
+        per.put(part, Math.round(((Number) value).doubleValue() * 1000 / writes * 1000) / 1000.0);
+      }
+    }
+    return per;
+  }
+
+  private long auditRows() {
+    return await(db.query("SELECT count(*) FROM audit.task_event").execute()).iterator().next().getLong(0);
+  }
+
+  /** Rows ever written to the task service's outbox: one per task event, numbered by its sequence. */
+  private long outboxRows() {
+    return await(db.query("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM tasks.outbox_id_seq").execute())
+        .iterator().next().getLong(0);
+  }
+
+  /**
+   * Waits (up to two minutes) until the audit trail holds {@code expected} rows more than {@code before}.
+   * Returns how many more it holds by then.
+   */
+  private long awaitAudit(long before, long expected) {
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    long stored = auditRows() - before;
+    while (stored < expected && System.nanoTime() < deadline) {
+      await(Future.<Void>future(promise -> vertx.setTimer(250, id -> promise.complete())));
+      stored = auditRows() - before;
+    }
+    if (stored < expected) {
+      log.warn("The audit trail stored {} of the writes' {} events within two minutes", stored, expected);
+    }
+    return stored;
   }
 
   /**
@@ -236,30 +353,6 @@ public final class BenchMain {
     return value == null || value.isBlank() ? fallback : Integer.parseInt(value.strip());
   }
 
-  /** The live targets of DESIGN.md, added to the summary's list like the others. */
-  private static void addLiveTargets(JsonObject summary, JsonObject live) {
-    var targets = summary.getJsonArray("targets");
-    boolean allMet = summary.getBoolean("allTargetsMet");
-    Object[][] rows = {
-        {"change -> every open WebSocket of that user: p99 <= 100 ms", "fanOut", "p99Ms", 100.0, true},
-        {"change -> every open WebSocket of that user: 100 % delivered", "fanOut", "deliveredShare", 1.0, false},
-        {"completion -> next occurrence: p99 <= 1 s", "recurrence", "p99Ms", 1000.0, true},
-        {"completion -> next occurrence: 100 % created", "recurrence", "deliveredShare", 1.0, false},
-        {"reminder due -> delivered to open browsers: p99 <= 2 s", "reminders", "p99Ms", 2000.0, true},
-        {"reminder due -> delivered to open browsers: 100 %", "reminders", "deliveredShare", 1.0, false}};
-    for (Object[] row : rows) {
-      double value = live.getJsonObject((String) row[1]).getDouble((String) row[2]);
-      double limit = (Double) row[3];
-      boolean atMost = (Boolean) row[4];
-      boolean pass = atMost ? value <= limit : value >= limit;
-      allMet &= pass;
-      targets.add(new JsonObject().put("target", row[0]).put("scenario", "live").put("kind", row[1])
-          .put("metric", row[2]).put("limit", limit).put("comparison", atMost ? "<=" : ">=").put("value", value)
-          .put("pass", pass));
-    }
-    summary.put("allTargetsMet", allMet);
-  }
-
   private void explainQueries(String userId, Seeder.Seeded seeded, String postgresVersion) throws IOException {
     log.info("Explaining the list queries");
     var queryPlans = new QueryPlans(db);
@@ -268,19 +361,18 @@ public final class BenchMain {
         QueryPlans.markdown(plans, postgresVersion, seeded, userId, config.tasksPerAccount()));
   }
 
-  /** Each capacity kind in turn, on one connection per worker, each worker signed in as another account. */
-  private List<Recorder> runCapacity(List<Api.Session> onePerAccount, List<Context> eventLoops) {
-    Map<String, List<String>> taskIds = await(seeder.sampleTaskIds(config.tasksPerAccount(), TASK_IDS_PER_ACCOUNT));
+  /** Each capacity kind in turn at {@code port}, on one connection per worker, each worker signed in as another account. */
+  private List<Recorder> runCapacity(String scenario, int port, List<CapacityScenario.Kind> kinds,
+      List<Api.Session> onePerAccount, Map<String, List<String>> taskIds, List<Context> eventLoops) {
     var workers = CapacityScenario.workers(config.capacityConnections(), onePerAccount, taskIds);
-    var capacity = new CapacityScenario(vertx, vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)),
-        system.taskServicePort);
+    var capacity = new CapacityScenario(vertx, vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)), port);
     var recorders = new ArrayList<Recorder>();
-    for (CapacityScenario.Kind kind : CapacityScenario.KINDS) {
-      log.info("Scenario capacity, {}: {} connections, closed loop, {} s warm-up + {} s", kind.name(),
+    for (CapacityScenario.Kind kind : kinds) {
+      log.info("Scenario {}, {}: {} connections, closed loop, {} s warm-up + {} s", scenario, kind.name(),
           config.capacityConnections(), config.capacityWarmupSeconds(), config.capacitySeconds());
-      Recorder recorder = withCpu("capacity " + kind.name(), () -> capacity.run(kind, workers, eventLoops,
+      Recorder recorder = withCpu(scenario + " " + kind.name(), () -> capacity.run(kind, workers, eventLoops,
           config.capacityWarmupSeconds(), config.capacitySeconds()));
-      log.info("capacity {}: {}", kind.name(), recorder.stats(kind.name()));
+      log.info("{} {}: {}", scenario, kind.name(), recorder.stats(kind.name()));
       recorders.add(recorder);
     }
     return recorders;

@@ -127,8 +127,17 @@ final class Seeder {
 
   /** About {@code perAccount} random task ids of each account, for requests that name a task. */
   Future<Map<String, List<String>>> sampleTaskIds(int tasksPerAccount, int perAccount) {
+    return sampleTaskIds(tasksPerAccount, perAccount, "");
+  }
+
+  /** Of about {@code perAccount} random tasks of each account, the ids of the open ones (some 70 %), to complete. */
+  Future<Map<String, List<String>>> sampleOpenTaskIds(int tasksPerAccount, int perAccount) {
+    return sampleTaskIds(tasksPerAccount, perAccount, " WHERE status = 'open'");
+  }
+
+  private Future<Map<String, List<String>>> sampleTaskIds(int tasksPerAccount, int perAccount, String where) {
     double percent = Math.min(100.0, 100.0 * perAccount / tasksPerAccount);
-    return pool.query("SELECT user_id, id FROM tasks.task TABLESAMPLE BERNOULLI (" + percent + ")").execute()
+    return pool.query("SELECT user_id, id FROM tasks.task TABLESAMPLE BERNOULLI (" + percent + ")" + where).execute()
         .map(rows -> {
           var ids = new HashMap<String, List<String>>();
           for (Row row : rows) {

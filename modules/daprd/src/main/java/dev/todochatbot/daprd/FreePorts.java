@@ -51,9 +51,10 @@ public final class FreePorts {
   }
 
   /** The lowest port the kernel gives outgoing connections (Linux), else IANA's 49152. */
-  private static int ephemeralLow() {
+  static int ephemeralLow() {
     try {
-      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip();
+      // not Files.readString: JDK 17 reads a /proc file's reported size, and this one reads as "3"
+      String range = String.join(" ", Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))).strip();
       return Integer.parseInt(range.split("\\s+")[0]);
     } catch (IOException | RuntimeException e) {
       return 49_152;

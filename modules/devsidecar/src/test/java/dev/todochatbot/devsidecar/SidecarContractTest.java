@@ -272,9 +272,11 @@ class SidecarContractTest {
 
     assertThat(answer.status()).as(answer.toString()).isEqualTo(204);
     var records = TestKafka.awaitRecords(topic, 2, WAIT);
-    var first = new JsonObject(records.get(0).value());
-    var second = new JsonObject(records.get(1).value());
-    assertThat(records.get(0).key()).isEqualTo("a");
+    // daprd produces a bulk's entries concurrently: one key does not keep them in the order given
+    boolean inOrder = new JsonObject(records.get(0).value()).getValue("data") instanceof JsonObject;
+    var first = new JsonObject(records.get(inOrder ? 0 : 1).value());
+    var second = new JsonObject(records.get(inOrder ? 1 : 0).value());
+    assertThat(records).extracting(TestKafka.Received::key).containsOnly("a");
     assertThat(first.getJsonObject("data").getInteger("n")).isEqualTo(1);
     assertThat(second.getString("data")).isEqualTo("two");
     assertThat(second.getString("datacontenttype")).isEqualTo("text/plain");

@@ -227,8 +227,11 @@ class SidecarFaultsOnDaprdTest {
         var drained = java.util.concurrent.CompletableFuture.runAsync(() -> Shutdown.drain(vertx, DRAIN));
         Await.until("daprd to log the signal", Duration.ofSeconds(10),
             () -> sidecar.logTail(20).contains("beginning shutdown"));
-        // well inside the drain delay and the block, and long after daprd would have closed its API without one
-        sleep(Duration.ofMillis(500));
+        // where the two cases part: daprd says it blocks its shutdown (and keeps its API open for the block),
+        // or its API no longer takes a connection
+        Await.until("daprd to block its shutdown or close its API", Duration.ofSeconds(10),
+            () -> sidecar.logTail(50).contains("Blocking graceful shutdown")
+                || sidecarApi(sidecar, "GET", "/v1.0/healthz", null) == 0);
         publish = publish(sidecar, topic);
         invoke = invokeTaskServiceHealth(sidecar);
         drained.join();
@@ -342,13 +345,9 @@ class SidecarFaultsOnDaprdTest {
 
   /** The counts once every acknowledged write is in the trail, or after {@link #CATCH_UP} (then it fails). */
   FaultCounts awaitCaughtUp(WriteLoad load) {
-    Await.untilPresent(CATCH_UP, () -> {
-      if (FaultCounts.of(http, load, false).lost() == 0) {
-        return Optional.of(true);
-      }
-      sleep(Duration.ofMillis(500));
-      return Optional.empty();
-    }, () -> "acknowledged writes still missing from the audit trail after " + CATCH_UP.toSeconds() + " s: "
+    // each look reads every user's audit trail: every half second is often enough
+    Await.untilPresent(CATCH_UP, Duration.ofMillis(500),
+        () -> FaultCounts.of(http, load, false).lost() == 0 ? Optional.of(true) : Optional.empty(), () -> "acknowledged writes still missing from the audit trail after " + CATCH_UP.toSeconds() + " s: "
         + FaultCounts.of(http, load, true));
     return FaultCounts.of(http, load, true);
   }
@@ -403,14 +402,5 @@ class SidecarFaultsOnDaprdTest {
   /** Deliveries the audit service acknowledged without a second row, since this JVM started. */
   double auditDuplicates() {
     return metrics().value("audit_events_duplicate_total").orElse(0.0);
-  }
-
-  static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
@@ -45,40 +45,35 @@ final class WriteLoad implements AutoCloseable {
   private final List<Writer> writers;
   private final Duration pause;
   private final ConcurrentLinkedQueue<Attempt> attempts = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean stopping = new AtomicBoolean();
-  private final ExecutorService threads;
+  private final ScheduledExecutorService threads;
 
   private WriteLoad(TestHttp http, List<Writer> writers, Duration pause) {
     this.http = http;
     this.writers = List.copyOf(writers);
     this.pause = pause;
-    this.threads = Executors.newFixedThreadPool(writers.size());
+    this.threads = Executors.newScheduledThreadPool(writers.size());
   }
 
-  /** Starts every writer on a thread of its own, each pausing {@code pause} between two requests. */
+  /**
+   * Starts every writer on a thread of its own: a create and its rename, then {@code pause} before the next
+   * (a fixed delay after each round, so a slow answer slows that person down as it would a real one).
+   */
   static WriteLoad start(TestHttp http, List<Writer> writers, Duration pause) {
     var load = new WriteLoad(http, writers, pause);
     for (Writer writer : load.writers) {
-      load.threads.execute(() -> load.write(writer));
+      var rounds = new AtomicInteger();
+      load.threads.scheduleWithFixedDelay(() -> load.writeOnce(writer, rounds.getAndIncrement()), 0,
+          Math.max(1, pause.toMillis()), TimeUnit.MILLISECONDS);
     }
     return load;
   }
 
-  private void write(Writer writer) {
-    int n = 0;
-    while (!stopping.get()) {
-      String title = writer.prefix() + " " + n++;
-      var created = send(writer, CREATED, title, null, "POST", "/api/tasks", new JsonObject().put("title", title));
-      if (created.acknowledged()) {
-        send(writer, UPDATED, title, created.taskId(), "PATCH", "/api/tasks/" + created.taskId(),
-            new JsonObject().put("title", title + " (renamed)"));
-      }
-      try {
-        Thread.sleep(pause.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+  private void writeOnce(Writer writer, int round) {
+    String title = writer.prefix() + " " + round;
+    var created = send(writer, CREATED, title, null, "POST", "/api/tasks", new JsonObject().put("title", title));
+    if (created.acknowledged()) {
+      send(writer, UPDATED, title, created.taskId(), "PATCH", "/api/tasks/" + created.taskId(),
+          new JsonObject().put("title", title + " (renamed)"));
     }
   }
 
@@ -119,7 +114,7 @@ final class WriteLoad implements AutoCloseable {
   /** Stops the writers after the request each has under way (at most the client's 30 s timeout). */
   @Override
   public void close() {
-    stopping.set(true);
+    // no further rounds; the ones under way end with their answers
     threads.shutdown();
     try {
       if (!threads.awaitTermination(40, TimeUnit.SECONDS)) {

@@ -47,6 +47,12 @@ public final class Await {
    */
   public static <T> T untilPresent(java.time.Duration timeout, java.util.function.Supplier<java.util.Optional<T>> attempt,
       java.util.function.Supplier<String> failure) {
+    return untilPresent(timeout, java.time.Duration.ofMillis(POLL_MILLIS), attempt, failure);
+  }
+
+  /** The same, looking again every {@code every}: for a check that itself costs (many requests, a query). */
+  public static <T> T untilPresent(java.time.Duration timeout, java.time.Duration every,
+      java.util.function.Supplier<java.util.Optional<T>> attempt, java.util.function.Supplier<String> failure) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       java.util.Optional<T> result = attempt.get();
@@ -57,7 +63,7 @@ public final class Await {
         throw new AssertionError(failure.get());
       }
       try {
-        Thread.sleep(POLL_MILLIS);
+        Thread.sleep(every.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);

@@ -66,4 +66,17 @@ final class Parallel {
     });
     return done.future();
   }
+
+  /** Completes when {@code inFlight} is down to zero (looked at every 50 ms), or after {@code patienceMs}. */
+  static Future<Void> drained(Vertx vertx, AtomicInteger inFlight, long patienceMs) {
+    Promise<Void> drained = Promise.promise();
+    long deadline = System.currentTimeMillis() + patienceMs;
+    vertx.setPeriodic(50, timer -> {
+      if (inFlight.get() == 0 || System.currentTimeMillis() > deadline) {
+        vertx.cancelTimer(timer);
+        drained.complete();
+      }
+    });
+    return drained.future();
+  }
 }

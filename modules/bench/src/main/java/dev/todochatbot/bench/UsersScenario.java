@@ -3,7 +3,6 @@ package dev.todochatbot.bench;
 import dev.todochatbot.bench.Api.Call;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientOptions;
@@ -99,15 +98,7 @@ final class UsersScenario {
 
   /** Completes when no request is in flight any more, or after {@link #DRAIN_MS}. */
   private Future<Void> drained() {
-    Promise<Void> drained = Promise.promise();
-    long deadline = System.currentTimeMillis() + DRAIN_MS;
-    vertx.setPeriodic(50, timer -> {
-      if (inFlight.get() == 0 || System.currentTimeMillis() > deadline) {
-        vertx.cancelTimer(timer);
-        drained.complete();
-      }
-    });
-    return drained.future();
+    return Parallel.drained(vertx, inFlight, DRAIN_MS);
   }
 
   /** One signed-in person; lives on one event loop, so its fields need no locks. */

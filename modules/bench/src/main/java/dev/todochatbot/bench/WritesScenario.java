@@ -123,15 +123,7 @@ final class WritesScenario {
 
   /** Completes when no write is in flight any more, or after {@link #DRAIN_MS}. */
   private Future<Void> drained() {
-    Promise<Void> drained = Promise.promise();
-    long deadline = System.currentTimeMillis() + DRAIN_MS;
-    vertx.setPeriodic(50, timer -> {
-      if (inFlight.get() == 0 || System.currentTimeMillis() > deadline) {
-        vertx.cancelTimer(timer);
-        drained.complete();
-      }
-    });
-    return drained.future();
+    return Parallel.drained(vertx, inFlight, DRAIN_MS);
   }
 
   /** Writes the system acknowledged (2xx), all kinds. */

@@ -11,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -149,14 +148,12 @@ abstract sealed class Sidecars implements AutoCloseable {
       DaprdBinary binary = DaprdBinary.require(env);
       String bootstrap = brokers.orElseThrow(() -> new IllegalStateException("SIDECAR=daprd needs a Kafka broker"));
       Optional<Path> config = Optional.of(Main.configFile(env, dataDir));
-      Map<String, String> environment = new HashMap<>();
       // the components read the broker with envRef, as they do under dapr run -f
-      environment.put("KAFKA_BROKERS", bootstrap);
-      Optional<Duration> blockShutdown = env.optional("DAPRD_BLOCK_SHUTDOWN").map(value -> env.getDuration(
-          "DAPRD_BLOCK_SHUTDOWN", Duration.ZERO));
+      Map<String, String> environment = Map.of("KAFKA_BROKERS", bootstrap);
+      Optional<Duration> blockShutdown = Optional.ofNullable(env.getDuration("DAPRD_BLOCK_SHUTDOWN", null));
       AppIdLock lock = AppIdLock.acquire(env, env.getDuration("DAPRD_LOCK_PATIENCE", Duration.ofMinutes(10)));
       try {
-        return new Real(vertx, binary, root(dataDir), resources, config, Map.copyOf(environment), blockShutdown, lock,
+        return new Real(vertx, binary, root(dataDir), resources, config, environment, blockShutdown, lock,
             new ConsumerGroups(bootstrap));
       } catch (RuntimeException e) {
         lock.close();

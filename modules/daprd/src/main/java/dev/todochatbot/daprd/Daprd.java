@@ -53,19 +53,51 @@ public final class Daprd implements AutoCloseable {
    * @param apiToken {@code DAPR_API_TOKEN}: what every caller of its API must show
    * @param appToken {@code APP_API_TOKEN}: what it shows the app
    * @param blockShutdown {@code --dapr-block-shutdown-duration}, when set
+   * @param mtls mTLS with the other sidecars, identities from a {@link Sentry}; when set
    */
   public record Options(String appId, int appPort, List<Path> resourcesPaths, Optional<Path> config, Path workDir,
       Map<String, String> environment, Optional<String> apiToken, Optional<String> appToken,
-      Optional<Duration> blockShutdown) {
+      Optional<Duration> blockShutdown, Optional<Mtls> mtls) {
 
     public Options {
       resourcesPaths = List.copyOf(resourcesPaths);
       environment = Map.copyOf(environment);
     }
 
+    /** Without mTLS. */
+    public Options(String appId, int appPort, List<Path> resourcesPaths, Optional<Path> config, Path workDir,
+        Map<String, String> environment, Optional<String> apiToken, Optional<String> appToken,
+        Optional<Duration> blockShutdown) {
+      this(appId, appPort, resourcesPaths, config, workDir, environment, apiToken, appToken, blockShutdown,
+          Optional.empty());
+    }
+
     public Options withBlockShutdown(Duration duration) {
       return new Options(appId, appPort, resourcesPaths, config, workDir, environment, apiToken, appToken,
-          Optional.of(duration));
+          Optional.of(duration), mtls);
+    }
+
+    public Options withMtls(Mtls settings) {
+      return new Options(appId, appPort, resourcesPaths, config, workDir, environment, apiToken, appToken,
+          blockShutdown, Optional.of(settings));
+    }
+  }
+
+  /**
+   * mTLS between sidecars ({@code --enable-mtls}): the sidecar asks {@code sentryAddress} for its identity
+   * ({@code spiffe://public/ns/default/<app-id>}) and trusts only peers whose certificate chains to
+   * {@code trustAnchors} ({@code DAPR_TRUST_ANCHORS}). It is what lets a callee's access-control list know
+   * who calls; {@code accessControl}, a Configuration holding that list, is layered over {@link Options#config}
+   * as a second {@code --config} (daprd reads the files in order, each over the last).
+   */
+  public record Mtls(String sentryAddress, String trustAnchors, Optional<Path> accessControl) {
+
+    public Mtls(String sentryAddress, String trustAnchors) {
+      this(sentryAddress, trustAnchors, Optional.empty());
+    }
+
+    public Mtls withAccessControl(Path configuration) {
+      return new Mtls(sentryAddress, trustAnchors, Optional.of(configuration));
     }
   }
 
@@ -208,8 +240,8 @@ public final class Daprd implements AutoCloseable {
         "--dapr-grpc-port", String.valueOf(ports.grpc()),
         "--dapr-internal-grpc-port", String.valueOf(ports.internalGrpc()),
         "--metrics-port", String.valueOf(ports.metrics()),
-        // daprd binds every interface by default: its API, the internal port other sidecars call (no
-        // mTLS without Sentry, so anyone reaching it could invoke the app) and its metrics
+        // daprd binds every interface by default: its API, the internal port other sidecars call (without
+        // mTLS anyone reaching it could invoke the app) and its metrics
         "--dapr-listen-addresses", LOOPBACK,
         "--dapr-internal-grpc-listen-address", LOOPBACK,
         "--metrics-listen-address", LOOPBACK,
@@ -223,6 +255,15 @@ public final class Daprd implements AutoCloseable {
     options.config().ifPresent(config -> {
       command.add("--config");
       command.add(config.toAbsolutePath().toString());
+    });
+    options.mtls().ifPresent(mtls -> {
+      command.add("--enable-mtls");
+      command.add("--sentry-address");
+      command.add(mtls.sentryAddress());
+      mtls.accessControl().ifPresent(config -> {
+        command.add("--config");
+        command.add(config.toAbsolutePath().toString());
+      });
     });
     options.blockShutdown().ifPresent(duration -> {
       command.add("--dapr-block-shutdown-duration");
@@ -242,9 +283,13 @@ public final class Daprd implements AutoCloseable {
       Map<String, String> environment = builder.environment();
       environment.remove("DAPR_API_TOKEN");
       environment.remove("APP_API_TOKEN");
+      environment.remove("DAPR_TRUST_ANCHORS");
+      // the identity's namespace: Sentry's default, the one the access-control lists name
+      environment.remove("NAMESPACE");
       environment.putAll(options.environment());
       options.apiToken().ifPresent(token -> environment.put("DAPR_API_TOKEN", token));
       options.appToken().ifPresent(token -> environment.put("APP_API_TOKEN", token));
+      options.mtls().ifPresent(mtls -> environment.put("DAPR_TRUST_ANCHORS", mtls.trustAnchors()));
       // what mDNS announces to the other sidecars: this machine's loopback, where the internal port is
       environment.put("DAPR_HOST_IP", LOOPBACK);
       reapOrphans(binary);
@@ -253,8 +298,8 @@ public final class Daprd implements AutoCloseable {
       Path registered = registry(binary).resolve(Long.toString(process.pid()));
       Files.createDirectories(registered.getParent());
       Files.writeString(registered, ProcessHandle.current().pid() + " " + options.appId());
-      log.info("daprd {} for {} started (pid {}, HTTP {}, gRPC {}, log {})", binary.version(), options.appId(),
-          process.pid(), ports.http(), ports.grpc(), logFile());
+      log.info("daprd {} for {} started (pid {}, HTTP {}, gRPC {}, {}, log {})", binary.version(), options.appId(),
+          process.pid(), ports.http(), ports.grpc(), options.mtls().isPresent() ? "mTLS" : "no mTLS", logFile());
     } catch (IOException e) {
       throw new UncheckedIOException("Could not start " + binary.path() + " for " + options.appId() + ": "
           + e.getMessage(), e);

@@ -3,6 +3,7 @@ package dev.todochatbot.standalone;
 import dev.todochatbot.daprd.AppIdLock;
 import dev.todochatbot.daprd.Daprd;
 import dev.todochatbot.daprd.DaprdBinary;
+import dev.todochatbot.daprd.Sentry;
 import dev.todochatbot.devsidecar.AppDirectory;
 import dev.todochatbot.devsidecar.DevSidecar;
 import dev.todochatbot.devsidecar.DevSidecarConfig;
@@ -15,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts the sidecar of each app {@link Main} runs: {@code SIDECAR=devsidecar} (the default, nothing to
@@ -22,6 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * tokens daprd would be given, made anew for each start and each app and never written anywhere.
  */
 abstract sealed class Sidecars implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Sidecars.class);
 
   static final String DEVSIDECAR = "devsidecar";
   static final String DAPRD = "daprd";
@@ -111,10 +117,16 @@ abstract sealed class Sidecars implements AutoCloseable {
    * Real daprd processes in self-hosted mode, one per app (and per replica), loading the same
    * dapr/components, dapr/resiliency and dapr/config.yaml as {@code dapr run -f dapr/dapr.yaml}. The topology
    * holds the machine's {@link AppIdLock} while it runs: the sidecars find each other by mDNS.
+   *
+   * <p>With {@code DAPRD_MTLS} (on by default where tools/daprd/build-sentry.sh has built Sentry) a {@link Sentry}
+   * gives every sidecar its identity, the sidecars speak mTLS to each other, and each enforces its app's
+   * {@link AccessControl} list as the chart's Configurations do; without Sentry there is no identity a list could
+   * name, so there is no list either, and any sidecar may invoke any app, as under {@code dapr run}.
    */
   static final class Real extends Sidecars {
 
     private static final Duration OUTBOUND = Duration.ofSeconds(60);
+    private static final Duration SENTRY_READY = Duration.ofSeconds(30);
 
     private final Vertx vertx;
     private final DaprdBinary binary;
@@ -124,11 +136,15 @@ abstract sealed class Sidecars implements AutoCloseable {
     private final Map<String, String> environment;
     private final Optional<Duration> blockShutdown;
     private final AppIdLock lock;
+    private final Optional<Sentry> sentry;
+    /** Each app's access-control Configuration, written once at start (replicas share their app's); none without mTLS. */
+    private final Map<String, Path> accessControl;
     private final ConsumerGroups groups;
     private final Map<String, AtomicInteger> replicas = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Real(Vertx vertx, DaprdBinary binary, Path root, List<Path> resources, Optional<Path> config,
-        Map<String, String> environment, Optional<Duration> blockShutdown, AppIdLock lock, ConsumerGroups groups) {
+        Map<String, String> environment, Optional<Duration> blockShutdown, AppIdLock lock, Optional<Sentry> sentry,
+        Map<String, Path> accessControl, ConsumerGroups groups) {
       this.vertx = vertx;
       this.binary = binary;
       this.root = root;
@@ -137,6 +153,8 @@ abstract sealed class Sidecars implements AutoCloseable {
       this.environment = environment;
       this.blockShutdown = blockShutdown;
       this.lock = lock;
+      this.sentry = sentry;
+      this.accessControl = Map.copyOf(accessControl);
       this.groups = groups;
     }
 
@@ -151,14 +169,48 @@ abstract sealed class Sidecars implements AutoCloseable {
       // the components read the broker with envRef, as they do under dapr run -f
       Map<String, String> environment = Map.of("KAFKA_BROKERS", bootstrap);
       Optional<Duration> blockShutdown = Optional.ofNullable(env.getDuration("DAPRD_BLOCK_SHUTDOWN", null));
+      Optional<Path> sentryBinary = mtlsSentry(env);
       AppIdLock lock = AppIdLock.acquire(env, env.getDuration("DAPRD_LOCK_PATIENCE", Duration.ofMinutes(10)));
+      Optional<Sentry> sentry = Optional.empty();
       try {
-        return new Real(vertx, binary, root(dataDir), resources, config, environment, blockShutdown, lock,
-            new ConsumerGroups(bootstrap));
+        // under the lock: its directory is this topology's
+        sentry = sentryBinary.map(path -> Sentry.start(path, root(dataDir).resolve("sentry"), SENTRY_READY));
+        Map<String, Path> accessControl = sentry.isEmpty() ? Map.of() : AccessControl.CALLERS.keySet().stream()
+            .collect(Collectors.toMap(appId -> appId, appId -> AccessControl.write(root(dataDir).resolve("config"), appId)));
+        return new Real(vertx, binary, root(dataDir), resources, config, environment, blockShutdown, lock, sentry,
+            accessControl, new ConsumerGroups(bootstrap));
       } catch (RuntimeException e) {
+        sentry.ifPresent(Sentry::close);
         lock.close();
         throw e;
       }
+    }
+
+    /**
+     * Sentry's executable when the sidecars are to speak mTLS: {@code DAPRD_MTLS=true} needs it, {@code false}
+     * does without, unset uses it when it is built (and says so when it is not: no access control then).
+     */
+    static Optional<Path> mtlsSentry(Env env) {
+      Optional<Path> found = Sentry.find(env);
+      Optional<String> wanted = env.optional("DAPRD_MTLS");
+      if (wanted.isEmpty()) {
+        if (found.isEmpty()) {
+          log.warn("The sidecars run without mTLS, so without access-control lists: any of them may invoke any app"
+              + " ({}; DAPRD_MTLS=false says this is meant)", Sentry.whyMissing(env));
+        }
+        return found;
+      }
+      return switch (wanted.get()) {
+        case "true" -> Optional.of(found.orElseThrow(() -> new IllegalStateException("DAPRD_MTLS=true: "
+            + Sentry.whyMissing(env))));
+        case "false" -> Optional.empty();
+        default -> throw new IllegalArgumentException("DAPRD_MTLS is " + wanted.get() + ": it must be true or false");
+      };
+    }
+
+    /** Whether the sidecars speak mTLS, with Sentry's identities and the access-control lists. */
+    boolean mtls() {
+      return sentry.isPresent();
     }
 
     @Override
@@ -170,9 +222,12 @@ abstract sealed class Sidecars implements AutoCloseable {
     Future<AppSidecar> start(String appId, int appPort) {
       int replica = replicas.computeIfAbsent(appId, id -> new AtomicInteger()).getAndIncrement();
       Path workDir = root.resolve("modules").resolve(replica == 0 ? appId : appId + "-" + replica).resolve("target");
-      var options = new Daprd.Options(appId, appPort, resources, config, workDir, environment,
+      var plain = new Daprd.Options(appId, appPort, resources, config, workDir, environment,
           Optional.of(Main.randomToken()), Optional.of(Main.randomToken()), blockShutdown);
       return vertx.executeBlocking(() -> {
+        Daprd.Options options = sentry.map(ca -> plain.withMtls(ca.mtls().withAccessControl(
+            Optional.ofNullable(accessControl.get(appId)).orElseThrow(() -> new IllegalArgumentException(
+                "No access-control list for " + appId))))).orElse(plain);
         Daprd daprd = Daprd.start(binary, options);
         try {
           daprd.awaitOutbound(OUTBOUND);
@@ -188,6 +243,7 @@ abstract sealed class Sidecars implements AutoCloseable {
     @Override
     public void close() {
       groups.close();
+      sentry.ifPresent(Sentry::close);
       lock.close();
     }
   }

@@ -5,7 +5,7 @@
 # (.dapr/bin/daprd, .dapr/config.yaml, .dapr/components/), so that
 #   DAPR_RUNTIME_PATH=<that directory> <that directory>/dapr run -f dapr/dapr.yaml
 # starts this daprd without `dapr init`. Each binary is rebuilt only when missing or its pin changed.
-# Prints daprd's path.
+# Also Sentry (build-sentry.sh). Prints daprd's path.
 #
 # --skip-without-go: on a machine without Go, say so and exit 0 (make test: the real-daprd tests skip).
 set -euo pipefail
@@ -58,4 +58,8 @@ cp "$here/loopback-daprd.sh" "$out/.dapr/bin/daprd.partial"
 mv "$out/.dapr/bin/daprd.partial" "$out/.dapr/bin/daprd"
 [ -f "$out/.dapr/config.yaml" ] || printf '%s\n' "apiVersion: dapr.io/v1alpha1" "kind: Configuration" \
   "metadata:" "  name: daprConfig" "spec: {}" >"$out/.dapr/config.yaml"
+# Sentry, for mTLS between the sidecars under SIDECAR=daprd (the access-control lists need its identities)
+sentry_args=()
+$skip_without_go && sentry_args=(--skip-without-go)
+"$here/build-sentry.sh" "${sentry_args[@]}" >/dev/null
 echo "$out/daprd"

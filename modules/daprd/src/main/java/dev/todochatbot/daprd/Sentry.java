@@ -27,10 +27,10 @@ import org.slf4j.LoggerFactory;
  * <p>It makes its own root and issuer on first start into {@code <dir>/credentials} (owner-only files) and reuses
  * them afterwards. Self-hosted it signs whatever app id a caller asks for (its "insecure" validator: there is no
  * Kubernetes service account to check), so an identity is worth exactly as much as access to its port, which
- * binds loopback. Its health port cannot: Sentry 1.16.5 parses {@code --healthz-listen-address} but binds the
- * health server on every interface regardless (pkg/healthz/server/server.go; fixed upstream by dapr/dapr#10394),
- * where it answers only {@code GET /healthz} with a status code. Its metrics are off for the same reason
- * (cmd/sentry/app/app.go passes the exporter no listen address).
+ * binds loopback, as its readiness endpoint does. The executable is tools/daprd/sentry (Dapr's pkg/sentry composed
+ * by us), not Dapr's cmd/sentry: 1.16.5's binds its health server on every interface whatever
+ * {@code --healthz-listen-address} says (fixed upstream by dapr/dapr#10394), and restarts its server two seconds
+ * after writing a root it has just made, which a sidecar starting in that moment would meet.
  *
  * <p>Blocking: start and stop wait for the process. Call them off the event loops.
  */
@@ -79,26 +79,16 @@ public final class Sentry implements AutoCloseable {
       return "DAPR_SENTRY names " + path + ", which is not an executable file";
     }
     return "no Dapr Sentry " + DaprdBinary.VERSION + " at " + path
-        + ": run tools/daprd/build-sentry.sh (needs Go; it builds Sentry from the Go module proxy)";
+        + ": run make daprd (needs Go; it builds Sentry from the Go module proxy with daprd)";
   }
 
-  /**
-   * Starts Sentry with its files in {@code dir} and waits until it signs certificates. On the very first start it
-   * runs twice: Sentry watches its credentials directory and, two seconds after writing the root it has just made,
-   * takes its own files for a rotation and restarts its server, which a daprd starting in that moment would meet.
-   * So the first run only makes the credentials and stops; the second finds them unchanged.
-   */
+  /** Starts Sentry with its files in {@code dir} and waits until it signs certificates. */
   public static Sentry start(Path binary, Path dir, Duration deadline) {
     var sentry = new Sentry(binary, dir.toAbsolutePath(), Ports.free());
     try {
       Files.createDirectories(sentry.credentials());
       sentry.writeConfiguration();
       sentry.killLeftOver();
-      if (!Files.isRegularFile(sentry.trustAnchorsFile())) {
-        sentry.launch();
-        sentry.awaitHealthy(deadline);
-        sentry.stop();
-      }
       sentry.launch();
       sentry.awaitHealthy(deadline);
       return sentry;
@@ -156,18 +146,13 @@ public final class Sentry implements AutoCloseable {
 
   List<String> command() {
     return List.of(binary.toString(),
-        "--mode", "standalone",
         "--config", configFile().toString(),
         "--issuer-credentials", credentials().toString(),
         "--trust-domain", CONTROL_PLANE_TRUST_DOMAIN,
-        "--port", String.valueOf(ports.grpc()),
         "--listen-address", LOOPBACK,
-        "--healthz-port", String.valueOf(ports.healthz()),
-        // ignored by 1.16.5 (see above), honoured once the pin has dapr/dapr#10394
+        "--port", String.valueOf(ports.grpc()),
         "--healthz-listen-address", LOOPBACK,
-        "--enable-metrics=false",
-        "--metrics-listen-address", LOOPBACK,
-        "--log-level", "info");
+        "--healthz-port", String.valueOf(ports.healthz()));
   }
 
   private Path credentials() {

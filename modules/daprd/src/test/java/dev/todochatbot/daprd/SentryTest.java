@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Dapr's Sentry as this launcher runs it beside the sidecars: its own root, kept; signing on loopback only. */
+/** Dapr's Sentry as this launcher runs it beside the sidecars: its own root, kept; every listener on loopback. */
 class SentryTest {
 
   private static final Env ENV = Env.system();
@@ -51,27 +51,14 @@ class SentryTest {
   }
 
   @Test
-  void itSignsCertificatesOnLoopbackOnly() throws IOException {
+  void itSignsCertificatesAndAnswersItsReadinessOnLoopbackOnly() throws IOException {
     sentry = Sentry.start(Sentry.find(ENV).orElseThrow(), dir, READY);
     Optional<InetAddress> network = Dial.networkAddress();
     assumeTrue(network.isPresent(), "this machine has no non-loopback IPv4 address to dial");
 
-    assertThat(Dial.accepts(InetAddress.getLoopbackAddress(), sentry.ports().grpc())).isTrue();
-    assertThat(Dial.accepts(network.get(), sentry.ports().grpc())).isFalse();
-  }
-
-  /**
-   * A fact of the pinned release, kept as a test so that it is noticed when it changes: Sentry 1.16.5's health
-   * server ignores {@code --healthz-listen-address} (pkg/healthz/server/server.go binds ":port"; dapr/dapr#10394
-   * fixes it). It answers {@code GET /healthz} with a status code and nothing else. When this fails, the pin has
-   * the fix, the flag the launcher already passes is honoured, and this test should assert loopback only.
-   */
-  @Test
-  void itsHealthPortIsOnEveryInterfaceBecauseThePinnedReleaseIgnoresItsListenAddress() throws IOException {
-    sentry = Sentry.start(Sentry.find(ENV).orElseThrow(), dir, READY);
-    Optional<InetAddress> network = Dial.networkAddress();
-    assumeTrue(network.isPresent(), "this machine has no non-loopback IPv4 address to dial");
-
-    assertThat(Dial.accepts(network.get(), sentry.ports().healthz())).isTrue();
+    for (int port : new int[] {sentry.ports().grpc(), sentry.ports().healthz()}) {
+      assertThat(Dial.accepts(InetAddress.getLoopbackAddress(), port)).as("loopback port %d", port).isTrue();
+      assertThat(Dial.accepts(network.get(), port)).as("%s port %d", network.get(), port).isFalse();
+    }
   }
 }

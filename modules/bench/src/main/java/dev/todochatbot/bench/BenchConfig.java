@@ -37,11 +37,13 @@ import java.util.Optional;
  *     CPU per write is measured ({@code BENCH_WRITES_PER_SECOND}, 200)
  * @param writesSeconds how long the write window offers them ({@code BENCH_WRITES_SECONDS}, 20)
  * @param writesWarmupSeconds the same writes before it, not counted ({@code BENCH_WRITES_WARMUP_SECONDS}, 5)
+ * @param writesIdleSeconds how long the CPU of the idle system is measured just before the window, to tell
+ *     the writes' own cost from what it spends doing nothing ({@code BENCH_WRITES_IDLE_SECONDS}, 10)
  */
 record BenchConfig(Path systemJar, Path outputDir, int accounts, int tasksPerAccount, int users, int usersSeconds,
     int usersWarmupSeconds, int capacityConnections, int capacitySeconds, int capacityWarmupSeconds,
     List<String> sidecars, Optional<String> sidecarNote, int writesPerSecond, int writesSeconds,
-    int writesWarmupSeconds) {
+    int writesWarmupSeconds, int writesIdleSeconds) {
 
   static final String DEVSIDECAR = "devsidecar";
   static final String DAPRD = "daprd";
@@ -67,7 +69,8 @@ record BenchConfig(Path systemJar, Path outputDir, int accounts, int tasksPerAcc
         sidecars, note,
         positive(env, "BENCH_WRITES_PER_SECOND", 200),
         positive(env, "BENCH_WRITES_SECONDS", 20),
-        positive(env, "BENCH_WRITES_WARMUP_SECONDS", 5));
+        positive(env, "BENCH_WRITES_WARMUP_SECONDS", 5),
+        positive(env, "BENCH_WRITES_IDLE_SECONDS", 10));
   }
 
   /**

@@ -192,7 +192,10 @@ public final class BenchMain {
    * {@code BENCH_WRITES_SECONDS} (after {@code BENCH_WRITES_WARMUP_SECONDS} of the same) through the public
    * port, on a system that has caught up, and the CPU each part of the system used from the first write
    * until the audit trail has stored every event the writes made (its last subscriber to finish, as a
-   * rule): per 1,000 acknowledged writes.
+   * rule): per 1,000 acknowledged writes. At a rate both sidecars keep up with, what the system spends
+   * doing nothing (consumers polling the broker, relays and schedulers polling PostgreSQL, daprd's own
+   * loops) is a good part of that, so it is measured too, for {@code BENCH_WRITES_IDLE_SECONDS} just before,
+   * and the window's figures are also given above it.
    */
   private JsonObject runWrites(List<Api.Session> onePerAccount, Map<String, List<String>> taskIds) {
     Map<String, List<String>> openTaskIds = await(seeder.sampleOpenTaskIds(config.tasksPerAccount(),
@@ -204,6 +207,12 @@ public final class BenchMain {
     var warmup = new WritesScenario(vertx, system.publicPort);
     await(warmup.run(onePerAccount, taskIds, toComplete, config.writesPerSecond(), config.writesWarmupSeconds()));
     awaitQuiet();
+    SystemUnderTest.CpuTime idleFrom = system.cpuTime();
+    await(Future.<Void>future(promise -> vertx.setTimer(config.writesIdleSeconds() * 1000L, id -> promise.complete())));
+    SystemUnderTest.CpuTime idleTo = system.cpuTime();
+    JsonObject idle = idleTo.secondsSince(idleFrom);
+    double idleSeconds = (idleTo.nanos() - idleFrom.nanos()) / 1e9;
+
     var writes = new WritesScenario(vertx, system.publicPort);
     long auditBefore = auditRows();
     long outboxBefore = outboxRows();
@@ -216,31 +225,54 @@ public final class BenchMain {
     SystemUnderTest.CpuTime after = system.cpuTime();
     coresUsed.put("writes", after.coresUsedSince(before));
     JsonObject cpu = after.secondsSince(before);
+    double windowSeconds = (after.nanos() - before.nanos()) / 1e9;
+    JsonObject aboveIdle = minus(cpu, scaled(idle, windowSeconds / idleSeconds));
+    double perThousand = writes.acknowledged() == 0 ? 0 : 1000.0 / writes.acknowledged();
     JsonObject result = writes.json(config.writesPerSecond(), config.writesSeconds())
         .put("events", events)
         .put("auditStored", stored)
         .put("secondsFromLastAnswerToAuditCaughtUp", Seeder.round((after.nanos() - answered) / 1e9))
+        .put("windowSeconds", Seeder.round(windowSeconds))
         .put("cpuSeconds", cpu)
-        .put("cpuSecondsPer1000Writes", per1000(cpu, writes.acknowledged()));
+        .put("cpuSecondsPer1000Writes", scaled(cpu, perThousand))
+        .put("idleCores", scaled(idle, 1 / idleSeconds))
+        .put("cpuSecondsPer1000WritesAboveIdle", scaled(aboveIdle, perThousand));
     log.info("writes: {}", result.encode());
     return result;
   }
 
-  /** Every figure of {@code cpuSeconds} but the load generator's, per 1,000 writes. */
-  static JsonObject per1000(JsonObject cpuSeconds, long writes) {
-    var per = new JsonObject();
-    if (writes == 0) {
-      return per;
-    }
+  /** Each figure of {@code cpuSeconds}, nested ones too, times {@code factor}; the load generator's left out. */
+  static JsonObject scaled(JsonObject cpuSeconds, double factor) {
+    var scaled = new JsonObject();
     for (String part : cpuSeconds.fieldNames()) {
       Object value = cpuSeconds.getValue(part);
-      if (value instanceof JsonObject byApp) {
-        per.put(part, per1000(byApp, writes));
+      if (value instanceof JsonObject nested) {
+        scaled.put(part, scaled(nested, factor));
       } else if (!part.equals("loadGenerator")) {
-        per.put(part, Math.round(((Number) value).doubleValue() * 1000 / writes * 1000) / 1000.0);
+        scaled.put(part, round3(((Number) value).doubleValue() * factor));
       }
     }
-    return per;
+    return scaled;
+  }
+
+  /** {@code window} less {@code idle}, figure by figure (a part missing from {@code idle} used nothing then). */
+  static JsonObject minus(JsonObject window, JsonObject idle) {
+    var less = new JsonObject();
+    for (String part : window.fieldNames()) {
+      Object value = window.getValue(part);
+      Object idleValue = idle.getValue(part);
+      if (value instanceof JsonObject nested) {
+        less.put(part, minus(nested, idleValue instanceof JsonObject idleNested ? idleNested : new JsonObject()));
+      } else {
+        less.put(part, round3(((Number) value).doubleValue()
+            - (idleValue instanceof Number number ? number.doubleValue() : 0)));
+      }
+    }
+    return less;
+  }
+
+  private static double round3(double value) {
+    return Math.round(value * 1000) / 1000.0;
   }
 
   private long auditRows() {

@@ -122,6 +122,16 @@ final class Report {
           "writes.cpuSecondsPer1000Writes.broker"),
       new Row("CPU s per 1,000 writes: PostgreSQL", "s", "writes.cpuSecondsPer1000Writes.postgres"),
       new Row("CPU s per 1,000 writes: daprd, all", "s", DAPRD_PER_1000),
+      new Row("the same above idle: all of the system", "s", "writes.cpuSecondsPer1000WritesAboveIdle.system"),
+      new Row("the same above idle: app JVM", "s", "writes.cpuSecondsPer1000WritesAboveIdle.appJvm"),
+      new Row("the same above idle: Kafka broker", "s", "writes.cpuSecondsPer1000WritesAboveIdle.broker"),
+      new Row("the same above idle: PostgreSQL", "s", "writes.cpuSecondsPer1000WritesAboveIdle.postgres"),
+      new Row("the same above idle: daprd, all", "s", "writes.cpuSecondsPer1000WritesAboveIdle.daprd"),
+      new Row("idle, just before the write window: all of the system", "cores", "writes.idleCores.system"),
+      new Row("idle: app JVM", "cores", "writes.idleCores.appJvm"),
+      new Row("idle: Kafka broker", "cores", "writes.idleCores.broker"),
+      new Row("idle: PostgreSQL", "cores", "writes.idleCores.postgres"),
+      new Row("idle: daprd, all", "cores", "writes.idleCores.daprd"),
       new Row("system JVM resident memory at the end", "MiB", "systemRssMbAtEnd"),
       new Row("daprd resident memory at the end, all", "MiB", "daprdRssMbAtEnd"));
 
@@ -243,6 +253,7 @@ final class Report {
         .put("capacityConnections", c.capacityConnections()).put("capacitySeconds", c.capacitySeconds())
         .put("capacityWarmupSeconds", c.capacityWarmupSeconds()).put("writesPerSecond", c.writesPerSecond())
         .put("writesSeconds", c.writesSeconds()).put("writesWarmupSeconds", c.writesWarmupSeconds())
+        .put("writesIdleSeconds", c.writesIdleSeconds())
         .put("systemJar", c.systemJar().toString());
   }
 

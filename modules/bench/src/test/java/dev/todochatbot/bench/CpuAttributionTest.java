@@ -38,11 +38,11 @@ class CpuAttributionTest {
   }
 
   @Test
-  void perThousandWritesDividesEveryPartOfTheSystemButLeavesTheLoadGeneratorOut() {
+  void scalingToThousandWritesCoversEveryPartOfTheSystemButLeavesTheLoadGeneratorOut() {
     var seconds = new JsonObject().put("appJvm", 6.0).put("broker", 1.0).put("daprd", 2.0)
         .put("daprdByApp", new JsonObject().put("edge", 1.5).put("task-service", 0.5)).put("postgres", 4.0)
         .put("system", 13.0).put("loadGenerator", 1.0);
-    JsonObject per = BenchMain.per1000(seconds, 4_000);
+    JsonObject per = BenchMain.scaled(seconds, 1000.0 / 4_000);
     assertThat(per.getDouble("appJvm")).isEqualTo(1.5);
     assertThat(per.getDouble("system")).isEqualTo(3.25);
     assertThat(per.getJsonObject("daprdByApp").getDouble("task-service")).isEqualTo(0.125);
@@ -50,7 +50,15 @@ class CpuAttributionTest {
   }
 
   @Test
-  void noWritesGiveNoFigures() {
-    assertThat(BenchMain.per1000(new JsonObject().put("system", 1.0), 0).isEmpty()).isTrue();
+  void aboveIdleIsTheWindowLessWhatEachPartUsesDoingNothing() {
+    var window = new JsonObject().put("appJvm", 6.0).put("daprdByApp", new JsonObject().put("edge", 1.5)
+        .put("task-service", 0.5)).put("system", 13.0);
+    var idle = new JsonObject().put("appJvm", 2.0).put("daprdByApp", new JsonObject().put("edge", 0.5))
+        .put("system", 4.0);
+    JsonObject above = BenchMain.minus(window, idle);
+    assertThat(above.getDouble("appJvm")).isEqualTo(4.0);
+    assertThat(above.getDouble("system")).isEqualTo(9.0);
+    assertThat(above.getJsonObject("daprdByApp").getDouble("edge")).isEqualTo(1.0);
+    assertThat(above.getJsonObject("daprdByApp").getDouble("task-service")).isEqualTo(0.5);
   }
 }

@@ -39,8 +39,12 @@ final class Report {
     }
   }
 
-  /** Everything a run of the benchmark measured: one {@link Run} per sidecar, the first judged on the targets. */
-  record Results(BenchConfig config, JsonObject machine, List<Run> runs, String startedAt, double totalSeconds) {}
+  /**
+   * Everything a run of the benchmark measured: one {@link Run} per sidecar, the first judged on the targets,
+   * and why a sidecar asked for could not be measured.
+   */
+  record Results(BenchConfig config, JsonObject machine, List<Run> runs, Map<String, String> notMeasured,
+      String startedAt, double totalSeconds) {}
 
   /**
    * A target from DESIGN.md: a figure of one scenario (or of "live") and kind, at most or at least a limit,
@@ -122,16 +126,10 @@ final class Report {
           "writes.cpuSecondsPer1000Writes.broker"),
       new Row("CPU s per 1,000 writes: PostgreSQL", "s", "writes.cpuSecondsPer1000Writes.postgres"),
       new Row("CPU s per 1,000 writes: daprd, all", "s", DAPRD_PER_1000),
-      new Row("the same above idle: all of the system", "s", "writes.cpuSecondsPer1000WritesAboveIdle.system"),
-      new Row("the same above idle: app JVM", "s", "writes.cpuSecondsPer1000WritesAboveIdle.appJvm"),
-      new Row("the same above idle: Kafka broker", "s", "writes.cpuSecondsPer1000WritesAboveIdle.broker"),
-      new Row("the same above idle: PostgreSQL", "s", "writes.cpuSecondsPer1000WritesAboveIdle.postgres"),
-      new Row("the same above idle: daprd, all", "s", "writes.cpuSecondsPer1000WritesAboveIdle.daprd"),
-      new Row("idle, just before the write window: all of the system", "cores", "writes.idleCores.system"),
-      new Row("idle: app JVM", "cores", "writes.idleCores.appJvm"),
-      new Row("idle: Kafka broker", "cores", "writes.idleCores.broker"),
-      new Row("idle: PostgreSQL", "cores", "writes.idleCores.postgres"),
-      new Row("idle: daprd, all", "cores", "writes.idleCores.daprd"),
+      // per part in writes.idleCores and writes.cpuSecondsPer1000WritesAboveIdle
+      new Row("CPU s per 1,000 writes above idle: all of the system", "s",
+          "writes.cpuSecondsPer1000WritesAboveIdle.system"),
+      new Row("the system idle, just before the write window", "cores", "writes.idleCores.system"),
       new Row("system JVM resident memory at the end", "MiB", "systemRssMbAtEnd"),
       new Row("daprd resident memory at the end, all", "MiB", "daprdRssMbAtEnd"));
 
@@ -150,6 +148,9 @@ final class Report {
         .put("settings", settings(r.config()))
         .put("sidecars", new JsonArray(sidecars));
     r.config().sidecarNote().ifPresent(note -> summary.put("sidecarNote", note));
+    if (!r.notMeasured().isEmpty()) {
+      summary.put("notMeasured", new JsonObject(new LinkedHashMap<>(r.notMeasured())));
+    }
     summary.put("sideBySide", sideBySide(runs, sidecars));
     JsonObject first = runs.getJsonObject(sidecars.get(0));
     var targets = new JsonArray();
@@ -323,7 +324,15 @@ final class Report {
     if (summary.containsKey("sidecarNote")) {
       out.append("\n").append(summary.getString("sidecarNote")).append('\n');
     }
+    notMeasured(summary).forEach(line -> out.append("\n").append(line).append('\n'));
     return out.toString();
+  }
+
+  /** A line for each sidecar that could not be measured, saying why. */
+  private static List<String> notMeasured(JsonObject summary) {
+    JsonObject notMeasured = summary.getJsonObject("notMeasured", new JsonObject());
+    return notMeasured.fieldNames().stream()
+        .map(sidecar -> "Not measured beside " + sidecar + ": " + notMeasured.getString(sidecar)).toList();
   }
 
   private static List<String> sidecars(JsonObject summary) {
@@ -359,6 +368,7 @@ final class Report {
     if (summary.containsKey("sidecarNote")) {
       html.append("<p><b>").append(esc(summary.getString("sidecarNote"))).append("</b></p>\n");
     }
+    notMeasured(summary).forEach(line -> html.append("<p><b>").append(esc(line)).append("</b></p>\n"));
     html.append("<h2>").append(esc(String.join(" and ", sidecars))).append(", side by side</h2>\n")
         .append("<table><tr><th>metric</th><th>unit</th>");
     sidecars.forEach(sidecar -> html.append("<th>").append(esc(sidecar)).append("</th>"));

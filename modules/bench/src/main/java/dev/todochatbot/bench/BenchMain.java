@@ -104,7 +104,11 @@ public final class BenchMain {
           Runtime.getRuntime().removeShutdownHook(stopOnInterrupt);
         } catch (IOException | RuntimeException e) {
           Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-          log.error("The system beside {} could not be measured: {}", sidecar, cause.toString(), cause);
+          if (cause instanceof IllegalStateException) {
+            log.error("The system beside {} could not be measured: {}", sidecar, cause.getMessage());
+          } else {
+            log.error("The system beside {} could not be measured: {}", sidecar, cause.toString(), cause);
+          }
           notMeasured.put(sidecar, String.valueOf(cause.getMessage()));
         }
       }

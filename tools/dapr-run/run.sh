@@ -17,6 +17,15 @@ if [ "${TODO_CHATBOT_APP_ID_LOCK:-}" != held ]; then
   exec java tools/dapr-run/WithAppIdLock.java "$0" "$@"
 fi
 
+# the sidecars find each other by mDNS, which needs an interface that is up (IFF_UP 0x1) and multicast-capable
+# (IFF_MULTICAST 0x1000); a host with only loopback has none unless lo is given multicast
+multicast=false
+for flags in /sys/class/net/*/flags; do
+  [ $(($(cat "$flags") & 0x1001)) -eq $((0x1001)) ] && multicast=true
+done
+$multicast || { echo "no network interface is up and multicast-capable, so the sidecars cannot find each other by mDNS;" \
+  "give loopback multicast: sudo ip link set lo multicast on && sudo ip route add 224.0.0.0/4 dev lo" >&2; exit 1; }
+
 daprd="$(tools/daprd/build.sh)"
 runtime="$(dirname "$daprd")"
 # where the CLI finds its daprd (<runtime>/.dapr/bin/daprd); the run file has no say in it

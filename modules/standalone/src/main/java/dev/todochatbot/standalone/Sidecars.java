@@ -3,6 +3,7 @@ package dev.todochatbot.standalone;
 import dev.todochatbot.daprd.AppIdLock;
 import dev.todochatbot.daprd.Daprd;
 import dev.todochatbot.daprd.DaprdBinary;
+import dev.todochatbot.daprd.NameResolution;
 import dev.todochatbot.daprd.Sentry;
 import dev.todochatbot.devsidecar.AppDirectory;
 import dev.todochatbot.devsidecar.DevSidecar;
@@ -170,6 +171,9 @@ abstract sealed class Sidecars implements AutoCloseable {
       Map<String, String> environment = Map.of("KAFKA_BROKERS", bootstrap);
       Optional<Duration> blockShutdown = Optional.ofNullable(env.getDuration("DAPRD_BLOCK_SHUTDOWN", null));
       Optional<Path> sentryBinary = mtlsSentry(env);
+      NameResolution.whyMdnsCannotWork().ifPresent(why -> {
+        throw new IllegalStateException(why);
+      });
       AppIdLock lock = AppIdLock.acquire(env, env.getDuration("DAPRD_LOCK_PATIENCE", Duration.ofMinutes(10)));
       Optional<Sentry> sentry = Optional.empty();
       try {

@@ -16,6 +16,10 @@ import java.util.Map;
  * <p>Self-hosted, Sentry gives every sidecar the identity {@code spiffe://public/ns/default/<app-id>}: trust
  * domain {@code public} because daprd asks for none (Sentry's default), namespace {@code default} because no
  * {@code NAMESPACE} is set. In the cluster the namespace is the release's.
+ *
+ * <p>Whole apps only, no {@code operations}: the pinned 1.16.5 lacks 1.16.14's fix of the path-traversal bypass
+ * of operation rules (dapr/dapr#9803: {@code admin%2F..%2Fpublic} judged as {@code public}), which cannot reach
+ * a list that allows or refuses a caller whatever the path.
  */
 final class AccessControl {
 

@@ -201,7 +201,7 @@ class SidecarFaultsOnDaprdTest {
         primary.options().config(),
         Sidecars.Real.root(dataDir).resolve("modules").resolve("edge-drain-" + UUID.randomUUID()).resolve("target"),
         primary.options().environment(), Optional.of(Main.randomToken()), Optional.of(Main.randomToken()),
-        blockShutdown);
+        blockShutdown, primary.options().mtls()); // the primary's identity and list: the others speak only mTLS
     Daprd sidecar = Daprd.start(DaprdBinary.require(running.env()), options);
     Vertx vertx = Vertx.vertx();
     try {

@@ -18,22 +18,27 @@ class ShutdownTest {
   public static final class LastStepAlone {
     public static void main(String[] args) throws Exception {
       var running = new CountDownLatch(1);
-      new Thread(() -> {
+      Thread worker = new Thread(() -> {
         try {
           running.await();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-      }, "worker").start();
+      }, "worker");
+      worker.start();
       Shutdown.onSignal(() -> {
         running.countDown();
-        // the slow last step itself (PostgreSQL's stop takes about a second), not a wait for a condition:
-        // the test's assertions hold however long it takes; only with a daemon stop thread would the JVM
-        // end during it
         try {
-          Thread.sleep(1_000);
+          worker.join();
+          // every other thread has ended: only a stop thread the JVM waits for is still here to say so, and
+          // its last step (PostgreSQL's stop, in the real main) lasts until the test says "go"
+          System.out.println("the others have ended");
+          new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
+              .readLine();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
         }
         System.out.println("last step done");
       });
@@ -48,6 +53,10 @@ class ShutdownTest {
           () -> "never started:\n" + process.tail());
 
       process.terminate();
+      Await.until(Duration.ofSeconds(30), () -> process.lines().contains("the others have ended"),
+          () -> "the stop never saw the other threads end:\n" + process.tail());
+      assertThat(process.isAlive()).as("the JVM while its stop's last step runs alone").isTrue();
+      process.send("go");
 
       assertThat(process.awaitExit(Duration.ofSeconds(30))).as("exit code; output:\n%s", process.tail()).isZero();
       assertThat(process.lines()).as("the stop's last step").contains("last step done");

@@ -59,14 +59,15 @@ public final class Await {
       if (result.isPresent()) {
         return result.get();
       }
-      if (System.nanoTime() > deadline) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
         throw new AssertionError(failure.get());
       }
-      try {
-        Thread.sleep(every.toMillis());
-      } catch (InterruptedException e) {
+      // the interval between two looks at the condition, never past the deadline (the last look is at it)
+      java.util.concurrent.locks.LockSupport.parkNanos(Math.min(every.toNanos(), left));
+      if (Thread.interrupted()) {
         Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
+        throw new IllegalStateException("interrupted while waiting");
       }
     }
   }

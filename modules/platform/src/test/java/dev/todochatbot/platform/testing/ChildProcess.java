@@ -94,9 +94,23 @@ public final class ChildProcess implements AutoCloseable {
     }
   }
 
-  /** SIGTERM, as Kubernetes sends it. */
+  /** Writes {@code line} to the process's standard input. */
+  public void send(String line) {
+    try {
+      var in = process.getOutputStream();
+      in.write((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      in.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not write to " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * SIGTERM, as Kubernetes sends it. Through the process's handle: {@code Process.destroy} would also close the
+   * pipe to its standard input, which a process still reading it during its stop would see end.
+   */
   public void terminate() {
-    process.destroy();
+    process.toHandle().destroy();
   }
 
   /**

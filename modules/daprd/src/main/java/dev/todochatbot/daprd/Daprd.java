@@ -3,13 +3,9 @@ package dev.todochatbot.daprd;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +100,6 @@ public final class Daprd implements AutoCloseable {
   private final DaprdBinary binary;
   private final Options options;
   private final Ports ports;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private volatile Process process;
 
   private Daprd(DaprdBinary binary, Options options, Ports ports) {
@@ -221,12 +216,7 @@ public final class Daprd implements AutoCloseable {
 
   /** The last lines of its log, for a failure message. */
   public String logTail(int lines) {
-    try {
-      List<String> all = Files.readAllLines(logFile());
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
+    return Processes.logTail(logFile(), lines);
   }
 
   List<String> command() {
@@ -311,33 +301,8 @@ public final class Daprd implements AutoCloseable {
    * {@code kill -9} of the JVM leaves its children running): it still holds the ports and the mDNS name.
    */
   private void killLeftOver() throws IOException {
-    Path pidFile = pidFile();
-    if (!Files.exists(pidFile)) {
-      return;
-    }
-    String content = Files.readString(pidFile).strip();
-    Files.deleteIfExists(pidFile);
-    long pid;
-    try {
-      pid = Long.parseLong(content);
-    } catch (NumberFormatException e) {
-      return;
-    }
-    ProcessHandle.of(pid)
-        .filter(ProcessHandle::isAlive)
-        .filter(handle -> handle.info().command().map(command -> command.endsWith("daprd")).orElse(false))
-        .filter(handle -> handle.info().arguments().map(List::of).map(args -> args.contains(options.appId()))
-            .orElse(false))
-        .ifPresent(handle -> {
-          log.warn("Stopping a daprd for {} left running by an earlier start (pid {})", options.appId(), pid);
-          handle.destroyForcibly();
-          try {
-            handle.onExit().get(10, TimeUnit.SECONDS);
-          } catch (Exception e) {
-            throw new IllegalStateException("A daprd left running for " + options.appId() + " (pid " + pid
-                + ") would not stop", e);
-          }
-        });
+    Processes.stopLeftOver(pidFile(), handle -> Processes.runs(handle, "daprd") && handle.info().arguments()
+        .map(List::of).map(args -> args.contains(options.appId())).orElse(false), "a daprd for " + options.appId());
   }
 
   /**
@@ -363,7 +328,7 @@ public final class Daprd implements AutoCloseable {
           long pid = Long.parseLong(entry.getFileName().toString());
           boolean ownerAlive = ProcessHandle.of(Long.parseLong(owner[0])).map(ProcessHandle::isAlive).orElse(false);
           Optional<ProcessHandle> daprd = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-              .filter(handle -> handle.info().command().map(command -> command.endsWith("daprd")).orElse(false));
+              .filter(handle -> Processes.runs(handle, "daprd"));
           if (daprd.isEmpty()) {
             Files.deleteIfExists(entry);
           } else if (!ownerAlive) {
@@ -403,37 +368,8 @@ public final class Daprd implements AutoCloseable {
   }
 
   private void await(String path, Duration deadline) {
-    Instant until = Instant.now().plus(deadline);
-    var request = HttpRequest.newBuilder(URI.create("http://" + LOOPBACK + ":" + ports.http() + path))
-        .timeout(Duration.ofSeconds(2)).GET().build();
-    String last = "no answer";
-    while (Instant.now().isBefore(until)) {
-      Process current = process;
-      if (current == null || !current.isAlive()) {
-        throw new IllegalStateException(options.appId() + "'s daprd exited" + (current == null ? ""
-            : " with status " + current.exitValue()) + "; its log ends:\n" + logTail(30));
-      }
-      try {
-        HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() == 204) {
-          return;
-        }
-        last = "HTTP " + response.statusCode();
-      } catch (IOException e) {
-        last = e.toString();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("Interrupted while waiting for " + options.appId() + "'s daprd", e);
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("Interrupted while waiting for " + options.appId() + "'s daprd", e);
-      }
-    }
-    throw new IllegalStateException(options.appId() + "'s daprd did not answer " + path + " with 204 within "
-        + deadline.toSeconds() + " s (last: " + last + "); its log ends:\n" + logTail(30));
+    Processes.awaitAnswer(URI.create("http://" + LOOPBACK + ":" + ports.http() + path), 204, deadline, () -> process,
+        options.appId() + "'s daprd", logFile());
   }
 
   private static boolean waitFor(Process process, Duration patience) {

@@ -4,13 +4,9 @@ import dev.todochatbot.platform.Env;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +48,6 @@ public final class Sentry implements AutoCloseable {
   private final Path binary;
   private final Path dir;
   private final Ports ports;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private volatile Process process;
 
   private Sentry(Path binary, Path dir, Ports ports) {
@@ -221,68 +216,14 @@ public final class Sentry implements AutoCloseable {
     }
   }
 
-  /** A Sentry this launcher started in the same directory that outlived its JVM: it holds the credentials' watch. */
+  /** A Sentry this launcher started in the same directory that outlived its JVM: it holds the credentials. */
   private void killLeftOver() throws IOException {
-    if (!Files.exists(pidFile())) {
-      return;
-    }
-    String content = Files.readString(pidFile()).strip();
-    Files.deleteIfExists(pidFile());
-    try {
-      ProcessHandle.of(Long.parseLong(content))
-          .filter(ProcessHandle::isAlive)
-          .filter(handle -> handle.info().command().map(command -> command.endsWith("sentry")).orElse(false))
-          .ifPresent(handle -> {
-            log.warn("Stopping a Sentry left running by an earlier start (pid {})", handle.pid());
-            handle.destroyForcibly();
-            handle.onExit().orTimeout(10, TimeUnit.SECONDS).join();
-          });
-    } catch (NumberFormatException e) {
-      // not ours
-    }
+    Processes.stopLeftOver(pidFile(), handle -> Processes.runs(handle, "sentry"), "a Sentry");
   }
 
   /** Waits for {@code /healthz} 200: its root is loaded and its gRPC server is up. */
   private void awaitHealthy(Duration deadline) {
-    Instant until = Instant.now().plus(deadline);
-    var request = HttpRequest.newBuilder(URI.create("http://" + LOOPBACK + ":" + ports.healthz() + "/healthz"))
-        .timeout(Duration.ofSeconds(2)).GET().build();
-    String last = "no answer";
-    while (Instant.now().isBefore(until)) {
-      Process current = process;
-      if (current == null || !current.isAlive()) {
-        throw new IllegalStateException("Sentry exited" + (current == null ? "" : " with status " + current.exitValue())
-            + "; its log ends:\n" + logTail(30));
-      }
-      try {
-        HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() == 200) {
-          return;
-        }
-        last = "HTTP " + response.statusCode();
-      } catch (IOException e) {
-        last = e.toString();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("Interrupted while waiting for Sentry", e);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("Interrupted while waiting for Sentry", e);
-      }
-    }
-    throw new IllegalStateException("Sentry did not answer /healthz with 200 within " + deadline.toSeconds()
-        + " s (last: " + last + "); its log ends:\n" + logTail(30));
-  }
-
-  private String logTail(int lines) {
-    try {
-      List<String> all = Files.readAllLines(logFile());
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
+    Processes.awaitAnswer(URI.create("http://" + LOOPBACK + ":" + ports.healthz() + "/healthz"), 200, deadline,
+        () -> process, "Sentry", logFile());
   }
 }

@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.sun.net.httpserver.HttpServer;
 import dev.todochatbot.platform.Env;
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -75,12 +72,12 @@ class DaprdTest {
   void everyListenerOfDaprdIsOnLoopbackOnly() throws Exception {
     daprd = Daprd.start(DaprdBinary.require(ENV), options("daprd-test-listeners"));
     daprd.awaitReady(Duration.ofSeconds(30));
-    Optional<InetAddress> network = networkAddress();
+    Optional<InetAddress> network = Dial.networkAddress();
     assumeTrue(network.isPresent(), "this machine has no non-loopback IPv4 address to dial");
     Daprd.Ports ports = daprd.ports();
     for (int port : List.of(ports.http(), ports.grpc(), ports.internalGrpc(), ports.metrics())) {
-      assertThat(accepts(InetAddress.getLoopbackAddress(), port)).as("port %d on loopback", port).isTrue();
-      assertThat(accepts(network.get(), port)).as("port %d on %s", port, network.get()).isFalse();
+      assertThat(Dial.accepts(InetAddress.getLoopbackAddress(), port)).as("port %d on loopback", port).isTrue();
+      assertThat(Dial.accepts(network.get(), port)).as("port %d on %s", port, network.get()).isFalse();
     }
   }
 
@@ -106,10 +103,10 @@ class DaprdTest {
     daprd.awaitReady(Duration.ofSeconds(30));
     daprd.kill();
     assertThat(daprd.isAlive()).isFalse();
-    assertThat(accepts(InetAddress.getLoopbackAddress(), daprd.httpPort())).isFalse();
+    assertThat(Dial.accepts(InetAddress.getLoopbackAddress(), daprd.httpPort())).isFalse();
     daprd.restart();
     daprd.awaitReady(Duration.ofSeconds(30));
-    assertThat(accepts(InetAddress.getLoopbackAddress(), daprd.httpPort())).isTrue();
+    assertThat(Dial.accepts(InetAddress.getLoopbackAddress(), daprd.httpPort())).isTrue();
   }
 
   @Test
@@ -172,28 +169,5 @@ class DaprdTest {
   void thePinnedVersionIsTheOneToolsDaprdBuilds() throws IOException {
     Path goMod = Path.of("../../tools/daprd/go.mod");
     assertThat(Files.readAllLines(goMod)).contains("require github.com/dapr/dapr v" + DaprdBinary.VERSION);
-  }
-
-  private static boolean accepts(InetAddress address, int port) {
-    try (var socket = new Socket()) {
-      socket.connect(new InetSocketAddress(address, port), 1000);
-      return true;
-    } catch (IOException refused) {
-      return false;
-    }
-  }
-
-  private static Optional<InetAddress> networkAddress() throws IOException {
-    return NetworkInterface.networkInterfaces()
-        .filter(nic -> {
-          try {
-            return nic.isUp() && !nic.isLoopback();
-          } catch (IOException e) {
-            return false;
-          }
-        })
-        .flatMap(NetworkInterface::inetAddresses)
-        .filter(address -> address instanceof Inet4Address && !address.isLinkLocalAddress())
-        .findFirst();
   }
 }

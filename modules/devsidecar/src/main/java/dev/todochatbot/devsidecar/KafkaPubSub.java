@@ -96,6 +96,11 @@ final class KafkaPubSub implements AutoCloseable {
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+    // One request in flight per connection: with more, two batches for one partition can pass each other
+    // around the moment a new partition comes up (the first refused NOT_LEADER, the second appended), and
+    // the first is then refused for its sequence number (KAFKA-15591): a publish failed, or its records
+    // landed behind later ones. Records queue meanwhile and go out together in the next request.
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(maxMessageBytes));
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "4000");

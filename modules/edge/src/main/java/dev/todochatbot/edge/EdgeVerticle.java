@@ -15,6 +15,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -57,10 +58,12 @@ public final class EdgeVerticle extends VerticleBase {
       "last-event-id");
   private static final List<CharSequence> STREAMED_RESPONSE_HEADERS = List.of(HttpHeaders.CONTENT_TYPE,
       HttpHeaders.CACHE_CONTROL, "X-Accel-Buffering", "mcp-session-id");
+  /** Carried by every forwarded write: the client's, or one the edge makes (see {@link #forward}). */
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   private static final List<CharSequence> FORWARDED_REQUEST_HEADERS = List.of(HttpHeaders.AUTHORIZATION,
-      HttpHeaders.CONTENT_TYPE, HttpHeaders.ACCEPT, HttpHeaders.IF_MATCH, "traceparent", "tracestate");
+      HttpHeaders.CONTENT_TYPE, HttpHeaders.ACCEPT, HttpHeaders.IF_MATCH, IDEMPOTENCY_KEY, "traceparent", "tracestate");
   private static final List<CharSequence> FORWARDED_RESPONSE_HEADERS = List.of(HttpHeaders.CONTENT_TYPE,
-      HttpHeaders.LOCATION, HttpHeaders.ETAG);
+      HttpHeaders.LOCATION, HttpHeaders.ETAG, "Idempotent-Replayed");
 
   private final EdgeConfig config;
   private final SignInLimits limits;
@@ -233,10 +236,19 @@ public final class EdgeVerticle extends VerticleBase {
    * Passes the request to a service by app id and its answer back. Our services answer errors as
    * problem documents; a 5xx in any other form is the sidecar saying the service could not be reached
    * (500 ERR_DIRECT_INVOKE), which the user sees as 503 with what to do, never the sidecar's text.
+   *
+   * <p>A write without an Idempotency-Key gets one here, once per public request: the sidecar retries
+   * an invocation whose answer it lost (the callee's sidecar restarting, say), and the key is what lets
+   * the service answer that retry instead of carrying the write out a second time.
    */
   private void forward(RoutingContext ctx, String appId, String what) {
     var headers = MultiMap.caseInsensitiveMultiMap();
     copy(ctx.request().headers(), headers, FORWARDED_REQUEST_HEADERS);
+    HttpMethod method = ctx.request().method();
+    if (!headers.contains(IDEMPOTENCY_KEY) && method != HttpMethod.GET && method != HttpMethod.HEAD
+        && method != HttpMethod.OPTIONS) {
+      headers.set(IDEMPOTENCY_KEY, java.util.UUID.randomUUID().toString());
+    }
     Buffer body = ctx.body() == null ? null : ctx.body().buffer();
     String query = ctx.request().query();
     String target = ctx.request().path() + (query == null ? "" : "?" + query);

@@ -55,6 +55,25 @@ class TaskRoutesThroughEdgeTest {
   }
 
   @Test
+  void aClientsIdempotencyKeyReachesTheTaskServiceAndItsReplayComesBack() {
+    String token = edge.newUser();
+    var key = Map.of("Idempotency-Key", java.util.UUID.randomUUID().toString());
+    var body = new JsonObject().put("title", "Renew passport");
+    Answer first = edge.http.send("POST", "/api/tasks", token, body, key);
+    Answer again = edge.http.send("POST", "/api/tasks", token, body, key);
+    assertThat(first.status()).isEqualTo(201);
+    assertThat(again.status()).isEqualTo(201);
+    assertThat(again.header("idempotent-replayed")).contains("true");
+    assertThat(again.json()).isEqualTo(first.json());
+    assertThat(edge.http.get("/api/tasks", token).items()).hasSize(1);
+
+    // without one, each request is its own write (the edge's key is new for every request)
+    assertThat(edge.http.post("/api/tasks", token, body).header("idempotent-replayed")).isEmpty();
+    assertThat(edge.http.post("/api/tasks", token, body).status()).isEqualTo(201);
+    assertThat(edge.http.get("/api/tasks", token).items()).hasSize(3);
+  }
+
+  @Test
   void anotherUsersTaskIsNotFoundOnEveryRouteThroughTheEdge() {
     String owner = edge.newUser();
     String other = edge.newUser();

@@ -338,6 +338,8 @@ class SidecarFaultsOnDaprdTest {
         .put("redeliveriesAbsorbed", (long) (auditDuplicates() - absorbedBefore))
         // the edge's sidecar retrying its calls to appId (dapr/resiliency: apps.<id>.retry, notProcessed)
         .put("edgeRetries", (long) (resiliencyActivations(edge, "retry", "", appId) - retriesBefore))
+        // of those, the ones that reached a service which had carried the write out: answered from its key
+        .put("answeredFromKey", load.replayed())
         .put("outageMillis", outageMillis)
         .put("writers", WRITERS));
     return counts;

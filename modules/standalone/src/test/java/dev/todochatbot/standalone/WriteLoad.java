@@ -34,8 +34,10 @@ final class WriteLoad implements AutoCloseable {
    * @param title the title it creates (unique: what tells the events of a create apart, acknowledged or not)
    * @param taskId the task, when known (always for an update; for a create, only when it was acknowledged)
    * @param status the answer's status, 0 when there was none
+   * @param replayed whether the answer was the task service's recorded one ({@code Idempotent-Replayed}): the
+   *     sidecar retried a request the service had carried out already, and the service answered it again
    */
-  record Attempt(String userId, String type, String title, String taskId, int status) {
+  record Attempt(String userId, String type, String title, String taskId, int status, boolean replayed) {
     boolean acknowledged() {
       return status / 100 == 2;
     }
@@ -83,9 +85,10 @@ final class WriteLoad implements AutoCloseable {
     try {
       var answer = http.send(method, path, writer.token(), body, Map.of());
       String id = taskId == null && answer.status() == 201 ? answer.json().getString("id") : taskId;
-      attempt = new Attempt(writer.userId(), type, title, id, answer.status());
+      attempt = new Attempt(writer.userId(), type, title, id, answer.status(),
+          answer.header("idempotent-replayed").isPresent());
     } catch (UncheckedIOException e) {
-      attempt = new Attempt(writer.userId(), type, title, taskId, 0);
+      attempt = new Attempt(writer.userId(), type, title, taskId, 0, false);
     }
     attempts.add(attempt);
     return attempt;
@@ -93,6 +96,11 @@ final class WriteLoad implements AutoCloseable {
 
   long acknowledged() {
     return attempts.stream().filter(Attempt::acknowledged).count();
+  }
+
+  /** Writes answered from the task service's record of them: retries that were not carried out again. */
+  long replayed() {
+    return attempts.stream().filter(Attempt::replayed).count();
   }
 
   /** How many attempts were answered with each status ("0": no answer). */

@@ -39,6 +39,7 @@ public final class TaskApiVerticle extends VerticleBase {
   /** asked by /readyz only: this verticle reaches nothing through it */
   private Sidecar sidecar;
   private TaskRepository tasks;
+  private IdempotencyKeys keys;
   private Router router;
 
   public TaskApiVerticle(TaskServiceConfig config) {
@@ -49,6 +50,8 @@ public final class TaskApiVerticle extends VerticleBase {
   public Future<?> start() {
     pool = Database.pool(vertx, config.database(), config.poolSizePerInstance(), "tasks");
     tasks = new TaskRepository(pool, OutboxRelay.nudger(vertx));
+    keys = new IdempotencyKeys(pool);
+    keys.startPurging(vertx);
     Tokens tokens = Tokens.create(vertx, config.jwtSecret(), config.tokenTtl());
     Tokens serviceTokens = Tokens.forServices(vertx, config.jwtSecret());
 
@@ -60,20 +63,24 @@ public final class TaskApiVerticle extends VerticleBase {
     Handler<RoutingContext> body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
     // the person, or the chat service's tools acting for them (the change is then the assistant's)
     Handler<RoutingContext> signedIn = Tokens.requireUserOrService(tokens, serviceTokens, CHAT_SERVICE);
-    router.post("/api/tasks").handler(body).handler(signedIn).handler(this::create);
+    // a write sent again with the same Idempotency-Key is answered again, not carried out again
+    Handler<RoutingContext> once = IdempotencyKeys::read;
+    router.post("/api/tasks").handler(body).handler(signedIn).handler(once).handler(this::create);
     router.get("/api/tasks").handler(signedIn).handler(this::list);
     router.get("/api/tasks/changes").handler(signedIn).handler(this::changes);
     router.get("/api/tasks/:id").handler(signedIn).handler(this::get);
-    router.patch("/api/tasks/:id").handler(body).handler(signedIn).handler(this::update);
-    router.delete("/api/tasks/:id").handler(signedIn).handler(this::delete);
-    router.post("/api/tasks/:id/complete").handler(body).handler(signedIn)
+    router.patch("/api/tasks/:id").handler(body).handler(signedIn).handler(once).handler(this::update);
+    router.delete("/api/tasks/:id").handler(signedIn).handler(once).handler(this::delete);
+    router.post("/api/tasks/:id/complete").handler(body).handler(signedIn).handler(once)
         .handler(ctx -> setStatus(ctx, TaskStatus.COMPLETED));
-    router.post("/api/tasks/:id/reopen").handler(body).handler(signedIn)
+    router.post("/api/tasks/:id/reopen").handler(body).handler(signedIn).handler(once)
         .handler(ctx -> setStatus(ctx, TaskStatus.OPEN));
     router.get("/api/tasks/:id/reminders").handler(signedIn).handler(this::listReminders);
-    router.post("/api/tasks/:id/reminders").handler(body).handler(signedIn).handler(this::addReminder);
-    router.delete("/api/tasks/:id/reminders/:reminderId").handler(signedIn).handler(this::deleteReminder);
-    router.post("/api/reminders/:reminderId/snooze").handler(body).handler(signedIn).handler(this::snooze);
+    router.post("/api/tasks/:id/reminders").handler(body).handler(signedIn).handler(once).handler(this::addReminder);
+    router.delete("/api/tasks/:id/reminders/:reminderId").handler(signedIn).handler(once)
+        .handler(this::deleteReminder);
+    router.post("/api/reminders/:reminderId/snooze").handler(body).handler(signedIn).handler(once)
+        .handler(this::snooze);
     // internal: reached through Dapr service invocation only (the edge does not route /internal)
     router.post("/internal/series/:seriesId/occurrences").handler(body)
         .handler(serviceTokens.requireService(RECURRENCE_SERVICE)).handler(this::nextOccurrence);
@@ -96,12 +103,12 @@ public final class TaskApiVerticle extends VerticleBase {
   private void create(RoutingContext ctx) {
     Principal user = Principal.of(ctx);
     Task task = TaskInput.parse(HttpProblems.jsonObjectBody(ctx)).create(user.userId(), zoneOf(user), now());
-    tasks.insert(task, actor(ctx))
+    tasks.insert(task, actor(ctx), IdempotencyKeys.of(ctx))
         .onSuccess(created -> {
           ctx.response().putHeader(HttpHeaders.LOCATION, "/api/tasks/" + created.id());
           sendTask(ctx, 201, created);
         })
-        .onFailure(ctx::fail);
+        .onFailure(failure -> keys.failed(ctx, failure));
   }
 
   private void list(RoutingContext ctx) {
@@ -121,16 +128,18 @@ public final class TaskApiVerticle extends VerticleBase {
   private void update(RoutingContext ctx) {
     TaskInput patch = TaskInput.parse(HttpProblems.jsonObjectBody(ctx));
     Instant now = now();
-    tasks.change(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), actor(ctx), current -> patch.applyTo(current, now))
+    tasks.change(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), actor(ctx), IdempotencyKeys.of(ctx),
+            current -> patch.applyTo(current, now))
         .onSuccess(task -> sendTask(ctx, 200, task))
-        .onFailure(ctx::fail);
+        .onFailure(failure -> keys.failed(ctx, failure));
   }
 
   private void setStatus(RoutingContext ctx, TaskStatus status) {
     Instant now = now();
-    tasks.change(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), actor(ctx), current -> current.withStatus(status, now))
+    tasks.change(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), actor(ctx), IdempotencyKeys.of(ctx),
+            current -> current.withStatus(status, now))
         .onSuccess(task -> sendTask(ctx, 200, task))
-        .onFailure(ctx::fail);
+        .onFailure(failure -> keys.failed(ctx, failure));
   }
 
   private void delete(RoutingContext ctx) {
@@ -140,9 +149,10 @@ public final class TaskApiVerticle extends VerticleBase {
           "may only be \"stop\": deleting an occurrence of a repeating task with series=stop ends the series; "
               + "without it the next occurrence still comes"))).exception();
     }
-    tasks.delete(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), actor(ctx), now(), series != null)
-        .onSuccess(deleted -> ctx.response().setStatusCode(204).end())
-        .onFailure(ctx::fail);
+    tasks.delete(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), actor(ctx), IdempotencyKeys.of(ctx), now(),
+            series != null)
+        .onSuccess(deleted -> keys.answer(ctx, 204, null))
+        .onFailure(failure -> keys.failed(ctx, failure));
   }
 
   static final int MAX_CHANGES = 500;
@@ -207,7 +217,7 @@ public final class TaskApiVerticle extends VerticleBase {
     var json = HttpProblems.jsonObjectBody(ctx);
     Instant now = now();
     var added = new Reminder[1];
-    tasks.change(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), actor(ctx), current -> {
+    tasks.change(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), actor(ctx), IdempotencyKeys.of(ctx), current -> {
           if (current.reminders().size() >= Reminder.MAX_PER_TASK) {
             throw Problem.conflict("The task has " + Reminder.MAX_PER_TASK + " reminders, the most it can have: "
                 + "delete one first.").exception();
@@ -223,21 +233,21 @@ public final class TaskApiVerticle extends VerticleBase {
               .putHeader(HttpHeaders.LOCATION, "/api/tasks/" + task.id() + "/reminders/" + added[0].id());
           sendJson(ctx, 201, added[0].toJson().toBuffer());
         })
-        .onFailure(ctx::fail);
+        .onFailure(failure -> keys.failed(ctx, failure));
   }
 
   private void deleteReminder(RoutingContext ctx) {
     UUID reminderId = uuidOrNull(ctx.pathParam("reminderId"));
     Instant now = now();
-    tasks.change(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), actor(ctx), current -> {
+    tasks.change(Principal.of(ctx).userId(), taskId(ctx), ifMatch(ctx), actor(ctx), IdempotencyKeys.of(ctx), current -> {
           var kept = current.reminders().stream().filter(r -> !r.id().equals(reminderId)).toList();
           if (kept.size() == current.reminders().size()) {
             throw Problem.notFound("The task has no reminder " + ctx.pathParam("reminderId") + ".").exception();
           }
           return current.withReminders(kept, now);
         })
-        .onSuccess(task -> ctx.response().setStatusCode(204).end())
-        .onFailure(ctx::fail);
+        .onSuccess(task -> keys.answer(ctx, 204, null))
+        .onFailure(failure -> keys.failed(ctx, failure));
   }
 
   /** {@code {minutes}}: the reminder fires again that many minutes from now (1 to 1440); it becomes absolute. */
@@ -264,7 +274,7 @@ public final class TaskApiVerticle extends VerticleBase {
     Instant at = now.plus(java.time.Duration.ofMinutes(minutes)).truncatedTo(ChronoUnit.SECONDS);
     var snoozed = new Reminder[1];
     tasks.findByReminder(user.userId(), reminderId)
-        .compose(holder -> tasks.change(user.userId(), holder.id(), null, actor(ctx), current -> {
+        .compose(holder -> tasks.change(user.userId(), holder.id(), null, actor(ctx), IdempotencyKeys.of(ctx), current -> {
           var reminders = new ArrayList<Reminder>();
           for (Reminder r : current.reminders()) {
             if (r.id().equals(reminderId)) {
@@ -281,7 +291,7 @@ public final class TaskApiVerticle extends VerticleBase {
           return current.withReminders(reminders, now);
         }))
         .onSuccess(task -> sendJson(ctx, 200, snoozed[0].toJson().put("taskId", task.id().toString()).toBuffer()))
-        .onFailure(ctx::fail);
+        .onFailure(failure -> keys.failed(ctx, failure));
   }
 
   /**
@@ -410,16 +420,15 @@ public final class TaskApiVerticle extends VerticleBase {
     return Instant.now().truncatedTo(ChronoUnit.MICROS);
   }
 
-  private static void sendTask(RoutingContext ctx, int status, Task task) {
+  private void sendTask(RoutingContext ctx, int status, Task task) {
     ctx.response().putHeader(HttpHeaders.ETAG, task.etag());
     sendJson(ctx, status, TaskJson.one(task));
   }
 
-  private static void sendJson(RoutingContext ctx, int status, Buffer body) {
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(body);
+  /** Every answer goes out here: a write's is first recorded under its Idempotency-Key, if it has one. */
+  private void sendJson(RoutingContext ctx, int status, Buffer body) {
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+    keys.answer(ctx, status, body);
   }
 
   /** Who is making the change: the person, or the chat assistant when its tools call for them. */

@@ -19,6 +19,7 @@ import java.util.function.UnaryOperator;
  * one that does not exist. Every change goes through {@link #change}, one transaction that locks the
  * row, checks the expected version, and writes the new state. Every write also writes its event to
  * the outbox in the same statement, and then tells the relay ({@code eventWritten}) that there is one.
+ * A write that carries an {@link IdempotencyKeys.Key} claims it in the same transaction, first.
  */
 final class TaskRepository {
 
@@ -33,11 +34,17 @@ final class TaskRepository {
     this.eventWritten = eventWritten;
   }
 
-  Future<Task> insert(Task task, Actor actor) {
-    return pool.preparedQuery(TaskSql.INSERT_WITH_EVENT)
-        .execute(TaskSql.rowParamsWithEvent(task, TaskEvents.created(task, actor)))
-        .map(task)
-        .andThen(written -> eventWritten.run());
+  /** Writes a new task; with a {@code key}, in the transaction that claims it (see {@link IdempotencyKeys}). */
+  Future<Task> insert(Task task, Actor actor, IdempotencyKeys.Key key) {
+    Tuple params = TaskSql.rowParamsWithEvent(task, TaskEvents.created(task, actor));
+    Future<?> written = key == null ? pool.preparedQuery(TaskSql.INSERT_WITH_EVENT).execute(params)
+        : pool.withTransaction(conn -> IdempotencyKeys.claim(conn, key)
+            .compose(claimed -> conn.preparedQuery(TaskSql.INSERT_WITH_EVENT).execute(params)));
+    return written.map(task).andThen(inserted -> {
+      if (inserted.succeeded()) {
+        eventWritten.run();
+      }
+    });
   }
 
   Future<Task> find(UUID userId, UUID id) {
@@ -53,11 +60,13 @@ final class TaskRepository {
   /**
    * Applies {@code change} to the current task under a row lock. {@code expectedVersion} (from
    * If-Match) may be null; when given and stale the answer is 412 and nothing is written. A change
-   * that returns the task it was given writes nothing.
+   * that returns the task it was given writes nothing. A {@code key} (may be null) is claimed first.
    */
-  Future<Task> change(UUID userId, UUID id, Integer expectedVersion, Actor actor, UnaryOperator<Task> change) {
+  Future<Task> change(UUID userId, UUID id, Integer expectedVersion, Actor actor, IdempotencyKeys.Key key,
+      UnaryOperator<Task> change) {
     var wrote = new boolean[1];
-    return pool.withTransaction(conn -> lock(conn, userId, id, expectedVersion).compose(current -> {
+    return pool.withTransaction(conn -> IdempotencyKeys.claim(conn, key)
+        .compose(claimed -> lock(conn, userId, id, expectedVersion)).compose(current -> {
       Task next = change.apply(current);
       if (next == current) {
         return Future.succeededFuture(current);
@@ -73,8 +82,10 @@ final class TaskRepository {
     });
   }
 
-  Future<Task> delete(UUID userId, UUID id, Integer expectedVersion, Actor actor, Instant now, boolean stopSeries) {
-    return pool.withTransaction(conn -> lock(conn, userId, id, expectedVersion).compose(current -> {
+  Future<Task> delete(UUID userId, UUID id, Integer expectedVersion, Actor actor, IdempotencyKeys.Key key, Instant now,
+      boolean stopSeries) {
+    return pool.withTransaction(conn -> IdempotencyKeys.claim(conn, key)
+        .compose(claimed -> lock(conn, userId, id, expectedVersion)).compose(current -> {
       TaskEvents.Pending event = TaskEvents.deleted(current, now, actor, stopSeries && current.recurrence() != null);
       return conn.preparedQuery(TaskSql.DELETE_WITH_EVENT)
           .execute(Tuple.of(id, userId, event.eventId(), event.type().wireName(), event.payload(), TaskSql.utc(now)))

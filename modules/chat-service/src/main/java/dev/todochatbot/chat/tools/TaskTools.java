@@ -405,6 +405,10 @@ public final class TaskTools implements Tools {
   private Future<ServiceResponse> send(String appId, HttpMethod method, String path, JsonObject body,
       MultiMap headers) {
     headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + serviceTokens.issueForService(user, APP_ID));
+    if (method != HttpMethod.GET) {
+      // one key per tool call: the sidecar's retry of a call whose answer it lost is answered, not done twice
+      headers.set("Idempotency-Key", java.util.UUID.randomUUID().toString());
+    }
     Buffer payload = null;
     if (body != null) {
       headers.set(HttpHeaders.CONTENT_TYPE, "application/json");

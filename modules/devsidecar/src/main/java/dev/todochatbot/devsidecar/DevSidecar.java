@@ -47,6 +47,7 @@ public final class DevSidecar {
   private volatile boolean ready;
   private volatile boolean closed;
   private int httpPort;
+  private int grpcPort;
 
   private DevSidecar(Vertx vertx, Context context, DevSidecarConfig config, AppDirectory apps,
       Resources.Loaded resources, Map<String, KafkaPubSub> pubsubs) {
@@ -98,9 +99,15 @@ public final class DevSidecar {
    */
   private Future<Void> listen() {
     var api = new SidecarApi(this, config.httpPort());
+    // the gRPC API on a free loopback port: the services in this JVM are told it, as daprd tells DAPR_GRPC_PORT
+    var grpc = new GrpcApi(this, 0);
     return vertx.deployVerticle(api).map(id -> {
       deployments.add(id);
       httpPort = api.actualPort();
+      return null;
+    }).compose(v -> vertx.deployVerticle(grpc)).map(id -> {
+      deployments.add(id);
+      grpcPort = grpc.actualPort();
       return null;
     });
   }
@@ -118,6 +125,11 @@ public final class DevSidecar {
   /** The sidecar's HTTP port ({@code DAPR_HTTP_PORT} for the app). */
   public int httpPort() {
     return httpPort;
+  }
+
+  /** The sidecar's gRPC port ({@code DAPR_GRPC_PORT} for the app): Dapr's gRPC API, the calls {@link GrpcApi} serves. */
+  public int grpcPort() {
+    return grpcPort;
   }
 
   public String appId() {

@@ -341,7 +341,7 @@ final class SidecarApi extends VerticleBase {
   }
 
   /** Go's strconv.ParseBool, which daprd uses; empty when the value is not a boolean. */
-  private static Optional<Boolean> rawPayload(Map<String, String> metadata) {
+  static Optional<Boolean> rawPayload(Map<String, String> metadata) {
     String value = metadata.get("rawPayload");
     if (value == null || value.isEmpty()) {
       return Optional.of(false);

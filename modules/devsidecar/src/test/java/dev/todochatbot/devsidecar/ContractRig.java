@@ -72,10 +72,16 @@ final class ContractRig implements AutoCloseable {
   }
 
   /** One sidecar as a test sees it. */
-  record Sidecar(String appId, int httpPort, Optional<String> apiToken) {
+  record Sidecar(String appId, int httpPort, int grpcPort, Optional<String> apiToken) {
 
     TestHttp http() {
       return new TestHttp(httpPort);
+    }
+
+    /** This service-side client of the sidecar, its event plane on the gRPC API (DAPR_API=grpc). */
+    dev.todochatbot.platform.Sidecar grpcClient(io.vertx.core.Vertx vertx, Optional<String> token) {
+      return new dev.todochatbot.platform.Sidecar(vertx, new dev.todochatbot.platform.SidecarConfig("127.0.0.1", httpPort,
+          "pubsub", "secretstore", token).withApi(dev.todochatbot.platform.SidecarConfig.Api.GRPC, grpcPort));
     }
 
     /** Headers that carry its API token, if it has one, beside {@code more}. */
@@ -191,8 +197,8 @@ final class ContractRig implements AutoCloseable {
         running.add(() -> Await.result(calleeSidecar.close()));
         Await.result(callerSidecar.subscribed());
         Await.result(calleeSidecar.subscribed());
-        caller = new Sidecar(callerId, callerSidecar.httpPort(), Optional.of(CALLER_API_TOKEN));
-        callee = new Sidecar(calleeId, calleeSidecar.httpPort(), Optional.empty());
+        caller = new Sidecar(callerId, callerSidecar.httpPort(), callerSidecar.grpcPort(), Optional.of(CALLER_API_TOKEN));
+        callee = new Sidecar(calleeId, calleeSidecar.httpPort(), calleeSidecar.grpcPort(), Optional.empty());
       } else {
         DaprdBinary binary = DaprdBinary.require(env);
         Path config = resource("config.yaml");
@@ -208,8 +214,8 @@ final class ContractRig implements AutoCloseable {
         daprds.add(calleeDaprd);
         callerDaprd.awaitReady(START);
         calleeDaprd.awaitReady(START);
-        caller = new Sidecar(callerId, callerDaprd.httpPort(), Optional.of(CALLER_API_TOKEN));
-        callee = new Sidecar(calleeId, calleeDaprd.httpPort(), Optional.empty());
+        caller = new Sidecar(callerId, callerDaprd.httpPort(), callerDaprd.grpcPort(), Optional.of(CALLER_API_TOKEN));
+        callee = new Sidecar(calleeId, calleeDaprd.httpPort(), calleeDaprd.grpcPort(), Optional.empty());
       }
       return new ContractRig(kind, callerApp, calleeApp, caller, callee, topics, deadLetters, running, daprds);
     } catch (RuntimeException e) {

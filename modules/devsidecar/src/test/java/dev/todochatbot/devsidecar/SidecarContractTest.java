@@ -1,6 +1,7 @@
 package dev.todochatbot.devsidecar;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.todochatbot.daprd.DaprdBinary;
@@ -246,6 +247,66 @@ class SidecarContractTest {
           Map.of("Content-Type", "application/cloudevents+json")), 500, "ERR_PUBSUB_CLOUD_EVENTS_SER",
           "cannot create cloudevent");
     }
+  }
+
+  // ---------------------------------------------------------------- publish over gRPC (DAPR_API=grpc)
+
+  @OnBoth
+  void aGrpcPublishEventIsTheSameCloudEventOnTheBrokerAsAnHttpPublish(Kind kind) {
+    var rig = rig(kind);
+    String topic = TestKafka.newTopic("contract-grpc");
+    String run = run();
+    var client = rig.caller.grpcClient(vertx, java.util.Optional.of(ContractRig.CALLER_API_TOKEN));
+    try {
+      Await.result(client.publish(topic, new JsonObject().put("run", run).put("n", 7).toBuffer(),
+          Map.of("partitionKey", "user-1", "cloudevent.id", run, "note", "hello")));
+    } finally {
+      Await.result(client.close());
+    }
+
+    var record = record(topic, run);
+    assertThat(record.key()).isEqualTo("user-1");
+    assertThat(record.headerMap()).isEqualTo(Map.of("partitionKey", "user-1", "cloudevent.id", run, "note", "hello"));
+    var event = new JsonObject(record.value());
+    assertThat(event.fieldNames()).isEqualTo(ENVELOPE_FIELDS);
+    assertThat(event.getString("id")).isEqualTo(run);
+    assertThat(event.getString("source")).isEqualTo(rig.caller.appId());
+    assertThat(event.getString("type")).isEqualTo("com.dapr.event.sent");
+    assertThat(event.getString("datacontenttype")).isEqualTo("application/json");
+    assertThat(event.getString("topic")).isEqualTo(topic);
+    assertThat(event.getString("pubsubname")).isEqualTo("pubsub");
+    assertThat(event.getJsonObject("data")).isEqualTo(new JsonObject().put("run", run).put("n", 7));
+    assertThat(event.getString("traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]");
+  }
+
+  @OnBoth
+  void grpcPublishErrorsHaveDaprdsCodesAndMessages(Kind kind) {
+    var rig = rig(kind);
+    var withToken = rig.caller.grpcClient(vertx, java.util.Optional.of(ContractRig.CALLER_API_TOKEN));
+    var withoutToken = rig.caller.grpcClient(vertx, java.util.Optional.empty());
+    var calleeClient = rig.callee.grpcClient(vertx, java.util.Optional.empty());
+    try {
+      assertGrpcError(withoutToken.publish("topic", io.vertx.core.buffer.Buffer.buffer("{}"), Map.of()), "UNAUTHENTICATED",
+          "Unauthorized");
+      assertGrpcError(calleeClient.publish("topic", io.vertx.core.buffer.Buffer.buffer("{}"), Map.of()), "INVALID_ARGUMENT",
+          "pubsub pubsub is not found");
+      assertGrpcError(withToken.publish("", io.vertx.core.buffer.Buffer.buffer("{}"), Map.of()), "INVALID_ARGUMENT", "topic is empty");
+      assertGrpcError(withToken.publish("topic", io.vertx.core.buffer.Buffer.buffer("{}"), Map.of("rawPayload", "maybe")),
+          "INVALID_ARGUMENT", "rawPayload value must be a valid boolean: actual is 'maybe'");
+    } finally {
+      Await.result(withToken.close());
+      Await.result(withoutToken.close());
+      Await.result(calleeClient.close());
+    }
+  }
+
+  private static void assertGrpcError(io.vertx.core.Future<Void> call, String code, String message) {
+    assertThatThrownBy(() -> Await.result(call)).cause().isInstanceOfSatisfying(
+        dev.todochatbot.platform.SidecarException.class,
+        e -> {
+          assertThat(e.errorCode()).as(e.getMessage()).isEqualTo(code);
+          assertThat(e.getMessage()).contains(message);
+        });
   }
 
   /** README, differences: D1. */

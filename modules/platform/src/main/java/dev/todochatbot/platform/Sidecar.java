@@ -35,6 +35,8 @@ public final class Sidecar implements ServiceInvoker {
   /** Streamed answers held open at once, per Sidecar (per verticle instance). */
   private static final int STREAMING_POOL = 256;
   private HttpClient streaming;
+  /** Dapr's gRPC API, when {@link SidecarConfig#api()} says the event plane goes there */
+  private final DaprGrpc grpc;
 
   public Sidecar(Vertx vertx, SidecarConfig config) {
     this.vertx = vertx;
@@ -46,6 +48,7 @@ public final class Sidecar implements ServiceInvoker {
             .setKeepAlive(true)
             .setConnectTimeout(5_000),
         new PoolOptions().setHttp1MaxSize(64));
+    this.grpc = config.api() == SidecarConfig.Api.GRPC ? new DaprGrpc(vertx, config) : null;
   }
 
   public SidecarConfig config() {
@@ -56,8 +59,12 @@ public final class Sidecar implements ServiceInvoker {
    * Publishes a JSON payload to {@code topic} on the configured pub/sub and completes once the broker
    * has it (the sidecar answers 204). Metadata goes on the query as {@code metadata.<name>=<value>}
    * (for Kafka: {@code partitionKey} becomes the record key, {@code cloudevent.id} the envelope id).
+   * With {@code DAPR_API=grpc} it is one {@code PublishEvent} call on the sidecar's gRPC API instead.
    */
   public Future<Void> publish(String topic, Buffer json, Map<String, String> metadata) {
+    if (grpc != null) {
+      return grpc.publish(topic, json, "application/json", metadata);
+    }
     var uri = new StringBuilder("/v1.0/publish/").append(encode(config.pubsubName())).append('/').append(encode(topic));
     char separator = '?';
     for (var entry : metadata.entrySet()) {
@@ -267,7 +274,8 @@ public final class Sidecar implements ServiceInvoker {
     synchronized (this) {
       streams = streaming;
     }
-    return streams == null ? client.close() : Future.join(client.close(), streams.close()).mapEmpty();
+    return Future.join(client.close(), streams == null ? Future.succeededFuture() : streams.close(),
+        grpc == null ? Future.succeededFuture() : grpc.close()).mapEmpty();
   }
 
   /**

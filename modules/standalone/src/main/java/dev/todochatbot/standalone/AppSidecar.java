@@ -18,6 +18,9 @@ public sealed interface AppSidecar {
   /** Its HTTP API's port (the services' {@code DAPR_HTTP_PORT}). */
   int httpPort();
 
+  /** Its gRPC API's port (the services' {@code DAPR_GRPC_PORT}, used with {@code DAPR_API=grpc}). */
+  int grpcPort();
+
   /** What every call to its API must carry ({@code DAPR_API_TOKEN}). */
   Optional<String> apiToken();
 
@@ -41,6 +44,11 @@ public sealed interface AppSidecar {
     @Override
     public int httpPort() {
       return sidecar.httpPort();
+    }
+
+    @Override
+    public int grpcPort() {
+      return sidecar.grpcPort();
     }
 
     @Override
@@ -81,6 +89,11 @@ public sealed interface AppSidecar {
     @Override
     public int httpPort() {
       return daprd.httpPort();
+    }
+
+    @Override
+    public int grpcPort() {
+      return daprd.grpcPort();
     }
 
     @Override

@@ -346,7 +346,7 @@ public final class Main {
    */
   static Future<Env> envOf(Vertx vertx, Env env, AppSidecar sidecar) {
     Env own = env.with(Map.of("DAPR_HTTP_PORT", String.valueOf(sidecar.httpPort()),
-        "DAPR_API_TOKEN", sidecar.apiToken().orElseThrow(), "APP_API_TOKEN", sidecar.appToken().orElseThrow()));
+        "DAPR_GRPC_PORT", String.valueOf(sidecar.grpcPort()), "DAPR_API_TOKEN", sidecar.apiToken().orElseThrow(), "APP_API_TOKEN", sidecar.appToken().orElseThrow()));
     return Sidecar.resolveSecrets(vertx, own, SECRET_KEYS);
   }
 

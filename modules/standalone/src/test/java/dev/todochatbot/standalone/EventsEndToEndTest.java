@@ -49,6 +49,11 @@ class EventsEndToEndTest {
     return Sidecars.DEVSIDECAR;
   }
 
+  /** Which of the sidecar's APIs the events are published through ({@code DAPR_API}). */
+  String daprApi() {
+    return "http";
+  }
+
   @BeforeAll
   void start() {
     var database = TestPostgres.newDatabase("events_e2e");
@@ -60,7 +65,8 @@ class EventsEndToEndTest {
         "JWT_SECRET", "end-to-end-secret-that-is-long-enough-for-hs256",
         "PORT", "0", "TASK_SERVICE_PORT", "0", "AUDIT_SERVICE_PORT", "0",
         "TASK_SERVICE_INSTANCES", "1", "EDGE_INSTANCES", "1", "AUDIT_SERVICE_INSTANCES", "1"))
-        .with(Map.of("RECURRENCE_SERVICE_PORT", "0", "EDGE_EVENTS_PORT", "0", "NOTIFICATION_SERVICE_PORT", "0", "CHAT_SERVICE_PORT", "0", "SIDECAR", sidecar()));
+        .with(Map.of("RECURRENCE_SERVICE_PORT", "0", "EDGE_EVENTS_PORT", "0", "NOTIFICATION_SERVICE_PORT", "0", "CHAT_SERVICE_PORT", "0", "SIDECAR", sidecar(),
+            "DAPR_API", daprApi()));
     running = Await.result(Main.start(env));
     http = new TestHttp(running.port());
   }

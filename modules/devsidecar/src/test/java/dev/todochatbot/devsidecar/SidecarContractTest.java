@@ -123,23 +123,12 @@ class SidecarContractTest {
     assertThat(answer.body()).isEmpty();
     String span = answer.header("traceparent").orElseThrow();
     assertChildSpan(span, TRACEPARENT);
-    var record = record(topic, run);
-    assertThat(record.key()).isEqualTo("user-1");
-    assertThat(record.headerMap()).isEqualTo(Map.of("partitionKey", "user-1", "cloudevent.id", run, "note", "hello"));
-    var event = new JsonObject(record.value());
-    assertThat(event.fieldNames()).isEqualTo(ENVELOPE_FIELDS);
-    assertThat(event.getString("id")).isEqualTo(run);
-    assertThat(event.getString("source")).isEqualTo(rig.caller.appId());
-    assertThat(event.getString("type")).isEqualTo("com.dapr.event.sent");
-    assertThat(event.getString("specversion")).isEqualTo("1.0");
-    assertThat(event.getString("datacontenttype")).isEqualTo("application/json");
-    assertThat(event.getString("topic")).isEqualTo(topic);
-    assertThat(event.getString("pubsubname")).isEqualTo("pubsub");
+    var event = assertPublishedJson(rig, topic, run);
     assertThat(event.getString("time")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(Z|[+-]\\d\\d:\\d\\d)");
     assertThat(event.getString("traceparent")).isEqualTo(span);
     assertThat(event.getString("traceid")).isEqualTo(span);
     assertThat(event.getString("tracestate")).isEmpty();
-    assertThat(record.value()).contains("12345678901234567890.5");
+    assertThat(record(topic, run).value()).contains("12345678901234567890.5");
   }
 
   @OnBoth
@@ -264,17 +253,7 @@ class SidecarContractTest {
       Await.result(client.close());
     }
 
-    var record = record(topic, run);
-    assertThat(record.key()).isEqualTo("user-1");
-    assertThat(record.headerMap()).isEqualTo(Map.of("partitionKey", "user-1", "cloudevent.id", run, "note", "hello"));
-    var event = new JsonObject(record.value());
-    assertThat(event.fieldNames()).isEqualTo(ENVELOPE_FIELDS);
-    assertThat(event.getString("id")).isEqualTo(run);
-    assertThat(event.getString("source")).isEqualTo(rig.caller.appId());
-    assertThat(event.getString("type")).isEqualTo("com.dapr.event.sent");
-    assertThat(event.getString("datacontenttype")).isEqualTo("application/json");
-    assertThat(event.getString("topic")).isEqualTo(topic);
-    assertThat(event.getString("pubsubname")).isEqualTo("pubsub");
+    var event = assertPublishedJson(rig, topic, run);
     assertThat(event.getJsonObject("data")).isEqualTo(new JsonObject().put("run", run).put("n", 7));
     assertThat(event.getString("traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]");
   }
@@ -298,6 +277,26 @@ class SidecarContractTest {
       Await.result(withoutToken.close());
       Await.result(calleeClient.close());
     }
+  }
+
+  /**
+   * The one record of {@code topic} carrying {@code run}, as both publish tests send it (key user-1, metadata
+   * cloudevent.id and note): its key, headers and the envelope's Dapr fields; the envelope, for the rest.
+   */
+  private static JsonObject assertPublishedJson(ContractRig rig, String topic, String run) {
+    var record = record(topic, run);
+    assertThat(record.key()).isEqualTo("user-1");
+    assertThat(record.headerMap()).isEqualTo(Map.of("partitionKey", "user-1", "cloudevent.id", run, "note", "hello"));
+    var event = new JsonObject(record.value());
+    assertThat(event.fieldNames()).isEqualTo(ENVELOPE_FIELDS);
+    assertThat(event.getString("id")).isEqualTo(run);
+    assertThat(event.getString("source")).isEqualTo(rig.caller.appId());
+    assertThat(event.getString("type")).isEqualTo("com.dapr.event.sent");
+    assertThat(event.getString("specversion")).isEqualTo("1.0");
+    assertThat(event.getString("datacontenttype")).isEqualTo("application/json");
+    assertThat(event.getString("topic")).isEqualTo(topic);
+    assertThat(event.getString("pubsubname")).isEqualTo("pubsub");
+    return event;
   }
 
   private static void assertGrpcError(io.vertx.core.Future<Void> call, String code, String message) {

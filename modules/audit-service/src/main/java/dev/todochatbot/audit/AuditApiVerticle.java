@@ -1,6 +1,9 @@
 package dev.todochatbot.audit;
 
 import dev.todochatbot.platform.Database;
+import dev.todochatbot.platform.EventStreams;
+import dev.todochatbot.platform.SidecarConfig;
+import dev.todochatbot.platform.events.EventStatus;
 import dev.todochatbot.platform.HttpProblems;
 import dev.todochatbot.platform.HttpServers;
 import dev.todochatbot.platform.Observability;
@@ -9,7 +12,6 @@ import dev.todochatbot.platform.Problem;
 import dev.todochatbot.platform.Sidecar;
 import dev.todochatbot.platform.Tokens;
 import dev.todochatbot.platform.events.CloudEvent;
-import dev.todochatbot.platform.events.InvalidEventException;
 import dev.todochatbot.platform.events.ConsumerLag;
 import dev.todochatbot.platform.events.SubscriptionReplies;
 import dev.todochatbot.platform.events.TaskEvent;
@@ -56,8 +58,10 @@ public final class AuditApiVerticle extends VerticleBase {
   private SubscriptionReplies replies;
   private ConsumerLag lag;
   private Router router;
-  /** asked by /readyz only: the sidecar calls this service, never the other way round */
+  /** asked by /readyz, and over gRPC the one this service's streams of events come through */
   private Sidecar sidecar;
+  /** with DAPR_API=grpc: the stream of task events from the sidecar, opened by one instance for the process */
+  private EventStreams streams;
 
   public AuditApiVerticle(AuditServiceConfig config) {
     this.config = config;
@@ -72,23 +76,36 @@ public final class AuditApiVerticle extends VerticleBase {
 
     router = Router.router(vertx);
     sidecar = new Sidecar(vertx, config.sidecar());
-    Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute().compose(rows -> sidecar.ready()));
+    boolean streaming = config.sidecar().api() == SidecarConfig.Api.GRPC;
+    streams = streaming ? EventStreams.of(vertx, "audit") : null;
+    Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute().compose(rows -> sidecar.ready())
+        .compose(ready -> streams == null ? Future.succeededFuture() : streams.readiness()));
     Handler<RoutingContext> signedIn = tokens.requireUser();
     // called by the sidecar, not by people: its app token, no user's; any body, since what cannot be read is dropped
     var sidecarOnly = config.appPort().sidecarOnly();
     router.get("/dapr/subscribe").handler(sidecarOnly).handler(this::subscriptions);
     router.post(EVENTS_ROUTE).handler(sidecarOnly).handler(BodyHandler.create(false).setBodyLimit(MAX_EVENT_BYTES))
-        .handler(this::receiveTaskEvent).failureHandler(ctx -> replies.unreadable(ctx));
+        .handler(replies.route(this::receiveTaskEvent)).failureHandler(ctx -> replies.unreadable(ctx));
     router.get("/api/tasks/:id/history").handler(signedIn).handler(this::history);
     router.get("/api/audit").handler(signedIn).handler(this::trail);
     HttpProblems.install(router);
 
-    return HttpServers.listen(vertx, router, config.appPort().host(), config.port(), "AUDIT_SERVICE_PORT");
+    // listening first: daprd makes no subscription, streamed or not, before the app's port answers
+    return HttpServers.listen(vertx, router, config.appPort().host(), config.port(), "AUDIT_SERVICE_PORT")
+        .compose(server -> streaming && streams.claim() ? openStreams().map(server) : Future.succeededFuture(server));
+  }
+
+  private Future<Void> openStreams() {
+    streams.subscribe(vertx, sidecar, config.sidecar().pubsubName(), Topics.TASK_EVENTS,
+        Optional.of(Topics.TASK_EVENTS_DEADLETTER), java.util.Map.of(), event -> replies.receive(event,
+            this::receiveTaskEvent), metrics);
+    return streams.start();
   }
 
   @Override
   public Future<?> stop() {
-    Future<Void> closed = sidecar == null ? Future.succeededFuture() : sidecar.close();
+    Future<Void> closed = streams == null ? Future.succeededFuture() : streams.close(vertx);
+    closed = closed.eventually(() -> sidecar == null ? Future.succeededFuture() : sidecar.close());
     return closed.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
@@ -110,31 +127,30 @@ public final class AuditApiVerticle extends VerticleBase {
         "Task events handed back to the sidecar to deliver again, because they could not be stored now");
   }
 
+  /** Over gRPC the service opens its streams itself, so the sidecar learns of no subscription here. */
   private void subscriptions(RoutingContext ctx) {
+    if (streams != null) {
+      sendJson(ctx, new io.vertx.core.json.JsonArray().toBuffer());
+      return;
+    }
     sendJson(ctx, SubscriptionReplies.subscription(config.sidecar().pubsubName(), Topics.TASK_EVENTS, EVENTS_ROUTE,
         Topics.TASK_EVENTS_DEADLETTER).toBuffer());
   }
 
-  private void receiveTaskEvent(RoutingContext ctx) {
-    CloudEvent envelope = null;
-    TaskEvent event;
-    try {
-      envelope = CloudEvent.parse(ctx.body().buffer());
-      event = TaskEvent.fromJson(envelope.data());
-    } catch (InvalidEventException e) {
-      replies.drop(ctx, SubscriptionReplies.idOf(envelope), e.reason(), e.getMessage());
-      return;
-    }
+  /** Stored once by its event id: a delivery again is acknowledged without a second row. */
+  private Future<EventStatus> receiveTaskEvent(CloudEvent envelope) {
+    TaskEvent event = TaskEvent.fromJson(envelope.data());
     lag.record(event.occurredAt());
-    events.store(event, envelope.data()).onComplete(result -> {
+    return events.store(event, envelope.data()).transform(result -> {
       if (result.succeeded()) {
         (result.result() ? stored : duplicates).increment();
-        replies.success(ctx);
-      } else if (SubscriptionReplies.isRefusedByPostgres(result.cause())) {
-        replies.drop(ctx, event.eventId().toString(), "unstorable", "PostgreSQL refuses it: " + result.cause().getMessage());
-      } else {
-        replies.retry(ctx, event.eventId().toString(), "not stored: " + result.cause());
+        return Future.succeededFuture(replies.success());
       }
+      if (SubscriptionReplies.isRefusedByPostgres(result.cause())) {
+        return Future.succeededFuture(replies.drop(event.eventId().toString(), "unstorable", "PostgreSQL refuses it: "
+            + result.cause().getMessage()));
+      }
+      return Future.succeededFuture(replies.retry(event.eventId().toString(), "not stored: " + result.cause()));
     });
   }
 

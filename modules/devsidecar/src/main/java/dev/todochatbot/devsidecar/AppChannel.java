@@ -20,7 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** The sidecar's calls to its own app: subscription discovery, event delivery, binding triggers. */
-final class AppChannel {
+final class AppChannel implements EventSink {
 
   /** What the app's answer to a delivered event means (DAPR-CONTRACT.md, the app's answer). */
   enum Verdict { SUCCESS, RETRY, DROP, NOT_FOUND }
@@ -68,7 +68,8 @@ final class AppChannel {
    * none): when it passes first, the request is reset and the outcome is a retry, as daprd's cancelled
    * context makes the delivery fail.
    */
-  Future<Outcome> deliver(String path, MultiMap headers, Buffer envelope, Duration timeout) {
+  @Override
+  public Future<Outcome> deliver(String path, MultiMap headers, Buffer envelope, Duration timeout) {
     var options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setURI(path)
         .setIdleTimeout(60_000).setHeaders(headers);
     authenticate(options);

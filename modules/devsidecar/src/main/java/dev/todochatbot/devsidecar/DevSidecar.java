@@ -41,6 +41,9 @@ public final class DevSidecar {
   private final Context context;
   private final AppChannel app;
   private final List<KafkaSubscriber> subscribers = new ArrayList<>();
+  /** the consumers of the app's streaming subscriptions, and the streams, under the same lock as subscribers */
+  private final List<KafkaSubscriber> streamConsumers = new ArrayList<>();
+  private final List<StreamSubscription> streams = new ArrayList<>();
   private final List<CronBinding> bindings = new ArrayList<>();
   private final List<String> deployments = new ArrayList<>();
   private final Promise<Void> subscribed = Promise.promise();
@@ -151,14 +154,69 @@ public final class DevSidecar {
    * from then on, a new consumer group with {@code initialOffset: newest} misses nothing published.
    */
   public Future<Void> subscribed() {
-    return subscribed.future();
+    return subscribed.future().compose(v -> {
+      List<Future<Void>> assigned;
+      synchronized (subscribers) {
+        assigned = streamConsumers.stream().map(KafkaSubscriber::assigned).toList();
+      }
+      return Future.all(assigned).mapEmpty();
+    });
+  }
+
+  /** A stream that ended. */
+  void forget(StreamSubscription stream) {
+    synchronized (subscribers) {
+      streams.remove(stream);
+    }
+  }
+
+  /** A stream the app opened on the gRPC API, to end when the sidecar closes. */
+  StreamSubscription opened(StreamSubscription stream) {
+    synchronized (subscribers) {
+      streams.add(stream);
+    }
+    return stream;
+  }
+
+  /**
+   * The consumer of a streaming subscription: in the app's group, with the component's inbound Resiliency
+   * policy, its deliveries on {@code context} (the stream's).
+   */
+  Future<KafkaSubscriber> startStream(Context context, AppSubscription subscription, StreamSubscription stream) {
+    return vertx.executeBlocking(() -> {
+      var consumer = new KafkaSubscriber(context, pubsubs.get(subscription.pubsubName()), List.of(subscription), stream,
+          resources.resiliency().pubsubInbound(subscription.pubsubName()));
+      synchronized (subscribers) {
+        if (closed) {
+          throw new IllegalStateException("subscriber is closed");
+        }
+        streamConsumers.add(consumer);
+        consumer.start();
+      }
+      return consumer;
+    }, false);
+  }
+
+  /** Stops a stream's consumer (off the event loop: leaving the group waits for the broker). */
+  void stopStream(KafkaSubscriber consumer) {
+    synchronized (subscribers) {
+      if (!streamConsumers.remove(consumer)) {
+        return;
+      }
+    }
+    vertx.executeBlocking(() -> {
+      consumer.close();
+      return null;
+    }, false);
   }
 
   /** The topics this sidecar consumes for its app, by pub/sub name. */
   Map<String, java.util.Set<String>> subscribedTopics() {
     synchronized (subscribers) {
       var topics = new LinkedHashMap<String, java.util.Set<String>>();
-      subscribers.forEach(s -> topics.put(s.pubsubName(), s.topics()));
+      var all = new ArrayList<>(subscribers);
+      all.addAll(streamConsumers);
+      all.forEach(s -> topics.computeIfAbsent(s.pubsubName(), k -> new java.util.LinkedHashSet<>()).addAll(s.topics()));
       return topics;
     }
   }
@@ -171,7 +229,8 @@ public final class DevSidecar {
   /** Failed delivery attempts waiting for a retry, across this sidecar's consumers. */
   long failedDeliveries() {
     synchronized (subscribers) {
-      return subscribers.stream().mapToLong(KafkaSubscriber::failedAttempts).sum();
+      return subscribers.stream().mapToLong(KafkaSubscriber::failedAttempts).sum()
+          + streamConsumers.stream().mapToLong(KafkaSubscriber::failedAttempts).sum();
     }
   }
 
@@ -319,8 +378,13 @@ public final class DevSidecar {
     }
     List<KafkaSubscriber> toStop;
     synchronized (subscribers) {
-      toStop = List.copyOf(subscribers);
+      var all = new ArrayList<>(subscribers);
+      all.addAll(streamConsumers);
+      toStop = List.copyOf(all);
       subscribers.clear();
+      streamConsumers.clear();
+      streams.forEach(StreamSubscription::close);
+      streams.clear();
     }
     return vertx.executeBlocking(() -> {
       toStop.forEach(KafkaSubscriber::close);

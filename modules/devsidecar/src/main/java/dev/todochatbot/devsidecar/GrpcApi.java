@@ -3,6 +3,8 @@ package dev.todochatbot.devsidecar;
 import com.google.protobuf.Empty;
 import dev.todochatbot.platform.AppPort;
 import io.dapr.v1.DaprProtos.PublishEventRequest;
+import io.dapr.v1.DaprProtos.SubscribeTopicEventsRequestAlpha1;
+import io.dapr.v1.DaprProtos.SubscribeTopicEventsResponseAlpha1;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -24,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The part of daprd's gRPC API ({@code dapr.proto.runtime.v1.Dapr}, Dapr's own 1.16 protos) that the services
- * call, on loopback: {@code PublishEvent}. It answers as daprd's gRPC API does (pkg/api/grpc and
+ * call, on loopback: {@code PublishEvent}, and {@code SubscribeTopicEventsAlpha1} ({@link StreamSubscription}). It answers as daprd's gRPC API does (pkg/api/grpc and
  * pkg/api/errors of 1.16): the same cloud event on the broker as an HTTP publish, and each refusal with
  * the gRPC code daprd gives it ({@code InvalidArgument} for an unknown pub/sub, an empty topic or bad
  * metadata, {@code PermissionDenied} for a topic out of scope, {@code Internal} when the broker fails,
@@ -36,6 +38,10 @@ final class GrpcApi extends VerticleBase {
   static final ServiceName DAPR = ServiceName.create("dapr.proto.runtime.v1", "Dapr");
   static final ServiceMethod<PublishEventRequest, Empty> PUBLISH_EVENT = ServiceMethod.server(DAPR, "PublishEvent",
       GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(PublishEventRequest.getDefaultInstance()));
+
+  static final ServiceMethod<SubscribeTopicEventsRequestAlpha1, SubscribeTopicEventsResponseAlpha1> SUBSCRIBE =
+      ServiceMethod.server(DAPR, "SubscribeTopicEventsAlpha1", GrpcMessageEncoder.encoder(),
+          GrpcMessageDecoder.decoder(SubscribeTopicEventsRequestAlpha1.getDefaultInstance()));
 
   private final DevSidecar sidecar;
   private final int port;
@@ -52,6 +58,7 @@ final class GrpcApi extends VerticleBase {
   public Future<?> start() {
     var grpc = GrpcServer.server(vertx);
     grpc.callHandler(PUBLISH_EVENT, this::publish);
+    grpc.callHandler(SUBSCRIBE, this::subscribe);
     // h2c with prior knowledge, as gRPC clients speak
     server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port)
         .setHttp2ClearTextEnabled(true));
@@ -63,6 +70,14 @@ final class GrpcApi extends VerticleBase {
   @Override
   public Future<?> stop() {
     return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  /** {@code SubscribeTopicEventsAlpha1}: a streaming subscription, on this verticle's event loop. */
+  private void subscribe(GrpcServerRequest<SubscribeTopicEventsRequestAlpha1, SubscribeTopicEventsResponseAlpha1> call) {
+    if (!authenticated(call)) {
+      return;
+    }
+    sidecar.opened(new StreamSubscription(sidecar, call, vertx.getOrCreateContext())).start();
   }
 
   int actualPort() {
@@ -132,7 +147,7 @@ final class GrpcApi extends VerticleBase {
   }
 
   /** daprd's APITokenAuthMiddleware on gRPC: Unauthenticated, the token missing or another one. */
-  private boolean authenticated(GrpcServerRequest<PublishEventRequest, Empty> call) {
+  private boolean authenticated(GrpcServerRequest<?, ?> call) {
     if (apiToken.isEmpty()) {
       return true;
     }

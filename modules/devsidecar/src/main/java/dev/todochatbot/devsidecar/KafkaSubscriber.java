@@ -61,7 +61,7 @@ final class KafkaSubscriber {
 
   private final KafkaPubSub pubsub;
   private final Map<String, AppSubscription> byTopic;
-  private final AppChannel app;
+  private final EventSink app;
   private final Resiliency.InboundPolicy inbound;
   private final Context context;
   private final String appId;
@@ -113,11 +113,11 @@ final class KafkaSubscriber {
     }
   }
 
-  KafkaSubscriber(Context context, KafkaPubSub pubsub, List<AppSubscription> subscriptions, AppChannel app) {
+  KafkaSubscriber(Context context, KafkaPubSub pubsub, List<AppSubscription> subscriptions, EventSink app) {
     this(context, pubsub, subscriptions, app, Resiliency.InboundPolicy.NONE);
   }
 
-  KafkaSubscriber(Context context, KafkaPubSub pubsub, List<AppSubscription> subscriptions, AppChannel app,
+  KafkaSubscriber(Context context, KafkaPubSub pubsub, List<AppSubscription> subscriptions, EventSink app,
       Resiliency.InboundPolicy inbound) {
     this.context = context;
     this.inbound = inbound;

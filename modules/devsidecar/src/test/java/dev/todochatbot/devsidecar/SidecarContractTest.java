@@ -279,6 +279,64 @@ class SidecarContractTest {
     }
   }
 
+  // ---------------------------------------------------------------- streaming subscriptions (DAPR_API=grpc)
+
+  /**
+   * The app dials the sidecar (SubscribeTopicEventsAlpha1) and gets the topic's events in order, each in daprd's
+   * gRPC envelope; SUCCESS acks, and with a dead-letter topic RETRY and DROP go there at once, as over HTTP.
+   */
+  @OnBoth
+  void aStreamingSubscriptionGetsEveryEventInOrderAndItsAnswersSettleThemAsOverHttp(Kind kind) {
+    var rig = rig(kind);
+    String topic = TestKafka.newTopic("contract-stream");
+    String deadLetter = TestKafka.newTopic("contract-stream-dead");
+    String run = run();
+    var client = rig.caller.grpcClient(vertx, java.util.Optional.of(ContractRig.CALLER_API_TOKEN));
+    var streams = dev.todochatbot.platform.EventStreams.of(vertx, "contract-" + run);
+    var received = new java.util.concurrent.CopyOnWriteArrayList<dev.todochatbot.platform.events.CloudEvent>();
+    var answers = Map.of(1, dev.todochatbot.platform.events.EventStatus.RETRY, 2,
+        dev.todochatbot.platform.events.EventStatus.DROP);
+    try {
+      streams.subscribe(vertx, client, "pubsub", topic, java.util.Optional.of(deadLetter), Map.of(), event -> {
+        var envelope = dev.todochatbot.platform.events.CloudEvent.of(event);
+        received.add(envelope);
+        return io.vertx.core.Future.succeededFuture(answers.getOrDefault(envelope.data().getInteger("n"),
+            dev.todochatbot.platform.events.EventStatus.SUCCESS));
+      }, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+      Await.result(streams.start());
+      Await.result(streams.readiness());
+
+      for (int n = 0; n < 5; n++) {
+        var answer = rig.caller.send("POST", "/v1.0/publish/pubsub/" + topic + "?metadata.partitionKey=" + run,
+            new JsonObject().put("run", run).put("n", n).encode(), Map.of("Content-Type", "application/json"));
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(204);
+      }
+      Await.until(Duration.ofSeconds(30), () -> received.size() >= 5, () -> "received " + received + rig.logs());
+      assertThat(received).extracting(e -> e.data().getInteger("n")).containsExactly(0, 1, 2, 3, 4);
+      var first = received.get(0);
+      assertThat(first.topic()).isEqualTo(topic);
+      assertThat(first.pubsubName()).isEqualTo("pubsub");
+      assertThat(first.source()).isEqualTo(rig.caller.appId());
+      assertThat(first.type()).isEqualTo("com.dapr.event.sent");
+      assertThat(first.data()).isEqualTo(new JsonObject().put("run", run).put("n", 0));
+      assertThat(first.traceparent()).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]");
+      var dead = Await.untilPresent(Duration.ofSeconds(30), () -> {
+        var records = TestKafka.readAll(deadLetter);
+        return records.size() >= 2 ? java.util.Optional.of(records) : java.util.Optional.empty();
+      }, () -> "dead letters of " + run + rig.logs());
+      assertThat(dead).extracting(r -> new JsonObject(r.value()).getJsonObject("data").getInteger("n"))
+          .containsExactly(1, 2);
+      Thread.sleep(500); // nothing more comes: each event was settled by its one answer
+      assertThat(received).hasSize(5);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      Await.result(streams.close(vertx));
+      Await.result(client.close());
+    }
+  }
+
   /**
    * The one record of {@code topic} carrying {@code run}, as both publish tests send it (key user-1, metadata
    * cloudevent.id and note): its key, headers and the envelope's Dapr fields; the envelope, for the rest.

@@ -1,6 +1,8 @@
 package dev.todochatbot.edge;
 
 import dev.todochatbot.platform.Database;
+import dev.todochatbot.platform.EventStreams;
+import dev.todochatbot.platform.SidecarConfig;
 import dev.todochatbot.platform.HttpProblems;
 import dev.todochatbot.platform.HttpServers;
 import dev.todochatbot.platform.Observability;
@@ -75,6 +77,8 @@ public final class EdgeVerticle extends VerticleBase {
   private Buffer openApi;
   private Router router;
   private Router eventsRouter;
+  /** with DAPR_API=grpc: the streams of task updates and reminders, opened by one instance for the process */
+  private EventStreams streams;
   private Realtime realtime;
 
   EdgeVerticle(EdgeConfig config) {
@@ -97,7 +101,10 @@ public final class EdgeVerticle extends VerticleBase {
     Sidecar sidecar = new Sidecar(vertx, config.sidecar());
     services = sidecar;
     // ready when its database and its sidecar answer (everything but the accounts goes through the sidecar)
-    Supplier<Future<?>> readiness = () -> pool.query("SELECT 1").execute().compose(rows -> sidecar.ready());
+    boolean streaming = config.sidecar().api() == SidecarConfig.Api.GRPC;
+    streams = streaming ? EventStreams.of(vertx, "edge") : null;
+    Supplier<Future<?>> readiness = () -> pool.query("SELECT 1").execute().compose(rows -> sidecar.ready())
+        .compose(ready -> streams == null ? Future.succeededFuture() : streams.readiness());
 
     router = Router.router(vertx);
     // the public port: health for probes, but /metrics only on the events port, which the network never reaches
@@ -146,7 +153,8 @@ public final class EdgeVerticle extends VerticleBase {
     // the port the sidecar delivers to: subscriptions, health and metrics, never exposed to the public
     eventsRouter = Router.router(vertx);
     Observability.mountHealthAndMetrics(eventsRouter, readiness);
-    realtime.mountSubscription(eventsRouter, config.appPort().sidecarOnly());
+    realtime.mountSubscription(eventsRouter, config.appPort().sidecarOnly(), streaming);
+
     HttpProblems.install(eventsRouter);
 
     var publicOptions = new io.vertx.core.http.HttpServerOptions()
@@ -156,12 +164,22 @@ public final class EdgeVerticle extends VerticleBase {
           openApi = document;
           return HttpServers.listen(vertx, eventsRouter, config.appPort().host(), config.eventsPort(), "EDGE_EVENTS_PORT");
         })
-        .compose(events -> HttpServers.listen(vertx, publicOptions, router, config.host(), config.port(), "PORT"));
+        // the events port first: daprd makes no subscription, streamed or not, before the app's port answers
+        .compose(events -> {
+          if (streaming && streams.claim()) {
+            realtime.subscribe(streams, sidecar);
+            return streams.start();
+          }
+          return Future.succeededFuture();
+        })
+        .compose(subscribed -> HttpServers.listen(vertx, publicOptions, router, config.host(), config.port(), "PORT"));
   }
 
   @Override
   public Future<?> stop() {
-    Future<Void> invoker = services instanceof Sidecar sidecar ? sidecar.close() : Future.succeededFuture();
+    Future<Void> closed = streams == null ? Future.succeededFuture() : streams.close(vertx);
+    Future<Void> invoker = closed.eventually(() -> services instanceof Sidecar sidecar ? sidecar.close()
+        : Future.succeededFuture());
     return invoker.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 

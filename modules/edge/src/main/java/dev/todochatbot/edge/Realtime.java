@@ -1,13 +1,18 @@
 package dev.todochatbot.edge;
 
+import dev.todochatbot.platform.EventStreams;
 import dev.todochatbot.platform.HttpProblems;
 import dev.todochatbot.platform.Observability;
 import dev.todochatbot.platform.Principal;
 import dev.todochatbot.platform.Problem;
 import dev.todochatbot.platform.ServiceInvoker;
+import dev.todochatbot.platform.Sidecar;
 import dev.todochatbot.platform.Tokens;
 import dev.todochatbot.platform.events.CloudEvent;
 import dev.todochatbot.platform.events.ConsumerLag;
+import dev.todochatbot.platform.events.EventStatus;
+import dev.todochatbot.platform.events.SubscriptionReplies;
+import io.dapr.v1.DaprAppCallbackProtos.TopicEventRequest;
 import dev.todochatbot.platform.events.InvalidEventException;
 import dev.todochatbot.platform.events.Topics;
 import io.micrometer.core.instrument.Counter;
@@ -29,6 +34,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +61,8 @@ final class Realtime {
   private static final Logger log = LoggerFactory.getLogger(Realtime.class);
 
   static final String PUBSUB = "realtime";
+  /** an update or a reminder is a few KB; a Kafka record is at most 1 MiB */
+  static final int MAX_EVENT_BYTES = 1024 * 1024;
   static final String BEARER_PROTOCOL = "bearer";
   /** close codes: 4001 the token, 4008 too slow, 4002 no heartbeat; 1001 this replica is stopping */
   static final short CLOSE_UNAUTHORIZED = 4001;
@@ -100,49 +109,97 @@ final class Realtime {
     return "realtime.user." + userId;
   }
 
-  /** The Dapr callback routes, for the events port; {@code sidecarOnly} first on each. */
-  void mountSubscription(Router router, Handler<RoutingContext> sidecarOnly) {
+  /**
+   * The Dapr callback routes, for the events port; {@code sidecarOnly} first on each. {@code streaming}: the
+   * events come on gRPC streams ({@link #subscribe}), so the sidecar is told of no subscription here.
+   */
+  void mountSubscription(Router router, Handler<RoutingContext> sidecarOnly, boolean streaming) {
     router.get("/dapr/subscribe").handler(sidecarOnly).handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(new JsonArray()
+        .end((streaming ? new JsonArray() : new JsonArray()
             .add(new JsonObject().put("pubsubname", PUBSUB).put("topic", Topics.TASK_UPDATES)
                 .put("route", "/events/task-updates"))
             .add(new JsonObject().put("pubsubname", PUBSUB).put("topic", Topics.REMINDERS)
-                .put("route", "/events/reminders"))
+                .put("route", "/events/reminders")))
             .toBuffer()));
-    router.post("/events/task-updates").handler(sidecarOnly).handler(ctx -> deliver(ctx, this::taskMessage, UPDATES_LAG, "occurredAt"));
-    router.post("/events/reminders").handler(sidecarOnly).handler(ctx -> deliver(ctx, this::reminderMessage, REMINDERS_LAG, "firedAt"));
+    router.post("/events/task-updates").handler(sidecarOnly).handler(ctx -> deliver(ctx, this::taskUpdate));
+    router.post("/events/reminders").handler(sidecarOnly).handler(ctx -> deliver(ctx, this::reminder));
+  }
+
+  /** The same two subscriptions as gRPC streams from the sidecar, on the caller's context. */
+  void subscribe(EventStreams streams, Sidecar sidecar) {
+    streams.subscribe(vertx, sidecar, PUBSUB, Topics.TASK_UPDATES, Optional.empty(), Map.of(),
+        event -> Future.succeededFuture(receive(event, this::taskUpdate)), Observability.registry());
+    streams.subscribe(vertx, sidecar, PUBSUB, Topics.REMINDERS, Optional.empty(), Map.of(),
+        event -> Future.succeededFuture(receive(event, this::reminder)), Observability.registry());
+  }
+
+  private EventStatus taskUpdate(CloudEvent event) {
+    return forward(event, this::taskMessage, UPDATES_LAG, "occurredAt");
+  }
+
+  private EventStatus reminder(CloudEvent event) {
+    return forward(event, this::reminderMessage, REMINDERS_LAG, "firedAt");
   }
 
   private interface Shape {
     JsonObject message(JsonObject data);
   }
 
-  /**
-   * Forwards one delivery to the user's sockets. Always SUCCESS for a readable event: a socket that
-   * missed it catches up with its cursor, so redelivering would only repeat it. DROP when unreadable.
-   */
-  private void deliver(RoutingContext ctx, Shape shape, ConsumerLag lag, String timeField) {
+  /** One delivery over HTTP: read, forwarded, answered. */
+  private void deliver(RoutingContext ctx, java.util.function.Function<CloudEvent, EventStatus> forward) {
     ctx.request().body().onComplete(body -> {
-      String status;
+      if (body.succeeded() && body.result().length() > MAX_EVENT_BYTES) {
+        log.warn("Dropping a {} delivery of {} bytes", ctx.request().path(), body.result().length());
+        SubscriptionReplies.send(ctx, EventStatus.DROP);
+        return;
+      }
+      EventStatus status;
       try {
         if (body.failed()) {
           throw new InvalidEventException("malformed", "the body could not be read");
         }
-        JsonObject data = CloudEvent.parse(body.result()).data();
-        String userId = data.getString("userId");
-        if (userId == null) {
-          throw new InvalidEventException("malformed", "the event names no userId");
-        }
-        lag.record(data, timeField);
-        vertx.eventBus().publish(address(userId), shape.message(data).toBuffer());
-        status = "SUCCESS";
-      } catch (InvalidEventException | ClassCastException | IllegalArgumentException e) {
+        status = forward.apply(CloudEvent.parse(body.result()));
+      } catch (InvalidEventException e) {
         log.warn("Dropping a {} delivery the edge cannot read: {}", ctx.request().path(), e.getMessage());
-        status = "DROP";
+        status = EventStatus.DROP;
       }
-      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-          .end(new JsonObject().put("status", status).toBuffer());
+      SubscriptionReplies.send(ctx, status);
     });
+  }
+
+  /** One event from a stream; over {@value #MAX_EVENT_BYTES} bytes or unreadable, dropped. */
+  private EventStatus receive(TopicEventRequest event, java.util.function.Function<CloudEvent, EventStatus> forward) {
+    try {
+      if (event.getData().size() > MAX_EVENT_BYTES) {
+        throw new InvalidEventException("too-large", "the data is " + event.getData().size() + " bytes");
+      }
+      return forward.apply(CloudEvent.of(event));
+    } catch (InvalidEventException e) {
+      log.warn("Dropping a {} event the edge cannot read: {}", event.getTopic(), e.getMessage());
+      return EventStatus.DROP;
+    }
+  }
+
+  /**
+   * Forwards one event to the user's sockets. Always SUCCESS for a readable event: a socket that
+   * missed it catches up with its cursor, so redelivering would only repeat it. DROP when unreadable.
+   */
+  private EventStatus forward(CloudEvent event, Shape shape, ConsumerLag lag, String timeField) {
+    try {
+      JsonObject data = event.data();
+      if (data == null) {
+        throw new InvalidEventException("malformed", "the event has no JSON object as its data");
+      }
+      String userId = data.getString("userId");
+      if (userId == null) {
+        throw new InvalidEventException("malformed", "the event names no userId");
+      }
+      lag.record(data, timeField);
+      vertx.eventBus().publish(address(userId), shape.message(data).toBuffer());
+      return EventStatus.SUCCESS;
+    } catch (ClassCastException | IllegalArgumentException e) {
+      throw new InvalidEventException("malformed", e.getMessage());
+    }
   }
 
   /** {@code {type, task, taskId, version, cursor}}; type is the event's kind without its version. */

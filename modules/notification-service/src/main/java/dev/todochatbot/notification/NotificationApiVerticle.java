@@ -1,6 +1,9 @@
 package dev.todochatbot.notification;
 
 import dev.todochatbot.platform.Database;
+import dev.todochatbot.platform.EventStreams;
+import dev.todochatbot.platform.SidecarConfig;
+import dev.todochatbot.platform.events.EventStatus;
 import dev.todochatbot.platform.Drain;
 import dev.todochatbot.platform.HttpProblems;
 import dev.todochatbot.platform.HttpServers;
@@ -10,7 +13,6 @@ import dev.todochatbot.platform.Problem;
 import dev.todochatbot.platform.Sidecar;
 import dev.todochatbot.platform.Tokens;
 import dev.todochatbot.platform.events.CloudEvent;
-import dev.todochatbot.platform.events.InvalidEventException;
 import dev.todochatbot.platform.events.ConsumerLag;
 import dev.todochatbot.platform.events.SubscriptionReplies;
 import dev.todochatbot.platform.events.TaskEvent;
@@ -75,6 +77,8 @@ public final class NotificationApiVerticle extends VerticleBase {
   private Counter skipped;
   private Router router;
   private HttpServer server;
+  /** with DAPR_API=grpc: the stream of task events from the sidecar, opened by one instance for the process */
+  private EventStreams streams;
 
   public NotificationApiVerticle(NotificationServiceConfig config) {
     this(config, InetAddress::getAllByName);
@@ -101,12 +105,15 @@ public final class NotificationApiVerticle extends VerticleBase {
         metrics);
 
     router = Router.router(vertx);
-    Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute().compose(rows -> sidecar.ready()));
+    boolean streaming = config.sidecar().api() == SidecarConfig.Api.GRPC;
+    streams = streaming ? EventStreams.of(vertx, "notification") : null;
+    Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute().compose(rows -> sidecar.ready())
+        .compose(ready -> streams == null ? Future.succeededFuture() : streams.readiness()));
     // called by the sidecar, not by people: its app token, no user's; any body, since what cannot be read is dropped
     var sidecarOnly = config.appPort().sidecarOnly();
     router.get("/dapr/subscribe").handler(sidecarOnly).handler(this::subscriptions);
     router.post(EVENTS_ROUTE).handler(sidecarOnly).handler(BodyHandler.create(false).setBodyLimit(MAX_EVENT_BYTES))
-        .handler(this::receiveTaskEvent).failureHandler(ctx -> replies.unreadable(ctx));
+        .handler(replies.route(this::receiveTaskEvent)).failureHandler(ctx -> replies.unreadable(ctx));
     // called by the cron binding with an empty body, which is read and ignored
     router.post(SWEEP_ROUTE).handler(sidecarOnly).handler(BodyHandler.create(false).setBodyLimit(64 * 1024)).handler(this::sweep);
     // the person, or the chat agent's list_reminders tool asking for them
@@ -120,12 +127,21 @@ public final class NotificationApiVerticle extends VerticleBase {
     router.get(WEBHOOK_ROUTE + "/deliveries").handler(tokens.requireUser()).handler(this::webhookDeliveries);
     HttpProblems.install(router);
 
+    // listening first: daprd makes no subscription, streamed or not, before the app's port answers
     return HttpServers.listen(vertx, router, config.appPort().host(), config.port(), "NOTIFICATION_SERVICE_PORT")
+        .compose(listening -> streaming && streams.claim() ? openStreams().map(listening)
+            : Future.succeededFuture(listening))
         .onSuccess(listening -> {
           server = listening;
           webhookDeliveries.start();
           Drain.of(vertx).onDrain("Reminders and webhook deliveries", this::stopLoops);
         });
+  }
+
+  private Future<Void> openStreams() {
+    streams.subscribe(vertx, sidecar, config.pubsubName(), Topics.TASK_EVENTS, Optional.of(Topics.TASK_EVENTS_DEADLETTER),
+        java.util.Map.of(), event -> replies.receive(event, this::receiveTaskEvent), metrics);
+    return streams.start();
   }
 
   @Override
@@ -134,7 +150,8 @@ public final class NotificationApiVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     webhookDeliveries.stop();
-    return reminderSweep.releaseAll()
+    return (streams == null ? Future.<Void>succeededFuture() : streams.close(vertx))
+        .transform(closed -> reminderSweep.releaseAll())
         .onSuccess(released -> {
           if (released > 0) {
             log.info("Handed back {} claimed reminders for another replica to fire", released);
@@ -190,41 +207,37 @@ public final class NotificationApiVerticle extends VerticleBase {
         "Task events handed back to the sidecar to deliver again, because they could not be stored now");
   }
 
+  /** Over gRPC the service opens its stream itself, so the sidecar learns of no subscription here. */
   private void subscriptions(RoutingContext ctx) {
+    if (streams != null) {
+      sendJson(ctx, new io.vertx.core.json.JsonArray().toBuffer());
+      return;
+    }
     sendJson(ctx, SubscriptionReplies.subscription(config.pubsubName(), Topics.TASK_EVENTS, EVENTS_ROUTE,
         Topics.TASK_EVENTS_DEADLETTER).toBuffer());
   }
 
-  private void receiveTaskEvent(RoutingContext ctx) {
-    CloudEvent envelope = null;
-    TaskReminders event;
-    TaskEvent taskEvent;
-    try {
-      envelope = CloudEvent.parse(ctx.body().buffer());
-      taskEvent = TaskEvent.fromJson(envelope.data());
-      event = TaskReminders.of(taskEvent);
-    } catch (InvalidEventException e) {
-      replies.drop(ctx, SubscriptionReplies.idOf(envelope), e.reason(), e.getMessage());
-      return;
-    }
+  private Future<EventStatus> receiveTaskEvent(CloudEvent envelope) {
+    TaskEvent taskEvent = TaskEvent.fromJson(envelope.data());
+    TaskReminders event = TaskReminders.of(taskEvent);
     lag.record(taskEvent.occurredAt());
     if (event.reminders().isEmpty() && (taskEvent.changes() == null || !taskEvent.changes().containsKey("reminders"))) {
       // a task without reminders whose reminders did not change: nothing of it is in the projection
       // (the event that removed its last reminder said so in its changes), so there is nothing to write
       skipped.increment();
-      replies.success(ctx);
-      return;
+      return Future.succeededFuture(replies.success());
     }
-    reminders.apply(event, config.reminderGrace()).onComplete(result -> {
+    return reminders.apply(event, config.reminderGrace()).transform(result -> {
       if (result.succeeded()) {
         (result.result().newer() ? applied : stale).increment();
         reminderSweep.missedOnArrival(event, result.result().missedOnArrival());
-        replies.success(ctx);
-      } else if (SubscriptionReplies.isRefusedByPostgres(result.cause())) {
-        replies.drop(ctx, event.eventId().toString(), "unstorable", "PostgreSQL refuses it: " + result.cause().getMessage());
-      } else {
-        replies.retry(ctx, event.eventId().toString(), "not applied: " + result.cause());
+        return Future.succeededFuture(replies.success());
       }
+      if (SubscriptionReplies.isRefusedByPostgres(result.cause())) {
+        return Future.succeededFuture(replies.drop(event.eventId().toString(), "unstorable", "PostgreSQL refuses it: "
+            + result.cause().getMessage()));
+      }
+      return Future.succeededFuture(replies.retry(event.eventId().toString(), "not applied: " + result.cause()));
     });
   }
 

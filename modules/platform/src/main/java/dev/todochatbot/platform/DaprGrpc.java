@@ -39,9 +39,17 @@ final class DaprGrpc {
   private final GrpcClient client;
   private final SocketAddress address;
 
+  /**
+   * Larger than anything the broker lets through (1 MiB records): a message over the client's limit would end the
+   * whole stream, and daprd would send it again on the next; under this one, {@link TopicStream}'s receiver sees
+   * it and drops it to the dead-letter topic by its own, smaller limit.
+   */
+  static final long MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
   DaprGrpc(Vertx vertx, SidecarConfig config) {
     this.config = config;
-    this.client = GrpcClient.client(vertx, new GrpcClientOptions(), new HttpClientOptions()
+    this.client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES),
+        new HttpClientOptions()
         .setProtocolVersion(HttpVersion.HTTP_2)
         // h2c with prior knowledge, as gRPC clients speak to daprd
         .setHttp2ClearTextUpgrade(false)
@@ -77,6 +85,18 @@ final class DaprGrpc {
     return client.close();
   }
 
+  GrpcClient client() {
+    return client;
+  }
+
+  SocketAddress address() {
+    return address;
+  }
+
+  SidecarConfig config() {
+    return config;
+  }
+
   /** OK with its one message, or the status and message daprd answered as a {@link SidecarException}. */
   private static Future<Void> settle(GrpcClientResponse<PublishEventRequest, Empty> response, String what) {
     return response.last().<Void>mapEmpty().recover(failure -> {
@@ -95,7 +115,7 @@ final class DaprGrpc {
    * The answer's grpc-message. daprd answers a refusal "trailers-only": status and message in the one
    * header block, where Vert.x 5.0's {@code statusMessage()} does not look, so the headers are read too.
    */
-  private static String message(GrpcClientResponse<?, ?> response) {
+  static String message(GrpcClientResponse<?, ?> response) {
     String message = response.statusMessage();
     if (message == null) {
       String raw = response.trailers() == null ? null : response.trailers().get("grpc-message");

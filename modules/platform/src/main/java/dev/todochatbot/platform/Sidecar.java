@@ -55,6 +55,14 @@ public final class Sidecar implements ServiceInvoker {
     return config;
   }
 
+  /** Its gRPC side, for {@link EventStreams}; only with {@code DAPR_API=grpc}. */
+  DaprGrpc grpc() {
+    if (grpc == null) {
+      throw new IllegalStateException("streaming subscriptions need the sidecar's gRPC API (DAPR_API=grpc)");
+    }
+    return grpc;
+  }
+
   /**
    * Publishes a JSON payload to {@code topic} on the configured pub/sub and completes once the broker
    * has it (the sidecar answers 204). Metadata goes on the query as {@code metadata.<name>=<value>}

@@ -4,10 +4,12 @@ import dev.todochatbot.platform.HttpProblems;
 import dev.todochatbot.platform.HttpServers;
 import dev.todochatbot.platform.Observability;
 import dev.todochatbot.platform.ServiceInvoker.ServiceResponse;
+import dev.todochatbot.platform.EventStreams;
 import dev.todochatbot.platform.Sidecar;
+import dev.todochatbot.platform.SidecarConfig;
+import dev.todochatbot.platform.events.EventStatus;
 import dev.todochatbot.platform.Tokens;
 import dev.todochatbot.platform.events.CloudEvent;
-import dev.todochatbot.platform.events.InvalidEventException;
 import dev.todochatbot.platform.events.ConsumerLag;
 import dev.todochatbot.platform.events.SubscriptionReplies;
 import dev.todochatbot.platform.events.TaskEvent;
@@ -60,8 +62,6 @@ public final class RecurrenceApiVerticle extends VerticleBase {
    */
   private static final Map<Integer, String> REFUSALS =
       Map.of(400, "invalid", 403, "forbidden", 404, "not-found", 409, "conflict", 422, "invalid");
-  /** W3C trace context, passed on so that one trace shows the completion and the occurrence it caused. */
-  private static final List<String> TRACE_HEADERS = List.of("traceparent", "tracestate");
   private static final int MAX_DETAIL_CHARS = 300;
 
   private final RecurrenceServiceConfig config;
@@ -74,6 +74,8 @@ public final class RecurrenceApiVerticle extends VerticleBase {
   private ConsumerLag lag;
   private Router router;
   private HttpServer server;
+  /** with DAPR_API=grpc: the stream of task events from the sidecar, opened by one instance for the process */
+  private EventStreams streams;
 
   public RecurrenceApiVerticle(RecurrenceServiceConfig config) {
     this.config = config;
@@ -87,21 +89,35 @@ public final class RecurrenceApiVerticle extends VerticleBase {
 
     router = Router.router(vertx);
     // no database of its own; while the task service is away, events are answered RETRY: only its sidecar counts
-    Observability.mountHealthAndMetrics(router, sidecar::ready);
+    boolean streaming = config.sidecar().api() == SidecarConfig.Api.GRPC;
+    streams = streaming ? EventStreams.of(vertx, "recurrence") : null;
+    Observability.mountHealthAndMetrics(router, () -> sidecar.ready()
+        .compose(ready -> streams == null ? Future.succeededFuture() : streams.readiness()));
     // called by the sidecar, not by people: its app token, no user's; any body, since what cannot be read is dropped
     var sidecarOnly = config.appPort().sidecarOnly();
     router.get("/dapr/subscribe").handler(sidecarOnly).handler(this::subscriptions);
     router.post(EVENTS_ROUTE).handler(sidecarOnly).handler(BodyHandler.create(false).setBodyLimit(MAX_EVENT_BYTES))
-        .handler(this::receiveTaskEvent).failureHandler(ctx -> replies.unreadable(ctx));
+        .handler(replies.route(this::receiveTaskEvent)).failureHandler(ctx -> replies.unreadable(ctx));
     HttpProblems.install(router);
 
+    // listening first: daprd makes no subscription, streamed or not, before the app's port answers
     return HttpServers.listen(vertx, router, config.appPort().host(), config.port(), "RECURRENCE_SERVICE_PORT")
+        .compose(listening -> streaming && streams.claim() ? openStreams().map(listening)
+            : Future.succeededFuture(listening))
         .onSuccess(listening -> server = listening);
+  }
+
+  /** A stream has no routing rules: every task event comes, and those that end no occurrence are answered at once. */
+  private Future<Void> openStreams() {
+    streams.subscribe(vertx, sidecar, config.pubsubName(), Topics.TASK_EVENTS, Optional.empty(), Map.of(),
+        event -> replies.receive(event, this::receiveTaskEvent), metrics);
+    return streams.start();
   }
 
   @Override
   public Future<?> stop() {
-    return sidecar == null ? Future.succeededFuture() : sidecar.close();
+    Future<Void> closed = streams == null ? Future.succeededFuture() : streams.close(vertx);
+    return closed.eventually(() -> sidecar == null ? Future.succeededFuture() : sidecar.close());
   }
 
   /** The routes, for tests and the edge's OpenAPI check. */
@@ -132,6 +148,11 @@ public final class RecurrenceApiVerticle extends VerticleBase {
   }
 
   private void subscriptions(RoutingContext ctx) {
+    if (streams != null) {
+      // over gRPC the service opens its stream itself, so the sidecar learns of no subscription here
+      sendJson(ctx, new JsonArray().toBuffer());
+      return;
+    }
     // Only completions and deletions can end an occurrence: routing rules on the CloudEvent type (the
     // relay sets it from the event) spare a delivery for every other change. Without a default route
     // the sidecar skips the rest; with a dead-letter topic it would send them all there, so this
@@ -146,67 +167,59 @@ public final class RecurrenceApiVerticle extends VerticleBase {
     sendJson(ctx, new JsonArray().add(subscription).toBuffer());
   }
 
-  private void receiveTaskEvent(RoutingContext ctx) {
-    CloudEvent envelope = null;
-    TaskEvent event;
-    Optional<NextOccurrence> next;
-    try {
-      envelope = CloudEvent.parse(ctx.body().buffer());
-      event = TaskEvent.fromJson(envelope.data());
-      next = NextOccurrence.after(event, envelope.data());
-    } catch (InvalidEventException e) {
-      replies.drop(ctx, SubscriptionReplies.idOf(envelope), e.reason(), e.getMessage());
-      return;
-    }
+  private Future<EventStatus> receiveTaskEvent(CloudEvent envelope) {
+    TaskEvent event = TaskEvent.fromJson(envelope.data());
+    Optional<NextOccurrence> next = NextOccurrence.after(event, envelope.data());
     lag.record(event.occurredAt());
     if (next.isEmpty()) {
-      replies.success(ctx);
-      return;
+      return Future.succeededFuture(replies.success());
     }
     NextOccurrence wanted = next.get();
-    requestOccurrence(wanted, ctx.request().headers())
-        .onComplete(result -> answerFromTaskService(ctx, event.eventId(), wanted, result));
+    return requestOccurrence(wanted, envelope)
+        .transform(result -> Future.succeededFuture(answerFromTaskService(event.eventId(), wanted, result)));
   }
 
-  /** POST /internal/series/{seriesId}/occurrences on the task service, as its owner, through the sidecar. */
-  private Future<ServiceResponse> requestOccurrence(NextOccurrence next, MultiMap delivered) {
+  /**
+   * POST /internal/series/{seriesId}/occurrences on the task service, as its owner, through the sidecar, in the
+   * trace of the event that ended the occurrence.
+   */
+  private Future<ServiceResponse> requestOccurrence(NextOccurrence next, CloudEvent envelope) {
     MultiMap headers = HttpHeaders.headers()
         .add(HttpHeaders.AUTHORIZATION, "Bearer " + tokens.issueForService(next.owner(), RecurrenceService.APP_ID))
         .add(HttpHeaders.CONTENT_TYPE, "application/json");
-    for (String name : TRACE_HEADERS) {
-      String value = delivered.get(name);
-      if (value != null) {
-        headers.add(name, value);
+    if (envelope.traceparent() != null) {
+      headers.add("traceparent", envelope.traceparent());
+      if (envelope.tracestate() != null) {
+        headers.add("tracestate", envelope.tracestate());
       }
     }
     return sidecar.invoke(TASK_SERVICE, HttpMethod.POST, next.path(), headers, next.body().toBuffer());
   }
 
   /** 201 created or 200 already there: done. A refusal that will not change: dropped. Anything else: retried. */
-  private void answerFromTaskService(RoutingContext ctx, UUID eventId, NextOccurrence next,
-      AsyncResult<ServiceResponse> result) {
+  private EventStatus answerFromTaskService(UUID eventId, NextOccurrence next, AsyncResult<ServiceResponse> result) {
     String what = "occurrence " + next.occurrence() + " of series " + next.seriesId();
     if (result.failed()) {
-      replies.retry(ctx, eventId.toString(),
+      return replies.retry(eventId.toString(),
           "the sidecar could not be reached to ask for " + what + ": " + result.cause().getMessage());
-      return;
     }
     int status = result.result().status();
     if (status == 201) {
       created.increment();
       log.info("Task event {}: {} created, due {}", eventId, what, next.dueAt());
-      replies.success(ctx);
-    } else if (status == 200) {
+      return replies.success();
+    }
+    if (status == 200) {
       existed.increment();
       log.debug("Task event {}: {} existed already", eventId, what);
-      replies.success(ctx);
-    } else if (REFUSALS.containsKey(status)) {
-      replies.drop(ctx, eventId.toString(), REFUSALS.get(status),
-          "the task service refused " + what + ": " + status + " " + detail(result.result().body()));
-    } else {
-      replies.retry(ctx, eventId.toString(), "the task service did not create " + what + ": " + status + " "
-          + detail(result.result().body()));
+      return replies.success();
     }
+    if (REFUSALS.containsKey(status)) {
+      return replies.drop(eventId.toString(), REFUSALS.get(status),
+          "the task service refused " + what + ": " + status + " " + detail(result.result().body()));
+    }
+    return replies.retry(eventId.toString(), "the task service did not create " + what + ": " + status + " "
+        + detail(result.result().body()));
   }
 
   /** The start of the task service's answer (a problem document), for the log. */

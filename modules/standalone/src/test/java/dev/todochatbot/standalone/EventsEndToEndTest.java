@@ -223,7 +223,7 @@ class EventsEndToEndTest {
       if (round == 1) {
         var sidecar = running.sidecar(Main.AUDIT_SERVICE);
         var config = AuditServiceConfig.fromEnv(env.with(Map.of("AUDIT_SERVICE_PORT",
-            String.valueOf(running.auditServicePort()), "DAPR_HTTP_PORT", String.valueOf(sidecar.httpPort()),
+            String.valueOf(running.auditServicePort()), "DAPR_HTTP_PORT", String.valueOf(sidecar.httpPort()), "DAPR_GRPC_PORT", String.valueOf(sidecar.grpcPort()),
             "DAPR_API_TOKEN", sidecar.apiToken().orElseThrow(), "APP_API_TOKEN", sidecar.appToken().orElseThrow())));
         Await.result(AuditService.deploy(running.vertx(), config));
       }

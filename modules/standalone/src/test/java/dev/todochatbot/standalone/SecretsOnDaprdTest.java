@@ -114,7 +114,7 @@ class SecretsOnDaprdTest {
         Optional.empty());
     try (Daprd sidecar = Daprd.start(DaprdBinary.require(running.env()), options);
         var service = ChildProcess.start(TaskServiceMain.class, Map.of(
-            "DAPR_HTTP_PORT", String.valueOf(sidecar.httpPort()),
+            "DAPR_HTTP_PORT", String.valueOf(sidecar.httpPort()), "DAPR_GRPC_PORT", String.valueOf(sidecar.grpcPort()),
             "DAPR_API_TOKEN", sidecar.apiToken().orElseThrow(),
             "TASK_SERVICE_PORT", String.valueOf(TestHttp.freePort())))) {
       assertThat(service.awaitExit(Duration.ofSeconds(60))).as("exit status; output:\n%s", service.tail()).isEqualTo(1);

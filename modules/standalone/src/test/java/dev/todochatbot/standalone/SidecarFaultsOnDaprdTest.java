@@ -207,7 +207,7 @@ class SidecarFaultsOnDaprdTest {
     try {
       sidecar.awaitOutbound(Duration.ofSeconds(60));
       Env replicaEnv = running.env().with(Map.of("PORT", String.valueOf(port), "EDGE_EVENTS_PORT",
-          String.valueOf(eventsPort), "EDGE_INSTANCES", "1", "DAPR_HTTP_PORT", String.valueOf(sidecar.httpPort()),
+          String.valueOf(eventsPort), "EDGE_INSTANCES", "1", "DAPR_HTTP_PORT", String.valueOf(sidecar.httpPort()), "DAPR_GRPC_PORT", String.valueOf(sidecar.grpcPort()),
           "DAPR_API_TOKEN", sidecar.apiToken().orElseThrow(), "APP_API_TOKEN", sidecar.appToken().orElseThrow()));
       Await.result(Main.deploy(vertx.getOrCreateContext(), vertx, Main.EDGE, replicaEnv));
       sidecar.awaitReady(Duration.ofSeconds(60));

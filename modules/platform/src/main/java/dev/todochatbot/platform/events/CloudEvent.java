@@ -1,5 +1,6 @@
 package dev.todochatbot.platform.events;
 
+import io.dapr.v1.DaprAppCallbackProtos.TopicEventRequest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -10,9 +11,12 @@ import java.util.Base64;
  * what consumers use is kept; {@code data} is decoded whether it came as JSON, as a JSON string, or
  * base64 ({@code data_base64}).
  *
+ * @param traceparent the W3C trace context the publisher's sidecar gave the event, or null
+ * @param tracestate its companion, or null
  * @param data the payload as a JSON object, or null when it is not one
  */
-public record CloudEvent(String id, String source, String type, String topic, String pubsubName, JsonObject data) {
+public record CloudEvent(String id, String source, String type, String topic, String pubsubName, String traceparent,
+    String tracestate, JsonObject data) {
 
   /** Reads an envelope; throws {@link InvalidEventException} when the body is not one. */
   public static CloudEvent parse(Buffer body) {
@@ -26,7 +30,35 @@ public record CloudEvent(String id, String source, String type, String topic, St
       throw new InvalidEventException("malformed", "the body is empty");
     }
     return new CloudEvent(envelope.getString("id"), envelope.getString("source"), envelope.getString("type"),
-        envelope.getString("topic"), envelope.getString("pubsubname"), data(envelope));
+        envelope.getString("topic"), envelope.getString("pubsubname"), text(envelope.getValue("traceparent")),
+        text(envelope.getValue("tracestate")), data(envelope));
+  }
+
+  /**
+   * Reads the envelope daprd sends on a gRPC stream ({@code TopicEventRequest}): the cloud event's fields, and
+   * its {@code data} as the bytes of its JSON (daprd marshals a JSON {@code data} so, and decodes
+   * {@code data_base64}); throws {@link InvalidEventException} when those bytes are not a JSON object.
+   */
+  public static CloudEvent of(TopicEventRequest event) {
+    JsonObject data = null;
+    if (!event.getData().isEmpty()) {
+      try {
+        data = new JsonObject(Buffer.buffer(event.getData().toByteArray()));
+      } catch (DecodeException | ClassCastException e) {
+        throw new InvalidEventException("malformed", "the envelope's data is not a JSON object");
+      }
+    }
+    var extensions = event.getExtensions().getFieldsMap();
+    return new CloudEvent(event.getId(), event.getSource(), event.getType(), event.getTopic(), event.getPubsubName(),
+        extension(extensions.get("traceparent")), extension(extensions.get("tracestate")), data);
+  }
+
+  private static String extension(com.google.protobuf.Value value) {
+    return value != null && value.hasStringValue() && !value.getStringValue().isEmpty() ? value.getStringValue() : null;
+  }
+
+  private static String text(Object value) {
+    return value instanceof String s && !s.isEmpty() ? s : null;
   }
 
   private static JsonObject data(JsonObject envelope) {

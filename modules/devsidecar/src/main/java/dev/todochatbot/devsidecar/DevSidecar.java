@@ -234,8 +234,23 @@ public final class DevSidecar {
     }
   }
 
+  /** daprd's {@code /v1.0/healthz}: the app's subscriptions made, and every consumer polling (none failing now). */
   boolean ready() {
-    return ready;
+    return ready && consumersHealthy();
+  }
+
+  boolean consumersHealthy() {
+    synchronized (subscribers) {
+      return subscribers.stream().allMatch(KafkaSubscriber::healthy)
+          && streamConsumers.stream().allMatch(KafkaSubscriber::healthy);
+    }
+  }
+
+  /** The app's consumers from its subscriptions (HTTP), for tests. */
+  List<KafkaSubscriber> consumers() {
+    synchronized (subscribers) {
+      return List.copyOf(subscribers);
+    }
   }
 
   AppDirectory apps() {

@@ -68,6 +68,10 @@ final class KafkaSubscriber {
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Thread thread;
   private final AtomicBoolean running = new AtomicBoolean(true);
+  private final AtomicBoolean healthy = new AtomicBoolean(true);
+  private final java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
+      new java.util.concurrent.atomic.AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicInteger failuresToInject = new java.util.concurrent.atomic.AtomicInteger();
   private final Promise<Void> firstAssignment = Promise.promise();
   private final java.util.concurrent.atomic.AtomicLong failedAttempts = new java.util.concurrent.atomic.AtomicLong();
   /** settled deliveries, handed from Vert.x to the consumer thread */
@@ -170,40 +174,36 @@ final class KafkaSubscriber {
   private void run() {
     try {
       consumer.subscribe(byTopic.keySet(), new Rebalance());
+      int failures = 0;
       while (running.get()) {
-        applySettled();
-        resumeDrained();
-        if (System.nanoTime() - lastCommit >= COMMIT_INTERVAL.toNanos()) {
-          commit(false);
-        }
-        ConsumerRecords<byte[], byte[]> records;
         try {
-          records = consumer.poll(Duration.ofMillis(500));
+          pollOnce();
+          if (failures > 0) {
+            log.info("The consumer of app {} on {} polls again after {} failure(s)", appId, pubsub.name, failures);
+            failures = 0;
+            healthy.set(true);
+          }
         } catch (WakeupException e) {
-          continue;
-        }
-        for (TopicPartition partition : records.partitions()) {
-          Lane lane = lanes.get(partition);
-          if (lane == null) {
-            continue;
-          }
-          // the partition keeps being fetched while its records are delivered one at a time, so the next
-          // record is at hand when the one before is settled (pausing it per batch cost a fetch wait
-          // before every batch); it is paused only when too many wait
-          lane.pending.addAll(records.records(partition));
-          if (lane.pending.size() >= MAX_WAITING_PER_PARTITION && !lane.paused) {
-            consumer.pause(List.of(partition));
-            lane.paused = true;
-          }
-          if (lane.delivering.compareAndSet(false, true)) {
-            context.runOnContext(v -> deliverNext(lane));
+          // closing, or a lane wants its partition resumed
+        } catch (RuntimeException e) {
+          // a consumer is never silently gone: unhealthy (the sidecar's /v1.0/healthz says 500) until a poll
+          // succeeds again, tried again after a backoff; the records in hand stay uncommitted
+          failures++;
+          healthy.set(false);
+          long wait = Math.min(5_000, 100L << Math.min(failures - 1, 6));
+          log.error("The consumer of app {} on {} failed ({}); polling again in {} ms", appId, pubsub.name,
+              e.toString(), wait, e);
+          try {
+            Thread.sleep(wait);
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return;
           }
         }
       }
-    } catch (WakeupException e) {
-      // closing
     } catch (RuntimeException e) {
-      log.error("The consumer of app {} on {} stopped: {}", appId, pubsub.name, e.toString(), e);
+      log.error("The consumer of app {} on {} could not subscribe: {}", appId, pubsub.name, e.toString(), e);
+      healthy.set(false);
     } finally {
       lanes.values().forEach(Lane::revoke);
       try {
@@ -214,6 +214,49 @@ final class KafkaSubscriber {
       }
       consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     }
+  }
+
+  /** One turn of the consumer thread: settled offsets, resumed partitions, a commit when due, one poll. */
+  private void pollOnce() {
+    applySettled();
+    resumeDrained();
+    if (System.nanoTime() - lastCommit >= COMMIT_INTERVAL.toNanos()) {
+      lastCommit = System.nanoTime();
+      commit(false);
+    }
+    if (failuresToInject.get() > 0 && failuresToInject.getAndDecrement() > 0) {
+      throw failure.get();
+    }
+    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+    for (TopicPartition partition : records.partitions()) {
+      Lane lane = lanes.get(partition);
+      if (lane == null) {
+        continue;
+      }
+      // the partition keeps being fetched while its records are delivered one at a time, so the next
+      // record is at hand when the one before is settled (pausing it per batch cost a fetch wait
+      // before every batch); it is paused only when too many wait
+      lane.pending.addAll(records.records(partition));
+      if (lane.pending.size() >= MAX_WAITING_PER_PARTITION && !lane.paused) {
+        consumer.pause(List.of(partition));
+        lane.paused = true;
+      }
+      if (lane.delivering.compareAndSet(false, true)) {
+        context.runOnContext(v -> deliverNext(lane));
+      }
+    }
+  }
+
+  /** False while the consumer thread's last turn failed (it keeps trying), or after it stopped. */
+  boolean healthy() {
+    return healthy.get() && thread.isAlive();
+  }
+
+  /** For tests: the consumer thread's next {@code turns} turns fail with {@code e}, as a broker or client error would. */
+  void failNextPolls(int turns, RuntimeException e) {
+    failure.set(e);
+    failuresToInject.set(turns);
+    consumer.wakeup();
   }
 
   /**

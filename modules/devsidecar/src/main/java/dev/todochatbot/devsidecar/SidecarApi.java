@@ -137,7 +137,9 @@ final class SidecarApi extends VerticleBase {
     if (sidecar.ready()) {
       ctx.response().setStatusCode(204).end();
     } else {
-      DaprError.notReady("dapr is not ready: waiting for app " + sidecar.appId()).send(ctx.response());
+      DaprError.notReady(sidecar.consumersHealthy() ? "dapr is not ready: waiting for app " + sidecar.appId()
+          : "dapr is not ready: a consumer of app " + sidecar.appId() + " is failing (see the log)")
+          .send(ctx.response());
     }
   }
 

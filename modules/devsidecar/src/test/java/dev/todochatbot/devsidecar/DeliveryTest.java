@@ -57,6 +57,30 @@ class DeliveryTest extends SidecarTestSupport {
     assertThat(answer.status()).as(answer.toString()).isEqualTo(204);
   }
 
+  /**
+   * A consumer whose loop fails (a client or broker error) is never silently gone: the sidecar's health says 500
+   * while it fails, it polls again after a backoff, and the events published meanwhile arrive, in order.
+   */
+  @Test
+  void aFailingConsumerMakesTheSidecarUnhealthyAndPollsAgainWithoutLosingAnEvent() {
+    var s = subscribe("failing", r -> Answer.ok("{\"status\":\"SUCCESS\"}"));
+    publish(s.sidecar(), s.topic(), "k", new JsonObject().put("n", 0));
+    s.app().await("/events", 1, WAIT);
+    assertThat(http(s.sidecar()).send("GET", "/v1.0/healthz", null, null, Map.of()).status()).isEqualTo(204);
+
+    // 100 + 200 + 400 + 800 ms of backoff: long enough to see
+    s.sidecar().consumers().get(0).failNextPolls(4, new IllegalStateException("injected: the client failed"));
+    Await.until(WAIT, () -> http(s.sidecar()).send("GET", "/v1.0/healthz", null, null, Map.of()).status() == 500,
+        () -> "the sidecar never said its consumer fails");
+    for (int n = 1; n <= 3; n++) {
+      publish(s.sidecar(), s.topic(), "k", new JsonObject().put("n", n));
+    }
+    var received = s.app().await("/events", 4, WAIT);
+    assertThat(received).extracting(r -> r.json().getJsonObject("data").getInteger("n")).containsExactly(0, 1, 2, 3);
+    Await.until(WAIT, () -> http(s.sidecar()).send("GET", "/v1.0/healthz", null, null, Map.of()).status() == 204,
+        () -> "the sidecar never said it is healthy again");
+  }
+
   @Test
   void successEmptyAndNonJsonAnswersAckAndKafkaFactsArriveAsHeaders() {
     var answers = List.of(Answer.ok("{\"status\":\"SUCCESS\"}"), Answer.ok(""), Answer.ok("thanks"));

@@ -68,8 +68,14 @@ final class AppChannel implements EventSink {
    * none): when it passes first, the request is reset and the outcome is a retry, as daprd's cancelled
    * context makes the delivery fail.
    */
+  /** Over HTTP the envelope goes as it is: {@code event} is not needed. */
   @Override
-  public Future<Outcome> deliver(String path, MultiMap headers, Buffer envelope, Duration timeout) {
+  public Future<Outcome> deliver(String path, MultiMap headers, Buffer envelope,
+      com.fasterxml.jackson.databind.node.ObjectNode event, Duration timeout) {
+    return deliver(path, headers, envelope, timeout);
+  }
+
+  Future<Outcome> deliver(String path, MultiMap headers, Buffer envelope, Duration timeout) {
     var options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setURI(path)
         .setIdleTimeout(60_000).setHeaders(headers);
     authenticate(options);

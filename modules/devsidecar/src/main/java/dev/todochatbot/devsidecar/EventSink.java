@@ -1,5 +1,6 @@
 package dev.todochatbot.devsidecar;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.todochatbot.devsidecar.AppChannel.Outcome;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -13,8 +14,9 @@ import java.time.Duration;
 interface EventSink {
 
   /**
-   * One cloud event ({@code envelope}, as JSON) to {@code path}, with the record's metadata as {@code headers};
-   * {@code timeout} (a Resiliency timeout, null for none) turns a late answer into a RETRY.
+   * One cloud event to {@code path}: {@code envelope} its JSON as on the broker, {@code event} the same already
+   * read (the consumer reads it once, to route it), the record's metadata as {@code headers}; {@code timeout} (a
+   * Resiliency timeout, null for none) turns a late answer into a RETRY.
    */
-  Future<Outcome> deliver(String path, MultiMap headers, Buffer envelope, Duration timeout);
+  Future<Outcome> deliver(String path, MultiMap headers, Buffer envelope, ObjectNode event, Duration timeout);
 }

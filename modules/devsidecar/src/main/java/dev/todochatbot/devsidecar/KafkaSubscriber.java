@@ -442,7 +442,7 @@ final class KafkaSubscriber {
         toDeadLetter(false);
         return settledPromise.future();
       }
-      app.deliver(path.get(), headers(event.get()), Buffer.buffer(body), inbound.timeout().orElse(null))
+      app.deliver(path.get(), headers(event.get()), Buffer.buffer(body), event.get(), inbound.timeout().orElse(null))
           .onComplete(result -> settle(result.result()));
       return settledPromise.future();
     }

@@ -149,14 +149,15 @@ final class StreamSubscription implements EventSink {
   }
 
   @Override
-  public Future<Outcome> deliver(String path, MultiMap headers, Buffer envelope, Duration timeout) {
+  public Future<Outcome> deliver(String path, MultiMap headers, Buffer envelope, ObjectNode cloudEvent,
+      Duration timeout) {
     if (closed) {
       return Future.succeededFuture(new Outcome(Verdict.RETRY, "stream closed"));
     }
     TopicEventRequest event;
     try {
-      event = topicEvent((ObjectNode) JSON.readTree(envelope.getBytes()), path);
-    } catch (IOException | ClassCastException | IllegalArgumentException e) {
+      event = topicEvent(cloudEvent, path);
+    } catch (IllegalArgumentException e) {
       // daprd: an envelope it cannot turn into the gRPC one is an error, so retried
       return Future.succeededFuture(new Outcome(Verdict.RETRY, "error returned from app while processing pub/sub "
           + "event: " + e.getMessage()));

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.Test;
  * breaker then answers the gRPC call as it does the HTTP one, and the outbox waits), and the audit service's own
  * daprd killed and started again.
  */
+@Disabled("Issue 16, open: on real daprd the audit service's stream is sometimes not confirmed for minutes (seen in "
+    + ".ci/run of 59f6fce: 12 attempts, 3 min; 4/4 in the runs before). DAPR_API=grpc is opt-in until this is found")
 class EventsOnDaprdOverGrpcTest extends EventsOnDaprdTest {
 
   @Override

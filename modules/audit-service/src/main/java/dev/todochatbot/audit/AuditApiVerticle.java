@@ -60,7 +60,7 @@ public final class AuditApiVerticle extends VerticleBase {
   private Router router;
   /** asked by /readyz, and over gRPC the one this service's streams of events come through */
   private Sidecar sidecar;
-  /** with DAPR_API=grpc: the stream of task events from the sidecar, opened by one instance for the process */
+  /** with DAPR_SUBSCRIBE=stream: the stream of task events from the sidecar, opened by one instance for the process */
   private EventStreams streams;
 
   public AuditApiVerticle(AuditServiceConfig config) {
@@ -76,7 +76,7 @@ public final class AuditApiVerticle extends VerticleBase {
 
     router = Router.router(vertx);
     sidecar = new Sidecar(vertx, config.sidecar());
-    boolean streaming = config.sidecar().api() == SidecarConfig.Api.GRPC;
+    boolean streaming = config.sidecar().streaming();
     streams = streaming ? EventStreams.of(vertx, "audit") : null;
     Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute().compose(rows -> sidecar.ready())
         .compose(ready -> streams == null ? Future.succeededFuture() : streams.readiness()));

@@ -81,7 +81,8 @@ final class ContractRig implements AutoCloseable {
     /** This service-side client of the sidecar, its event plane on the gRPC API (DAPR_API=grpc). */
     dev.todochatbot.platform.Sidecar grpcClient(io.vertx.core.Vertx vertx, Optional<String> token) {
       return new dev.todochatbot.platform.Sidecar(vertx, new dev.todochatbot.platform.SidecarConfig("127.0.0.1", httpPort,
-          "pubsub", "secretstore", token).withApi(dev.todochatbot.platform.SidecarConfig.Api.GRPC, grpcPort));
+          "pubsub", "secretstore", token).withApi(dev.todochatbot.platform.SidecarConfig.Api.GRPC,
+          dev.todochatbot.platform.SidecarConfig.Subscribe.STREAM, grpcPort));
     }
 
     /** Headers that carry its API token, if it has one, beside {@code more}. */

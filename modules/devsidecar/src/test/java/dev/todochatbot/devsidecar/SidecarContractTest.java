@@ -279,7 +279,7 @@ class SidecarContractTest {
     }
   }
 
-  // ---------------------------------------------------------------- streaming subscriptions (DAPR_API=grpc)
+  // ---------------------------------------------------------------- streaming subscriptions (DAPR_SUBSCRIBE=stream)
 
   /**
    * The app dials the sidecar (SubscribeTopicEventsAlpha1) and gets the topic's events in order, each in daprd's

@@ -77,7 +77,7 @@ public final class EdgeVerticle extends VerticleBase {
   private Buffer openApi;
   private Router router;
   private Router eventsRouter;
-  /** with DAPR_API=grpc: the streams of task updates and reminders, opened by one instance for the process */
+  /** with DAPR_SUBSCRIBE=stream: the streams of task updates and reminders, opened by one instance for the process */
   private EventStreams streams;
   private Realtime realtime;
 
@@ -101,7 +101,7 @@ public final class EdgeVerticle extends VerticleBase {
     Sidecar sidecar = new Sidecar(vertx, config.sidecar());
     services = sidecar;
     // ready when its database and its sidecar answer (everything but the accounts goes through the sidecar)
-    boolean streaming = config.sidecar().api() == SidecarConfig.Api.GRPC;
+    boolean streaming = config.sidecar().streaming();
     streams = streaming ? EventStreams.of(vertx, "edge") : null;
     Supplier<Future<?>> readiness = () -> pool.query("SELECT 1").execute().compose(rows -> sidecar.ready())
         .compose(ready -> streams == null ? Future.succeededFuture() : streams.readiness());

@@ -77,7 +77,7 @@ public final class NotificationApiVerticle extends VerticleBase {
   private Counter skipped;
   private Router router;
   private HttpServer server;
-  /** with DAPR_API=grpc: the stream of task events from the sidecar, opened by one instance for the process */
+  /** with DAPR_SUBSCRIBE=stream: the stream of task events from the sidecar, opened by one instance for the process */
   private EventStreams streams;
 
   public NotificationApiVerticle(NotificationServiceConfig config) {
@@ -105,7 +105,7 @@ public final class NotificationApiVerticle extends VerticleBase {
         metrics);
 
     router = Router.router(vertx);
-    boolean streaming = config.sidecar().api() == SidecarConfig.Api.GRPC;
+    boolean streaming = config.sidecar().streaming();
     streams = streaming ? EventStreams.of(vertx, "notification") : null;
     Observability.mountHealthAndMetrics(router, () -> pool.query("SELECT 1").execute().compose(rows -> sidecar.ready())
         .compose(ready -> streams == null ? Future.succeededFuture() : streams.readiness()));

@@ -55,7 +55,7 @@ public final class Sidecar implements ServiceInvoker {
     return config;
   }
 
-  /** Its gRPC side, for {@link EventStreams}; only with {@code DAPR_API=grpc}. */
+  /** Its gRPC side, for {@link EventStreams}; only with {@code DAPR_API=grpc} (which {@code DAPR_SUBSCRIBE=stream} needs). */
   DaprGrpc grpc() {
     if (grpc == null) {
       throw new IllegalStateException("streaming subscriptions need the sidecar's gRPC API (DAPR_API=grpc)");

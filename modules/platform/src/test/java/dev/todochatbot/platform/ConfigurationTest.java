@@ -73,6 +73,25 @@ class ConfigurationTest {
   }
 
   @Test
+  void theSidecarIsPublishedToOverGrpcAndCallsTheRoutesUnlessToldOtherwise() {
+    var defaults = SidecarConfig.fromEnv(new Env(java.util.Map.of()));
+    assertThat(defaults.api()).isEqualTo(SidecarConfig.Api.GRPC);
+    assertThat(defaults.grpcPort()).isEqualTo(50001);
+    assertThat(defaults.streaming()).isFalse();
+    var streams = SidecarConfig.fromEnv(new Env(java.util.Map.of("DAPR_SUBSCRIBE", "Stream", "DAPR_GRPC_PORT", "50123")));
+    assertThat(streams.streaming()).isTrue();
+    assertThat(streams.grpcPort()).isEqualTo(50123);
+    assertThat(SidecarConfig.fromEnv(new Env(java.util.Map.of("DAPR_API", "http"))).api())
+        .isEqualTo(SidecarConfig.Api.HTTP);
+    assertThatThrownBy(() -> SidecarConfig.fromEnv(new Env(java.util.Map.of("DAPR_API", "http", "DAPR_SUBSCRIBE",
+        "stream")))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs DAPR_API=grpc");
+    assertThatThrownBy(() -> SidecarConfig.fromEnv(new Env(java.util.Map.of("DAPR_SUBSCRIBE", "bulk"))))
+        .hasMessage("DAPR_SUBSCRIBE must be http or stream, not 'bulk'");
+    assertThatThrownBy(() -> SidecarConfig.fromEnv(new Env(java.util.Map.of("DAPR_API", "rest"))))
+        .hasMessage("DAPR_API must be http or grpc, not 'rest'");
+  }
+
+  @Test
   void tokensNeedALongEnoughKeyAndAPositiveLifetime() {
     var vertx = io.vertx.core.Vertx.vertx();
     try {

@@ -74,7 +74,7 @@ public final class RecurrenceApiVerticle extends VerticleBase {
   private ConsumerLag lag;
   private Router router;
   private HttpServer server;
-  /** with DAPR_API=grpc: the stream of task events from the sidecar, opened by one instance for the process */
+  /** with DAPR_SUBSCRIBE=stream: the stream of task events from the sidecar, opened by one instance for the process */
   private EventStreams streams;
 
   public RecurrenceApiVerticle(RecurrenceServiceConfig config) {
@@ -89,7 +89,7 @@ public final class RecurrenceApiVerticle extends VerticleBase {
 
     router = Router.router(vertx);
     // no database of its own; while the task service is away, events are answered RETRY: only its sidecar counts
-    boolean streaming = config.sidecar().api() == SidecarConfig.Api.GRPC;
+    boolean streaming = config.sidecar().streaming();
     streams = streaming ? EventStreams.of(vertx, "recurrence") : null;
     Observability.mountHealthAndMetrics(router, () -> sidecar.ready()
         .compose(ready -> streams == null ? Future.succeededFuture() : streams.readiness()));

@@ -37,7 +37,7 @@ class EventsEndToEndTest {
 
   static final Duration PATIENCE = Duration.ofSeconds(60);
 
-  @TempDir
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
   static Path dataDir;
 
   Env env;
@@ -54,6 +54,11 @@ class EventsEndToEndTest {
     return "http";
   }
 
+  /** How the subscribers receive them ({@code DAPR_SUBSCRIBE}): routes the sidecar calls, or streams. */
+  String subscribe() {
+    return "http";
+  }
+
   @BeforeAll
   void start() {
     var database = TestPostgres.newDatabase("events_e2e");
@@ -66,7 +71,7 @@ class EventsEndToEndTest {
         "PORT", "0", "TASK_SERVICE_PORT", "0", "AUDIT_SERVICE_PORT", "0",
         "TASK_SERVICE_INSTANCES", "1", "EDGE_INSTANCES", "1", "AUDIT_SERVICE_INSTANCES", "1"))
         .with(Map.of("RECURRENCE_SERVICE_PORT", "0", "EDGE_EVENTS_PORT", "0", "NOTIFICATION_SERVICE_PORT", "0", "CHAT_SERVICE_PORT", "0", "SIDECAR", sidecar(),
-            "DAPR_API", daprApi()));
+            "DAPR_API", daprApi(), "DAPR_SUBSCRIBE", subscribe()));
     running = Await.result(Main.start(env));
     http = new TestHttp(running.port());
   }
@@ -198,7 +203,7 @@ class EventsEndToEndTest {
     int operations = 0;
     for (int round = 0; round < 3; round++) {
       if (round == 1) {
-        Await.result(running.vertx().undeploy(running.deployments().get(Main.AUDIT_SERVICE)));
+        undeployAuditService();
       }
       for (int i = 0; i < 20; i++) {
         User user = users.get(i % users.size());
@@ -221,11 +226,7 @@ class EventsEndToEndTest {
         expected.put(taskId, types);
       }
       if (round == 1) {
-        var sidecar = running.sidecar(Main.AUDIT_SERVICE);
-        var config = AuditServiceConfig.fromEnv(env.with(Map.of("AUDIT_SERVICE_PORT",
-            String.valueOf(running.auditServicePort()), "DAPR_HTTP_PORT", String.valueOf(sidecar.httpPort()), "DAPR_GRPC_PORT", String.valueOf(sidecar.grpcPort()),
-            "DAPR_API_TOKEN", sidecar.apiToken().orElseThrow(), "APP_API_TOKEN", sidecar.appToken().orElseThrow())));
-        Await.result(AuditService.deploy(running.vertx(), config));
+        deployAuditServiceAgain();
       }
     }
     assertThat(operations).isGreaterThanOrEqualTo(200);
@@ -247,5 +248,56 @@ class EventsEndToEndTest {
       } while (cursor != null);
     }
     assertThat(audited).isEqualTo(operations);
+  }
+
+  /**
+   * A rolling restart of the subscriber, as Kubernetes does it: the audit service stops and starts again while people
+   * keep writing, so events are on their way to it at the moment it goes (over a stream: events the sidecar has sent
+   * and the service has not answered). Every acknowledged write is in the trail once, and soon: within the patience,
+   * not after the sidecar's inbound retries (dapr/resiliency: about six minutes) have run out.
+   */
+  @Test
+  void stoppingTheAuditServiceWhileWritesGoOnLosesNoEventAndDelaysNone() {
+    List<WriteLoad.Writer> writers = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      User user = signUp();
+      writers.add(new WriteLoad.Writer(user.id(), user.token(), "rolling " + i + " " + UUID.randomUUID()));
+    }
+    WriteLoad load = WriteLoad.start(http, writers, Duration.ofMillis(10));
+    try {
+      Await.until("writes acknowledged before the audit service stops", PATIENCE, () -> load.acknowledged() >= 30);
+      undeployAuditService();
+      long before = load.acknowledged();
+      Await.until("writes acknowledged while the audit service is gone", PATIENCE,
+          () -> load.acknowledged() >= before + 30);
+      deployAuditServiceAgain();
+      long after = load.acknowledged();
+      Await.until("writes acknowledged after it is back", PATIENCE, () -> load.acknowledged() >= after + 30);
+    } finally {
+      load.close();
+    }
+    Await.untilPresent(PATIENCE, Duration.ofMillis(500),
+        () -> FaultCounts.of(http, load, false).lost() == 0 ? java.util.Optional.of(true) : java.util.Optional.empty(),
+        () -> "acknowledged writes missing from the audit trail " + PATIENCE.toSeconds() + " s after the restart: "
+            + FaultCounts.of(http, load, false));
+    SidecarFaultsOnDaprdTest.assertExactlyOnce(FaultCounts.of(http, load, false));
+  }
+
+  /** The audit service's deployment now: the one Main made, until a case deploys it again. */
+  private String auditDeployment;
+
+  void undeployAuditService() {
+    Await.result(running.vertx().undeploy(auditDeployment != null ? auditDeployment
+        : running.deployments().get(Main.AUDIT_SERVICE)));
+  }
+
+  /** The audit service deployed again beside the same sidecar, on the same port. */
+  void deployAuditServiceAgain() {
+    var sidecar = running.sidecar(Main.AUDIT_SERVICE);
+    var config = AuditServiceConfig.fromEnv(env.with(Map.of("AUDIT_SERVICE_PORT",
+        String.valueOf(running.auditServicePort()), "DAPR_HTTP_PORT", String.valueOf(sidecar.httpPort()),
+        "DAPR_GRPC_PORT", String.valueOf(sidecar.grpcPort()), "DAPR_API_TOKEN", sidecar.apiToken().orElseThrow(),
+        "APP_API_TOKEN", sidecar.appToken().orElseThrow())));
+    auditDeployment = Await.result(AuditService.deploy(running.vertx(), config));
   }
 }
